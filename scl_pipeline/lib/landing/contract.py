@@ -32,6 +32,9 @@ class FileSpec:
     types: dict[str, str]  # warehouse (DuckDB) type of every column
     formats: tuple[str, ...] = FORMATS
 
+    def __hash__(self) -> int:  # the dict field is unhashable; a spec is identified by its name
+        return hash(self.name)
+
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional

@@ -1,0 +1,34 @@
+-- description: One row per wave: population, respondents, response rate, strong arcs, density and reciprocity of the strong-tie graph of the primary relation (SPEC §2/§3).
+with population as (
+    select * from staging.hr where wave = $wave
+),
+respondents as (
+    select distinct s.respondent_id
+    from raw.ona_survey as s
+    join population as p on p.employee_id = s.respondent_id
+    where s.wave = $wave
+),
+arcs as (
+    select respondent_id, nominee_id
+    from staging.ties
+    where wave = $wave and relation = $primary_relation and is_strong
+),
+counts as (
+    select
+        (select count(*) from population) as population,
+        (select count(*) from population where invited_to_survey) as invited,
+        (select count(*) from respondents) as respondents,
+        (select count(*) from arcs) as arcs,
+        (select count(*) from arcs as a join arcs as b
+            on a.respondent_id = b.nominee_id and a.nominee_id = b.respondent_id) as reciprocated_arcs
+)
+select
+    $wave as wave,
+    population,
+    invited,
+    respondents,
+    respondents / nullif(invited, 0) as response_rate,
+    arcs,
+    arcs / nullif(population * (population - 1), 0) as density,
+    reciprocated_arcs / nullif(arcs, 0) as reciprocity
+from counts

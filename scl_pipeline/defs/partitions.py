@@ -1,0 +1,17 @@
+"""Quarterly wave partitions. Keys are quarter start dates; lib.waves maps them to ``YYYY-Qn``."""
+
+import dagster as dg
+
+from scl_pipeline.lib.waves import FIRST_WAVE, wave_to_partition_key
+
+# end_offset=1: a wave's exports may land (and be loaded) during its own quarter.
+wave_partitions = dg.TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 1 */3 *",
+    start=wave_to_partition_key(FIRST_WAVE),
+    fmt="%Y-%m-%d",
+    end_offset=1,
+)
+
+# Every asset that opens the warehouse file runs in this pool; dagster_home/dagster.yaml
+# limits it to 1 so parallel runs (backfills) never collide on DuckDB's single-writer lock.
+WAREHOUSE_POOL = "duckdb"

@@ -1,0 +1,52 @@
+"""Where the data lake lives: one root (``SCL_DATA_LAKE``) and the fixed folders below it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_LAKE_ENV = "SCL_DATA_LAKE"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_root() -> Path:
+    """``$SCL_DATA_LAKE`` if set, else the repository's ``data_lake/``."""
+    return Path(os.environ.get(DATA_LAKE_ENV) or REPO_ROOT / "data_lake").resolve()
+
+
+@dataclass(frozen=True)
+class DataLake:
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse" / "scl.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.root / "serving"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def snapshots(self) -> Path:
+        """Per-wave graph snapshots (node/edge Parquet, GraphML) for analysts."""
+        return self.root / "warehouse" / "graphs"
+
+    def wave_folder(self, wave: str) -> Path:
+        return self.landing / "waves" / wave
+
+    @property
+    def program_folder(self) -> Path:
+        return self.landing / "program"
+
+    @property
+    def experiments_folder(self) -> Path:
+        return self.landing / "experiments"

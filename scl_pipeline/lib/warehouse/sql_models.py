@@ -1,0 +1,149 @@
+"""dbt-like SQL models: ``dbt_like_sql/<schema>/<table>.sql`` files, each a single SELECT.
+
+The SQL itself is the source of truth: sqlglot parses each model for the tables it reads (its
+dependencies) and the ``$parameters`` it binds. A model that uses ``$wave`` is wave-grained: a run
+replaces that wave's rows in one transaction; any other model is rebuilt whole. Values are always
+bound as DuckDB parameters, never pasted into SQL text.
+
+An optional first comment block documents the model: ``-- description: ...`` lines.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+WAVE_PARAMETER = "wave"
+
+
+class SqlModelError(ValueError):
+    """A model file that cannot be parsed, ordered or run, with the file named."""
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str  # "schema.table", also the Dagster asset key path
+    path: Path
+    sql: str
+    depends_on: frozenset[str]  # "schema.table" of every table read
+    parameters: frozenset[str]
+    description: str
+
+    @property
+    def schema(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".")[1]
+
+    @property
+    def wave_grained(self) -> bool:
+        return WAVE_PARAMETER in self.parameters
+
+
+def parse_model(path: Path, root: Path) -> SqlModel:
+    relative = path.relative_to(root)
+    if len(relative.parts) != 2:
+        raise SqlModelError(f"{path}: models live in <schema>/<table>.sql, directly under {root}")
+    name = f"{relative.parts[0]}.{path.stem}"
+    sql = path.read_text().strip().rstrip(";")
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except sqlglot.errors.ParseError as exc:
+        raise SqlModelError(f"{path}: not valid DuckDB SQL: {exc}") from None
+    if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+        raise SqlModelError(f"{path}: a model is exactly one SELECT statement")
+    tree = statements[0]
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    depends_on = set()
+    for table in tree.find_all(exp.Table):
+        if table.name in ctes and not table.db:
+            continue
+        if not table.db:
+            raise SqlModelError(f"{path}: table {table.name!r} must be schema-qualified (e.g. staging.{table.name})")
+        depends_on.add(f"{table.db}.{table.name}")
+    parameters = {p.name for p in tree.find_all(exp.Placeholder) if p.name}
+    description = " ".join(
+        line.split(":", 1)[1].strip()
+        for line in sql.splitlines()
+        if line.strip().lower().startswith("-- description:")
+    )
+    return SqlModel(
+        name=name,
+        path=path,
+        sql=sql,
+        depends_on=frozenset(depends_on - {name}),
+        parameters=frozenset(parameters),
+        description=description or f"SQL model {name}",
+    )
+
+
+def load_models(root: Path) -> dict[str, SqlModel]:
+    """Every model under ``root``, by name."""
+    models = [parse_model(path, root) for path in sorted(Path(root).glob("*/*.sql"))]
+    return {model.name: model for model in models}
+
+
+def model_order(models: Mapping[str, SqlModel]) -> list[str]:
+    """Model names in an order where every model comes after the models it reads."""
+    sorter = graphlib.TopologicalSorter(
+        {name: [d for d in model.depends_on if d in models] for name, model in models.items()}
+    )
+    try:
+        return list(sorter.static_order())
+    except graphlib.CycleError as exc:
+        raise SqlModelError(f"SQL models read each other in a cycle: {' -> '.join(exc.args[1])}") from None
+
+
+def run_model(
+    con: duckdb.DuckDBPyConnection, model: SqlModel, parameters: Mapping[str, object]
+) -> int:
+    """Materialise ``model``; returns the rows it wrote (for a wave model: that wave's rows)."""
+    missing = model.parameters - set(parameters)
+    if missing:
+        raise SqlModelError(f"{model.path}: no value for parameter(s) {sorted(missing)}")
+    bound = {key: parameters[key] for key in model.parameters}
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {model.schema}")
+    if not model.wave_grained:
+        con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql}", bound)
+        return con.execute(f"SELECT count(*) FROM {model.name}").fetchone()[0]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE TABLE IF NOT EXISTS {model.name} AS SELECT * FROM ({model.sql}) LIMIT 0", bound)
+        _check_columns(con, model, bound)
+        con.execute(f"DELETE FROM {model.name} WHERE wave = $wave", {"wave": bound[WAVE_PARAMETER]})
+        con.execute(f"INSERT INTO {model.name} BY NAME SELECT * FROM ({model.sql})", bound)
+        written = con.execute(
+            f"SELECT count(*) FROM {model.name} WHERE wave = $wave", {"wave": bound[WAVE_PARAMETER]}
+        ).fetchone()[0]
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return written
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, model: SqlModel, bound: Mapping[str, object]) -> None:
+    produced = [d[0] for d in con.execute(f"SELECT * FROM ({model.sql}) LIMIT 0", bound).description]
+    if "wave" not in produced:
+        raise SqlModelError(f"{model.path}: a wave model must select a `wave` column")
+    stored = [d[0] for d in con.execute(f"SELECT * FROM {model.name} LIMIT 0").description]
+    if produced != stored:
+        raise SqlModelError(
+            f"{model.path}: the model's columns changed ({stored} -> {produced}); the stored table "
+            f"holds other waves in the old shape. Drop {model.name} and re-run every wave."
+        )
+
+
+def external_dependencies(models: Iterable[SqlModel]) -> set[str]:
+    """Tables the models read that no model builds (raw tables, Python-built tables)."""
+    models = list(models)
+    names = {m.name for m in models}
+    return {d for m in models for d in m.depends_on} - names
