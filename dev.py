@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Set-up and everyday commands; needs only Python 3.11 and pip.
+
+    python3 dev.py demo    create .venv (pinned), then run the whole pipeline on the demo organisation
+    python3 dev.py test    create .venv (pinned), then run the test suite
+    python3 dev.py ui      open the Dagster UI on the same data (http://127.0.0.1:3000)
+    python3 dev.py bench   run the benchmarks (they print their figures)
+
+Extra arguments go to the underlying command (``python3 dev.py test -k wave_summary``,
+``python3 dev.py demo --people 2000``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("SCL_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+LOCK = ROOT / "requirements.lock"
+STAMP = VENV / ".scl-installed"
+
+
+def ensure_venv() -> None:
+    """Create the virtualenv and install the pinned lock plus this project (once per lock change)."""
+    wanted = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"scl_pipeline needs Python 3.11 (this is {sys.version.split()[0]})")
+    if not (BIN / "python").exists():
+        print(f"Creating virtualenv {VENV}", flush=True)
+        venv.create(VENV, with_pip=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    print("Installing pinned dependencies (requirements.lock) ...", flush=True)
+    subprocess.run([*pip, "-r", str(LOCK)], check=True)
+    subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
+    STAMP.write_text(wanted)
+
+
+def main() -> int:
+    command, *extra = sys.argv[1:] or ["help"]
+    if command not in {"demo", "test", "ui", "bench"}:
+        print(__doc__)
+        return 0 if command == "help" else 2
+    ensure_venv()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": os.environ.get("DAGSTER_HOME", str(ROOT / "dagster_home")),
+        "DAGSTER_DISABLE_TELEMETRY": "yes",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
+    python = str(BIN / "python")
+    if command == "demo":
+        argv = [python, "-m", "scl_pipeline.cli", "demo", *extra]
+    elif command == "test":
+        argv = [python, "-m", "pytest", "-n", "2", *extra]
+    elif command == "ui":
+        argv = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "--host", "127.0.0.1", *extra]
+    else:
+        argv = [python, "-m", "scl_pipeline_tests.benchmarks", *extra]
+    return subprocess.call(argv, cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

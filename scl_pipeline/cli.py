@@ -1,0 +1,112 @@
+"""``scl``: run the pipeline from a terminal.
+
+    scl demo   generate the built-in demo organisation (if not there yet) and run every wave
+    scl run    run every wave that has landed under $SCL_DATA_LAKE/landing
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from scl_pipeline.lib.lake import DATA_LAKE_ENV, REPO_ROOT, DataLake, default_root
+
+
+def _instance():
+    import dagster as dg
+
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    return dg.DagsterInstance.get()
+
+
+def _run(lake: DataLake, waves: list[str]) -> int:
+    from scl_pipeline.definitions import defs
+    from scl_pipeline.runner import run_pipeline
+
+    os.environ[DATA_LAKE_ENV] = str(lake.root)
+    print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
+    results = run_pipeline(defs(), waves, _instance())
+    failed = [r for r in results if not r.success]
+    _print_summary(lake)
+    if failed:
+        print(f"\n{len(failed)} stage(s) failed: " + ", ".join(f"{r.wave or '-'} {r.stage}" for r in failed))
+        return 1
+    return 0
+
+
+def _print_summary(lake: DataLake) -> None:
+    import duckdb
+
+    if not lake.warehouse_path.exists():
+        return
+    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+        if not con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' AND table_name = 'wave_summary'"
+        ).fetchone()[0]:
+            return
+        summary = con.execute("SELECT * FROM marts.wave_summary ORDER BY wave").df()
+    print("\nmarts.wave_summary")
+    print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(
+        f"\nOutputs\n  warehouse (pipeline-owned): {lake.warehouse_path}\n"
+        f"  serving copy for BI:        {lake.serving}\n  reports:                    {lake.reports}\n"
+        f"  Dagster UI on the same data: DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} "
+        "dagster dev -w workspace.yaml"
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from scl_pipeline.lib.demo import generate_demo_org
+    from scl_pipeline.lib.landing.discovery import landed_waves
+
+    lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
+    if args.regenerate or not landed_waves(lake):
+        for folder in (lake.landing, lake.root / "warehouse", lake.serving):
+            if folder.exists():
+                shutil.rmtree(folder)
+        print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
+        generate_demo_org(lake.landing, people=args.people, seed=args.seed)
+    return _run(lake, landed_waves(lake))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from scl_pipeline.lib.landing.discovery import landed_waves
+    from scl_pipeline.lib.waves import wave_range
+
+    lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
+    waves = landed_waves(lake)
+    if args.waves:
+        first, _, last = args.waves.partition(":")
+        wanted = set(wave_range(first, last or first))
+        waves = [w for w in waves if w in wanted]
+    if not waves:
+        print(f"No landed waves under {lake.landing / 'waves'}", file=sys.stderr)
+        return 2
+    return _run(lake, waves)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lake", help=f"data lake root (default ${DATA_LAKE_ENV} or ./data_lake)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="generate the demo organisation and run all its waves")
+    demo.add_argument("--people", type=int, default=13_000)
+    demo.add_argument("--seed", type=int, default=2020)
+    demo.add_argument("--regenerate", action="store_true", help="wipe landing/warehouse/serving and generate anew")
+    demo.set_defaults(func=cmd_demo)
+    run = sub.add_parser("run", help="run the landed waves")
+    run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
+    run.set_defaults(func=cmd_run)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
