@@ -9,6 +9,7 @@ never reach the warehouse.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import re
@@ -176,8 +177,10 @@ def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, dt.datetime):  # also pd.Timestamp
         return value.isoformat() if (value.hour, value.minute, value.second) != (0, 0, 0) else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 

@@ -1,0 +1,59 @@
+import dagster as dg
+import pytest
+
+from scl_pipeline_tests.helpers.dagster import materialize_wave, query
+from scl_pipeline_tests.helpers.landing import small_org, write_wave
+
+INGESTION = [dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])]
+CONTENT = "select * exclude (loaded_at) from {table} order by all"
+
+
+def test_ingesting_a_wave_twice_leaves_identical_tables(lake):
+    hr, survey = small_org()
+    write_wave(lake, "2021-Q1", hr, survey)
+    write_wave(lake, "2021-Q2", hr, survey.iloc[:4])
+    materialize_wave(lake, "2021-Q1", INGESTION)
+    materialize_wave(lake, "2021-Q2", INGESTION)
+    before = {t: query(lake, CONTENT.format(table=t)) for t in ("raw.hr_export", "raw.ona_survey")}
+    materialize_wave(lake, "2021-Q1", INGESTION)
+    for table, frame in before.items():
+        assert query(lake, CONTENT.format(table=table)).equals(frame), table
+    counts = query(lake, "select wave, count(*) as n from raw.ona_survey group by wave order by wave")
+    assert counts["n"].tolist() == [len(survey), 4]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_rows_keep_source_file_row_and_load_time(lake, fmt):
+    hr, survey = small_org()
+    write_wave(lake, "2021-Q1", hr, survey, fmt=fmt)
+    materialize_wave(lake, "2021-Q1", INGESTION)
+    rows = query(lake, "select source_file, source_row, loaded_at, strength from raw.ona_survey order by source_row")
+    assert rows["source_file"].str.endswith(f"2021-Q1/ona_survey.{fmt}").all()
+    assert rows["source_row"].tolist() == list(range(1, len(survey) + 1))
+    assert rows["strength"].tolist() == survey["strength"].tolist()
+    assert rows["loaded_at"].notna().all()
+
+
+def test_pii_never_reaches_duckdb(lake):
+    hr, survey = small_org()
+    hr["Full Name"] = [f"Secret Person {i}" for i in range(len(hr))]
+    hr["email"] = [f"p{i}@corp.example" for i in range(len(hr))]
+    write_wave(lake, "2021-Q1", hr, survey)
+    result = materialize_wave(lake, "2021-Q1", INGESTION)
+    columns = query(lake, "select table_name, column_name from information_schema.columns")
+    assert not columns["column_name"].str.contains("name|mail", case=False).any()
+    everything = query(lake, "select * from raw.hr_export").astype(str).to_numpy().ravel()
+    assert not any("Secret" in v or "@corp" in v for v in everything)
+    metadata = result.asset_materializations_for_node("wave_exports")[0].metadata
+    assert sorted(metadata["dropped_pii_columns"].value) == ["Full Name", "email"]
+
+
+def test_missing_wave_folder_fails_with_the_folder_named(lake):
+    hr, survey = small_org()
+    write_wave(lake, "2021-Q1", hr, survey)
+    materialize_wave(lake, "2021-Q1", INGESTION)
+    result = materialize_wave(lake, "2021-Q2", INGESTION, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "2021-Q2: folder is missing" in failure.step_failure_data.user_failure_data.description
+    assert query(lake, "select count(*) as n from raw.hr_export")["n"][0] == len(hr)

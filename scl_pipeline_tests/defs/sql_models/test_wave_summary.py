@@ -1,0 +1,51 @@
+"""wave_summary against values computed independently with networkx."""
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from scl_pipeline_tests.helpers.dagster import materialize_wave, query
+from scl_pipeline_tests.helpers.landing import small_org, write_wave
+
+
+def expected_summary(hr: pd.DataFrame, survey: pd.DataFrame, threshold: int = 4) -> dict:
+    """SPEC §2 from first principles: dedupe (max strength), drop self ties and outsiders, keep strong."""
+    population = set(hr["employee_id"])
+    ties = survey[survey["respondent_id"] != survey["nominee_id"]]
+    ties = ties[ties["respondent_id"].isin(population) & ties["nominee_id"].isin(population)]
+    best = ties.groupby(["respondent_id", "nominee_id"])["strength"].max().reset_index()
+    strong = best[best["strength"].isna() | (best["strength"] >= threshold)]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(population)
+    graph.add_edges_from(zip(strong["respondent_id"], strong["nominee_id"]))
+    respondents = set(survey["respondent_id"]) & population
+    return {
+        "population": len(population),
+        "respondents": len(respondents),
+        "response_rate": len(respondents) / len(population),
+        "arcs": graph.number_of_edges(),
+        "density": nx.density(graph),
+        "reciprocity": nx.reciprocity(graph),
+    }
+
+
+def _check(lake, hr, survey, wave="2021-Q1", threshold=4):
+    write_wave(lake, wave, hr, survey)
+    materialize_wave(lake, wave, strong_threshold=threshold)
+    got = query(lake, "select * from marts.wave_summary where wave = $wave", {"wave": wave}).iloc[0]
+    for column, value in expected_summary(hr, survey, threshold).items():
+        assert got[column] == pytest.approx(value), column
+
+
+def test_small_org_matches_networkx(lake):
+    hr, survey = small_org()
+    _check(lake, hr, survey)
+
+
+def test_duplicate_nominations_keep_highest_strength_and_threshold_applies(lake):
+    hr, survey = small_org()
+    extra = pd.DataFrame(
+        [("E3", "E2", 5, "trust"), ("E8", "E7", 2, "trust")],
+        columns=survey.columns,
+    )
+    _check(lake, hr, pd.concat([survey, extra], ignore_index=True), threshold=3)

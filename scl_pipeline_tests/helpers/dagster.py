@@ -1,0 +1,47 @@
+"""Run the project's real asset definitions against a temporary data lake."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
+from scl_pipeline.definitions import defs
+from scl_pipeline.lib.lake import DataLake
+from scl_pipeline.lib.waves import wave_to_partition_key
+
+_DEFS = None
+
+
+def project_defs() -> dg.Definitions:
+    global _DEFS
+    if _DEFS is None:
+        _DEFS = defs()
+    return _DEFS
+
+
+def resources_for(lake: DataLake, **settings) -> dict:
+    return {"lake": DataLakeResource(root=str(lake.root)), "settings": NetworkSettings(**settings)}
+
+
+def wave_asset_keys() -> list[dg.AssetKey]:
+    graph = project_defs().resolve_asset_graph()
+    return [k for k in graph.toposorted_asset_keys if graph.get(k).is_materializable and graph.get(k).partitions_def]
+
+
+def materialize_wave(lake: DataLake, wave: str, selection=None, raise_on_error: bool = True, **settings):
+    d = project_defs()
+    return dg.materialize(
+        list(d.assets) + list(d.asset_checks or []),
+        selection=selection or wave_asset_keys(),
+        partition_key=wave_to_partition_key(wave),
+        resources=resources_for(lake, **settings),
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=raise_on_error,
+    )
+
+
+def query(lake: DataLake, sql: str, params: dict | None = None) -> pd.DataFrame:
+    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+        return con.execute(sql, params or {}).df()
