@@ -12,6 +12,13 @@ wave_partitions = dg.TimeWindowPartitionsDefinition(
     end_offset=1,
 )
 
+# The grain of an asset, as a tag: jobs select by it ("wave" assets are wave-partitioned;
+# "program" assets are unpartitioned inputs such as the roster; "all_waves" assets read every wave).
+GRAIN_TAG = "scl/grain"
+WAVE_GRAIN = {GRAIN_TAG: "wave"}
+PROGRAM_GRAIN = {GRAIN_TAG: "program"}
+ALL_WAVES_GRAIN = {GRAIN_TAG: "all_waves"}
+
 # Every asset that opens the warehouse file runs in this pool; dagster_home/dagster.yaml
 # limits it to 1 so parallel runs (backfills) never collide on DuckDB's single-writer lock.
 WAREHOUSE_POOL = "duckdb"

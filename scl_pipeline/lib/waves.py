@@ -59,3 +59,9 @@ def wave_range(first: str, last: str) -> list[str]:
         waves.append(f"{year}-Q{quarter}")
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return waves
+
+
+def previous_wave(day: dt.date) -> str:
+    """The wave of the quarter before the one ``day`` falls in."""
+    year, quarter = parse_wave(wave_of_date(day))
+    return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"

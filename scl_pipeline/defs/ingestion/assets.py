@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import dagster as dg
 import pandas as pd
 
-from scl_pipeline.defs.partitions import WAREHOUSE_POOL, wave_partitions
+from scl_pipeline.defs.partitions import PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.landing.coerce import CoercionError, coerce_frame
 from scl_pipeline.lib.landing.contract import (
@@ -30,7 +30,8 @@ def raw_key(spec: FileSpec) -> dg.AssetKey:
 
 
 def _spec(spec: FileSpec, description: str) -> dg.AssetSpec:
-    return dg.AssetSpec(raw_key(spec), description=description, group_name=GROUP, kinds={"duckdb"})
+    grain = WAVE_GRAIN if spec.grain == "wave" else PROGRAM_GRAIN
+    return dg.AssetSpec(raw_key(spec), description=description, group_name=GROUP, kinds={"duckdb"}, tags=grain)
 
 
 def _file_metadata(landed: LandedFile, written: int) -> dict[str, dg.MetadataValue]:
@@ -83,6 +84,7 @@ def wave_exports(context: dg.AssetExecutionContext, lake: DataLakeResource) -> I
 @dg.asset(
     key=raw_key(PARTICIPANTS),
     group_name=GROUP,
+    tags=PROGRAM_GRAIN,
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
 )

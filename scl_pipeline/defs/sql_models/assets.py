@@ -7,7 +7,7 @@ binds ``$wave`` is partitioned by wave.
 
 import dagster as dg
 
-from scl_pipeline.defs.partitions import WAREHOUSE_POOL, wave_partitions
+from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
 from scl_pipeline.lib.lake import REPO_ROOT
 from scl_pipeline.lib.warehouse.sql_models import SqlModel, load_models, run_model
@@ -24,6 +24,7 @@ def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
         group_name=model.schema,
         description=model.description,
         kinds={"duckdb", "sql"},
+        tags=WAVE_GRAIN if model.wave_grained else ALL_WAVES_GRAIN,
         pool=WAREHOUSE_POOL,
         metadata={"sql_file": dg.MetadataValue.path(str(model.path.relative_to(REPO_ROOT)))},
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.landing.aliases import AliasMap
 from scl_pipeline.lib.landing.contract import (
@@ -61,12 +59,3 @@ def read_experiments(lake: DataLake) -> dict[str, dict[str, LandedFile]]:
             for spec in (ASSIGNMENT, INTERACTIONS)
         }
     return experiments
-
-
-def landing_fingerprint(paths: list[Path]) -> str:
-    """A cheap change detector for sensors: names, sizes and modification times."""
-    parts = []
-    for path in sorted(paths):
-        stat = path.stat()
-        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "|".join(parts)
