@@ -1,0 +1,291 @@
+"""A wave's graph snapshot (SPEC §2): the strong-tie directed graph D and its undirected U.
+
+Every engine (igraph, scipy, networkx) receives integer arrays built through ONE node index
+(``employee_id`` <-> position in ``snapshot.nodes``); attributes are joined by ``employee_id``,
+never by position in two different lists.
+
+A snapshot persists to a folder so an analyst can reload exactly that wave's graph:
+
+``nodes.parquet``   one row per person (index order), ``node`` = integer position
+``arcs.parquet``    every tie of the relation: respondent_id, nominee_id, src, dst, strength, strong
+``meta.json``       relation, strong threshold, wave
+``graph.graphml``   D (strong arcs) with node attributes, for Gephi / networkx / igraph
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from scl_pipeline.lib.landing.contract import DEFAULT_RELATION
+
+DEFAULT_STRONG_THRESHOLD = 4
+NODE_ID = "employee_id"
+REQUIRED_NODE_COLUMNS: tuple[str, ...] = (NODE_ID, "country")
+REQUIRED_TIE_COLUMNS: tuple[str, ...] = ("respondent_id", "nominee_id", "relation", "strength")
+RESPONDED = "responded"  # node column: the person answered the survey for this relation
+
+_NODES_FILE = "nodes.parquet"
+_ARCS_FILE = "arcs.parquet"
+_META_FILE = "meta.json"
+_GRAPHML_FILE = "graph.graphml"
+
+
+class NetworkInputError(ValueError):
+    """Nodes or ties that cannot form a graph; the message names the table, column and rows."""
+
+
+def _rows(mask: pd.Series | np.ndarray, frame: pd.DataFrame, limit: int = 10) -> str:
+    labels = list(frame.index[np.asarray(mask)])
+    shown = ", ".join(str(label) for label in labels[:limit])
+    more = f" (+{len(labels) - limit} more)" if len(labels) > limit else ""
+    return f"rows {shown}{more}"
+
+
+def _check_columns(frame: pd.DataFrame, required: tuple[str, ...], table: str) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise NetworkInputError(
+            f"{table}: missing column(s) {missing}; has {list(frame.columns)}"
+        )
+
+
+def validate_nodes(nodes: pd.DataFrame) -> None:
+    """Raise :class:`NetworkInputError` unless ids are present, unique and countries are set."""
+    _check_columns(nodes, REQUIRED_NODE_COLUMNS, "nodes")
+    ids = nodes[NODE_ID]
+    if ids.isna().any():
+        raise NetworkInputError(f"nodes.employee_id: empty id at {_rows(ids.isna(), nodes)}")
+    dup = ids.astype(str).duplicated(keep=False)
+    if dup.any():
+        raise NetworkInputError(
+            f"nodes.employee_id: duplicated ids {sorted(set(ids[dup].astype(str)))[:10]} "
+            f"at {_rows(dup, nodes)}; the population must have one row per person"
+        )
+    if nodes["country"].isna().any():
+        raise NetworkInputError(
+            f"nodes.country: empty country at {_rows(nodes['country'].isna(), nodes)}"
+        )
+
+
+def validate_ties(ties: pd.DataFrame, index: pd.Index) -> None:
+    """Raise unless ties are staged: both ends in the population, no self ties, no duplicates."""
+    _check_columns(ties, REQUIRED_TIE_COLUMNS, "ties")
+    for col in ("respondent_id", "nominee_id"):
+        unknown = ~ties[col].astype(str).isin(index)
+        if unknown.any():
+            raise NetworkInputError(
+                f"ties.{col}: ids not in the population "
+                f"{sorted(set(ties.loc[unknown, col].astype(str)))[:10]} at {_rows(unknown, ties)}"
+            )
+    self_tie = ties["respondent_id"].astype(str) == ties["nominee_id"].astype(str)
+    if self_tie.any():
+        raise NetworkInputError(f"ties: self ties (respondent_id == nominee_id) at {_rows(self_tie, ties)}")
+    dup = ties.duplicated(["respondent_id", "nominee_id", "relation"], keep=False)
+    if dup.any():
+        raise NetworkInputError(
+            f"ties: duplicated (respondent_id, nominee_id, relation) at {_rows(dup, ties)}; "
+            "staging keeps the highest strength per tie"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class GraphSnapshot:
+    """D and U of one wave and relation, over the whole population (isolates included).
+
+    ``nodes`` is in index order (row k is node k) and ``arcs`` holds every tie of the relation
+    with integer ``src``/``dst`` positions and a ``strong`` flag.
+    """
+
+    nodes: pd.DataFrame
+    arcs: pd.DataFrame
+    relation: str = DEFAULT_RELATION
+    strong_threshold: int = DEFAULT_STRONG_THRESHOLD
+    wave: str | None = None
+
+    # --- node index -------------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    @cached_property
+    def index(self) -> pd.Index:
+        """employee_id -> integer position (``index.get_indexer(ids)``); position -> id."""
+        return pd.Index(self.nodes[NODE_ID].to_numpy(dtype=object), name=NODE_ID)
+
+    def positions(self, employee_ids) -> np.ndarray:
+        """Integer positions of ``employee_ids``; raises naming any id outside the population."""
+        ids = pd.Index(pd.Series(list(employee_ids), dtype=object).astype(str))
+        pos = self.index.get_indexer(ids)
+        if (pos < 0).any():
+            raise NetworkInputError(f"ids not in the population: {list(ids[pos < 0])[:10]}")
+        return pos
+
+    @cached_property
+    def country_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(code per node, sorted country labels): countries as small integers."""
+        codes, labels = pd.factorize(self.nodes["country"].astype(str), sort=True)
+        return codes.astype(np.int64), np.asarray(labels, dtype=object)
+
+    # --- edges ------------------------------------------------------------------------------
+    @cached_property
+    def strong_arcs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(src, dst) integer arrays of D."""
+        strong = self.arcs[self.arcs["strong"]]
+        return strong["src"].to_numpy(np.int64), strong["dst"].to_numpy(np.int64)
+
+    @cached_property
+    def undirected_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """(u, v) with u < v, one row per edge of U (an edge where i->j or j->i is in D)."""
+        src, dst = self.strong_arcs
+        lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+        key = np.unique(lo * self.n + hi)
+        return key // self.n, key % self.n
+
+    @cached_property
+    def adjacency_d(self) -> sp.csr_matrix:
+        """Sparse 0/1 adjacency of D (row = source)."""
+        src, dst = self.strong_arcs
+        data = np.ones(len(src), dtype=np.float64)
+        return sp.csr_matrix((data, (src, dst)), shape=(self.n, self.n))
+
+    @cached_property
+    def adjacency_u(self) -> sp.csr_matrix:
+        """Sparse symmetric 0/1 adjacency of U."""
+        u, v = self.undirected_edges
+        rows = np.concatenate([u, v])
+        cols = np.concatenate([v, u])
+        data = np.ones(len(rows), dtype=np.float64)
+        return sp.csr_matrix((data, (rows, cols)), shape=(self.n, self.n))
+
+    @cached_property
+    def graph_d(self) -> ig.Graph:
+        src, dst = self.strong_arcs
+        return ig.Graph(n=self.n, edges=np.column_stack([src, dst]).tolist(), directed=True)
+
+    @cached_property
+    def graph_u(self) -> ig.Graph:
+        u, v = self.undirected_edges
+        return ig.Graph(n=self.n, edges=np.column_stack([u, v]).tolist(), directed=False)
+
+    @property
+    def n_respondents(self) -> int:
+        return int(self.nodes[RESPONDED].sum())
+
+
+def build_snapshot(
+    nodes: pd.DataFrame,
+    ties: pd.DataFrame,
+    *,
+    relation: str = DEFAULT_RELATION,
+    strong_threshold: int = DEFAULT_STRONG_THRESHOLD,
+    wave: str | None = None,
+    respondent_ids=None,
+) -> GraphSnapshot:
+    """Build the snapshot of ``relation`` from staged ``ties`` over the population ``nodes``.
+
+    A tie is strong when ``strength >= strong_threshold``; a tie without strength (the survey
+    asked none) counts as strong. ``respondent_ids`` (default: everyone who named someone in
+    ``relation``) marks who answered; non-respondents have no out-ties by construction.
+    """
+    validate_nodes(nodes)
+    node_table = nodes.reset_index(drop=True).copy()
+    node_table[NODE_ID] = node_table[NODE_ID].astype(str)
+    index = pd.Index(node_table[NODE_ID].to_numpy(dtype=object))
+
+    validate_ties(ties, index)
+    rel = ties[ties["relation"].astype(str) == relation]
+    resp = rel["respondent_id"].astype(str)
+    nom = rel["nominee_id"].astype(str)
+    strength = pd.array(rel["strength"], dtype="Int64")
+    strong = np.asarray(strength.fillna(strong_threshold) >= strong_threshold, dtype=bool)
+    arcs = pd.DataFrame(
+        {
+            "respondent_id": resp.to_numpy(dtype=object),
+            "nominee_id": nom.to_numpy(dtype=object),
+            "src": index.get_indexer(resp).astype(np.int64),
+            "dst": index.get_indexer(nom).astype(np.int64),
+            "strength": strength,
+            "strong": strong,
+        }
+    ).sort_values(["src", "dst"], kind="stable", ignore_index=True)
+
+    if respondent_ids is None:
+        responded_set = set(resp)
+    else:
+        responded_set = {str(x) for x in respondent_ids}
+    node_table[RESPONDED] = node_table[NODE_ID].isin(responded_set)
+    return GraphSnapshot(
+        nodes=node_table, arcs=arcs, relation=relation, strong_threshold=strong_threshold, wave=wave
+    )
+
+
+def _graphml_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    # GraphML has no null: empty strings for text, attributes kept as text or numbers.
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_bool_dtype(series):
+            out[col] = series.astype(bool)
+        elif pd.api.types.is_numeric_dtype(series) and not series.isna().any():
+            continue
+        else:
+            out[col] = series.astype(object).where(series.notna(), "").astype(str)
+    return out
+
+
+def save_snapshot(snapshot: GraphSnapshot, folder: str | Path) -> Path:
+    """Write the snapshot (Parquet nodes and arcs, meta.json, GraphML of D) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes = snapshot.nodes.copy()
+    nodes.insert(0, "node", np.arange(snapshot.n, dtype=np.int64))
+    nodes.to_parquet(folder / _NODES_FILE, index=False)
+    snapshot.arcs.to_parquet(folder / _ARCS_FILE, index=False)
+    meta = {
+        "relation": snapshot.relation,
+        "strong_threshold": snapshot.strong_threshold,
+        "wave": snapshot.wave,
+        "nodes": snapshot.n,
+        "strong_arcs": int(snapshot.arcs["strong"].sum()),
+    }
+    (folder / _META_FILE).write_text(json.dumps(meta, indent=2))
+
+    graph = ig.Graph(n=snapshot.n, directed=True)
+    for col, values in _graphml_safe(snapshot.nodes).items():
+        graph.vs[col] = values.tolist()
+    graph.vs["name"] = snapshot.nodes[NODE_ID].tolist()
+    src, dst = snapshot.strong_arcs
+    graph.add_edges(np.column_stack([src, dst]).tolist())
+    strong = snapshot.arcs[snapshot.arcs["strong"]]
+    graph.es["strength"] = strong["strength"].fillna(-1).astype(int).tolist()
+    graph.write_graphml(str(folder / _GRAPHML_FILE))
+    return folder
+
+
+def load_snapshot(folder: str | Path) -> GraphSnapshot:
+    """Reload a snapshot written by :func:`save_snapshot` (from its Parquet tables)."""
+    folder = Path(folder)
+    for name in (_NODES_FILE, _ARCS_FILE, _META_FILE):
+        if not (folder / name).exists():
+            raise FileNotFoundError(f"{folder / name}: not a saved graph snapshot (missing {name})")
+    meta = json.loads((folder / _META_FILE).read_text())
+    nodes = pd.read_parquet(folder / _NODES_FILE)
+    if not np.array_equal(nodes["node"].to_numpy(), np.arange(len(nodes))):
+        raise NetworkInputError(f"{folder / _NODES_FILE}: column node is not 0..n-1 in order")
+    arcs = pd.read_parquet(folder / _ARCS_FILE)
+    arcs["strength"] = arcs["strength"].astype("Int64")
+    return GraphSnapshot(
+        nodes=nodes.drop(columns="node"),
+        arcs=arcs,
+        relation=meta["relation"],
+        strong_threshold=int(meta["strong_threshold"]),
+        wave=meta.get("wave"),
+    )

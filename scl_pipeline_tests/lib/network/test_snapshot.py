@@ -1,0 +1,83 @@
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from scl_pipeline.lib.network.snapshot import (
+    NetworkInputError, build_snapshot, load_snapshot, save_snapshot,
+)
+
+
+def _nodes(ids, countries):
+    return pd.DataFrame({"employee_id": ids, "country": countries, "department": "d", "level": "1"})
+
+
+def _ties(rows):
+    return pd.DataFrame(rows, columns=["respondent_id", "nominee_id", "relation", "strength"]).astype(
+        {"strength": "Int64"})
+
+
+def test_strong_threshold_relation_and_isolates():
+    nodes = _nodes(["a", "b", "c", "d"], ["US", "US", "FR", "FR"])
+    ties = _ties([("a", "b", "trust", 5), ("b", "a", "trust", 3), ("b", "c", "trust", 4),
+                  ("c", "a", "advice", 5)])
+    snap = build_snapshot(nodes, ties)
+    assert snap.n == 4
+    assert len(snap.arcs) == 3  # advice is another relation
+    src, dst = snap.strong_arcs
+    assert sorted(zip(snap.index[src], snap.index[dst])) == [("a", "b"), ("b", "c")]
+    u, v = snap.undirected_edges
+    assert len(u) == 2 and snap.graph_u.degree()[3] == 0  # d is an isolate, still a node
+    assert snap.nodes["responded"].tolist() == [True, True, False, False]
+
+
+def test_missing_strength_counts_as_strong():
+    nodes = _nodes(["a", "b"], ["US", "US"])
+    snap = build_snapshot(nodes, _ties([("a", "b", "trust", None)]))
+    assert snap.arcs["strong"].tolist() == [True]
+
+
+def test_attributes_joined_by_id_not_position():
+    nodes = _nodes(["z", "a", "m"], ["DE", "US", "FR"])
+    ties = _ties([("a", "z", "trust", 5)])
+    snap = build_snapshot(nodes, ties)
+    src, dst = snap.strong_arcs
+    assert snap.nodes.loc[src[0], "country"] == "US" and snap.nodes.loc[dst[0], "country"] == "DE"
+
+
+@pytest.mark.parametrize(
+    "nodes, ties, message",
+    [
+        (_nodes(["a", "a"], ["US", "US"]), _ties([]), "duplicated ids"),
+        (_nodes(["a", "b"], ["US", None]), _ties([]), "nodes.country"),
+        (_nodes(["a", "b"], ["US", "US"]), _ties([("a", "x", "trust", 4)]), "ties.nominee_id"),
+        (_nodes(["a", "b"], ["US", "US"]), _ties([("a", "a", "trust", 4)]), "self ties"),
+        (_nodes(["a", "b"], ["US", "US"]), _ties([("a", "b", "trust", 4), ("a", "b", "trust", 5)]),
+         "duplicated"),
+    ],
+)
+def test_bad_input_is_named(nodes, ties, message):
+    with pytest.raises(NetworkInputError, match=message):
+        build_snapshot(nodes, ties)
+
+
+def test_save_and_reload(tmp_path):
+    nodes = _nodes(["a", "b", "c"], ["US", "FR", "FR"])
+    nodes["gender"] = [None, "f", "m"]
+    ties = _ties([("a", "b", "trust", 5), ("b", "c", "trust", 2), ("c", "a", "trust", None)])
+    snap = build_snapshot(nodes, ties, wave="2021-Q3")
+    save_snapshot(snap, tmp_path / "w")
+    back = load_snapshot(tmp_path / "w")
+    pd.testing.assert_frame_equal(back.nodes, snap.nodes)
+    pd.testing.assert_frame_equal(back.arcs, snap.arcs)
+    assert (back.wave, back.relation, back.strong_threshold) == ("2021-Q3", "trust", 4)
+    graphml = nx.read_graphml(tmp_path / "w" / "graph.graphml")
+    names = nx.get_node_attributes(graphml, "name")
+    arcs = {(names[a], names[b]) for a, b in graphml.edges}
+    assert arcs == {("a", "b"), ("c", "a")}
+    assert nx.get_node_attributes(graphml, "country") == {k: c for k, c in zip(graphml.nodes, ["US", "FR", "FR"])}
+
+
+def test_load_rejects_other_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nodes.parquet"):
+        load_snapshot(tmp_path)
