@@ -155,7 +155,7 @@ REGISTRY: Mapping[str, MartTable] = {
 
 def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
     """Names of the tables in schema ``marts`` of ``catalog`` (default: the current database)."""
-    database = catalog or con.execute("select current_database()").fetchone()[0]
+    database = catalog or con.execute("select current_database()").fetchall()[0][0]
     rows = con.execute(
         "select table_name from duckdb_tables() "
         "where database_name = $db and schema_name = $schema order by table_name",

@@ -274,7 +274,7 @@ def _copy_from_warehouse(
             "select count(*) from duckdb_columns() where database_name = 'wh' and schema_name = $s "
             "and table_name = $t and column_name = $c",
             {"s": schema, "t": name, "c": column},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         source = f"SELECT DISTINCT {column} AS id FROM wh.{schema}.{name} WHERE {column} IS NOT NULL"
         con.execute(
             "CREATE TABLE memory.main.known_ids AS "
@@ -325,7 +325,7 @@ def _check_no_undeclared_ids(
             hits = con.execute(
                 f"SELECT count(*) FROM (SELECT {values} AS v FROM {quote('src_' + table.name)}) "
                 "WHERE v IN (SELECT id FROM known_ids)"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if hits:
                 raise CatalogError(
                     f"{table.qualified_name}.{name}: {hits} value(s) are employee ids but the "
@@ -345,9 +345,9 @@ def _build_table(
     )
     con.execute(f"DROP TABLE {quote('src_' + table.name)}")
     target = f"srv.{MARTS_SCHEMA}.{quote(table.name)}"
-    rows = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
     suppressed = (
-        con.execute(f"SELECT count(*) FROM {target} WHERE {SUPPRESSED_COLUMN}").fetchone()[0]
+        con.execute(f"SELECT count(*) FROM {target} WHERE {SUPPRESSED_COLUMN}").fetchall()[0][0]
         if table.privacy == "group"
         else 0
     )
@@ -402,7 +402,7 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, table: MartTable, root: Path)
     folder = root / table.name
     waves = 0
     if table.wave_partitioned:
-        waves = con.execute(f"SELECT count(DISTINCT {WAVE_COLUMN}) FROM {source}").fetchone()[0]
+        waves = con.execute(f"SELECT count(DISTINCT {WAVE_COLUMN}) FROM {source}").fetchall()[0][0]
     if waves:
         con.execute(
             f"COPY {source} TO {_sql_str(folder)} (FORMAT parquet, "
