@@ -150,6 +150,7 @@ def publish_serving(
 
     with _publish_lock(serving, lock_timeout_s):
         _remove_leftovers(serving)
+        _check_link(serving / PARQUET_LINK)
         stage("locked")
         version = _new_version()
         published_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -416,19 +417,21 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, table: MartTable, root: Path)
 
 def _swap_link(link: Path, target: str) -> str | None:
     """Repoint ``link`` at ``target`` atomically; return the version it pointed at before."""
-    previous = None
-    if link.is_symlink():
-        previous = Path(os.readlink(link)).name
-    elif link.exists():
-        raise PublishError(
-            f"{link} exists and is not a symlink: move it away; publish manages it as a link to "
-            f"{PARQUET_VERSIONS}/<version>"
-        )
+    _check_link(link)
+    previous = Path(os.readlink(link)).name if link.is_symlink() else None
     tmp = link.parent / f"{_TMP_LINK_PREFIX}{Path(target).name}"
     os.symlink(target, tmp)
     os.replace(tmp, link)
     _fsync(link.parent)
     return previous
+
+
+def _check_link(link: Path) -> None:
+    if link.exists() and not link.is_symlink():
+        raise PublishError(
+            f"{link} exists and is not a symlink: move it away; publish manages it as a link to "
+            f"{PARQUET_VERSIONS}/<version>"
+        )
 
 
 def _prune_versions(versions_dir: Path, keep: set[str | None], keep_versions: int) -> None:
