@@ -1,0 +1,173 @@
+"""The registry of mart tables published to BI and their privacy class (SPEC §3).
+
+Every table in the warehouse schema ``marts`` must be registered here: an unregistered mart is
+not published, and :func:`unclassified_tables` makes a test fail so nobody forgets to classify a
+new one. Registering a table is one line.
+
+Privacy classes:
+
+- ``person``: rows describe people; the ``id_columns`` (employee ids, plain VARCHAR or VARCHAR[])
+  are replaced by keyed pseudonyms in the serving copy.
+- ``group``: rows describe groups of people; ``size_column`` counts the people in the group and a
+  row whose group has fewer than ``MIN_GROUP_SIZE`` people has its value columns (every column
+  except the ``key_columns``, the size column included) set NULL and ``suppressed`` set true.
+- ``aggregate``: whole-population figures, published as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+
+PrivacyClass = Literal["person", "group", "aggregate"]
+
+MARTS_SCHEMA = "marts"
+WAVE_COLUMN = "wave"
+SUPPRESSED_COLUMN = "suppressed"
+MIN_GROUP_SIZE = 5
+
+# Column names that hold employee ids wherever they appear (the landing contract's person
+# columns). A published table carrying one of them undeclared is refused.
+PERSON_ID_COLUMN_NAMES: frozenset[str] = frozenset(
+    {"employee_id", "manager_id", "respondent_id", "nominee_id", "asker_id", "responder_id"}
+)
+
+
+class CatalogError(ValueError):
+    """A registry entry that does not fit the table it describes."""
+
+
+@dataclass(frozen=True)
+class MartTable:
+    """One published mart table.
+
+    ``key_columns`` is the grain (SPEC §3); a table whose grain includes ``wave`` is written to
+    Parquet partitioned by wave.
+    """
+
+    name: str
+    privacy: PrivacyClass
+    key_columns: tuple[str, ...]
+    id_columns: tuple[str, ...] = ()
+    size_column: str | None = None
+    min_group_size: int = MIN_GROUP_SIZE
+    description: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.privacy not in ("person", "group", "aggregate"):
+            raise CatalogError(f"{self.name}: unknown privacy class {self.privacy!r}")
+        if self.privacy == "person" and not self.id_columns:
+            raise CatalogError(f"{self.name}: a person table must name its id_columns")
+        if self.privacy != "person" and self.id_columns:
+            raise CatalogError(f"{self.name}: only person tables carry id_columns")
+        if self.privacy == "group":
+            if not self.size_column:
+                raise CatalogError(f"{self.name}: a group table must name its size_column")
+            if self.size_column in self.key_columns:
+                raise CatalogError(f"{self.name}: size_column cannot be a key column")
+        elif self.size_column:
+            raise CatalogError(f"{self.name}: only group tables carry a size_column")
+        if not self.key_columns:
+            raise CatalogError(f"{self.name}: key_columns (the grain) must not be empty")
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{MARTS_SCHEMA}.{self.name}"
+
+    @property
+    def wave_partitioned(self) -> bool:
+        return WAVE_COLUMN in self.key_columns
+
+    def withheld_columns(self, columns: Iterable[str]) -> tuple[str, ...]:
+        """The columns set NULL in a suppressed row of a group table (everything but the key)."""
+        if self.privacy != "group":
+            return ()
+        return tuple(c for c in columns if c not in self.key_columns)
+
+    def check_columns(self, columns: Iterable[str]) -> None:
+        """Raise :class:`CatalogError` when the entry names a column the table lacks, or the table
+        holds an employee-id column the entry does not declare."""
+        present = list(columns)
+        named = set(self.key_columns) | set(self.id_columns)
+        if self.size_column:
+            named.add(self.size_column)
+        missing = sorted(named - set(present))
+        if missing:
+            raise CatalogError(
+                f"{self.qualified_name}: registry names column(s) {missing} that the table lacks; "
+                f"its columns are {present}"
+            )
+        undeclared = sorted(
+            c for c in present if _looks_like_person_id(c) and c not in self.id_columns
+        )
+        if undeclared:
+            raise CatalogError(
+                f"{self.qualified_name}: column(s) {undeclared} look like employee ids but the "
+                f"registry does not declare them as id_columns of a person table"
+            )
+        if SUPPRESSED_COLUMN in present:
+            raise CatalogError(
+                f"{self.qualified_name}: column {SUPPRESSED_COLUMN!r} is reserved for the serving "
+                "copy's suppression flag"
+            )
+
+
+def _looks_like_person_id(column: str) -> bool:
+    return column in PERSON_ID_COLUMN_NAMES or column.endswith("employee_id")
+
+
+def person(name: str, *key_columns: str, ids: tuple[str, ...] = ("employee_id",)) -> MartTable:
+    return MartTable(name, "person", tuple(key_columns), id_columns=ids)
+
+
+def group(name: str, *key_columns: str, size: str) -> MartTable:
+    return MartTable(name, "group", tuple(key_columns), size_column=size)
+
+
+def aggregate(name: str, *key_columns: str) -> MartTable:
+    return MartTable(name, "aggregate", tuple(key_columns))
+
+
+# SPEC §3 grains. Column names are the public interface the mart builders must use.
+# country_mixing and impact_did name no count of people in SPEC §3, so they are published as
+# aggregates; give them a size column and register them as group tables to suppress small groups.
+REGISTRY: Mapping[str, MartTable] = {
+    t.name: t
+    for t in (
+        aggregate("wave_summary", "wave"),
+        person("person_wave_metrics", "employee_id", "wave"),
+        aggregate("role_thresholds", "wave", "role"),
+        group("country_wave_bonds", "country", "wave", size="people"),
+        aggregate("country_mixing", "wave", "country", "other_country"),
+        aggregate("resilience_scenarios", "wave", "scenario"),
+        aggregate("robustness_curve", "wave", "strategy", "k"),
+        group("participant_network", "wave", size="participants"),
+        aggregate("impact_did", "wave", "metric"),
+        group("experiment_kbis", "experiment_id", "indicator", "group", size="members"),
+        aggregate("roi", "wave", "scenario"),
+        aggregate("data_quality", "run_id", "check_name"),
+    )
+}
+
+
+def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
+    """Names of the tables in schema ``marts`` of ``catalog`` (default: the current database)."""
+    database = catalog or con.execute("select current_database()").fetchall()[0][0]
+    rows = con.execute(
+        "select table_name from duckdb_tables() "
+        "where database_name = $db and schema_name = $schema order by table_name",
+        {"db": database, "schema": MARTS_SCHEMA},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def unclassified_tables(
+    con: duckdb.DuckDBPyConnection,
+    registry: Mapping[str, MartTable] = REGISTRY,
+    catalog: str | None = None,
+) -> list[str]:
+    """Mart tables present in the warehouse but missing from the registry (never published)."""
+    return [t for t in mart_tables(con, catalog) if t not in registry]

@@ -1,0 +1,64 @@
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scl_pipeline.lib.serving.catalog import (
+    REGISTRY,
+    CatalogError,
+    MartTable,
+    group,
+    person,
+    unclassified_tables,
+)
+
+SPEC_MARTS = {
+    "wave_summary", "person_wave_metrics", "role_thresholds", "country_wave_bonds",
+    "country_mixing", "resilience_scenarios", "robustness_curve", "participant_network",
+    "impact_did", "experiment_kbis", "roi", "data_quality",
+}
+WAREHOUSE = Path(__file__).resolve().parents[3] / "data_lake" / "warehouse" / "scl.duckdb"
+
+
+def test_every_spec_mart_is_registered_with_a_class():
+    assert set(REGISTRY) == SPEC_MARTS
+    assert REGISTRY["person_wave_metrics"].privacy == "person"
+    assert REGISTRY["country_wave_bonds"].size_column == "people"
+    assert all(t.wave_partitioned for n, t in REGISTRY.items()
+               if n not in ("experiment_kbis", "data_quality"))
+
+
+def test_registry_entries_are_validated():
+    with pytest.raises(CatalogError, match="id_columns"):
+        MartTable("x", "person", ("wave",))
+    with pytest.raises(CatalogError, match="size_column"):
+        MartTable("x", "group", ("wave",))
+    with pytest.raises(CatalogError, match="privacy class"):
+        MartTable("x", "secret", ("wave",))  # type: ignore[arg-type]
+
+
+def test_check_columns_names_missing_and_undeclared_id_columns():
+    with pytest.raises(CatalogError, match=r"marts.g: registry names column\(s\) \['people'\]"):
+        group("g", "country", "wave", size="people").check_columns(["country", "wave", "n"])
+    with pytest.raises(CatalogError, match=r"\['manager_id'\] look like employee ids"):
+        person("p", "employee_id").check_columns(["employee_id", "manager_id"])
+    with pytest.raises(CatalogError, match="reserved"):
+        group("g", "c", size="n").check_columns(["c", "n", "suppressed"])
+
+
+def test_unclassified_tables_lists_marts_missing_from_the_registry():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.wave_summary (wave VARCHAR)")
+    con.execute("CREATE TABLE marts.new_thing (wave VARCHAR)")
+    con.execute("CREATE TABLE main.not_a_mart (x INT)")
+    assert unclassified_tables(con) == ["new_thing"]
+
+
+@pytest.mark.skipif(not WAREHOUSE.exists(), reason="no pipeline warehouse built in data_lake/")
+def test_pipeline_warehouse_has_no_unclassified_mart():
+    con = duckdb.connect(str(WAREHOUSE), read_only=True)
+    try:
+        assert unclassified_tables(con) == [], "classify these marts in serving/catalog.py"
+    finally:
+        con.close()
