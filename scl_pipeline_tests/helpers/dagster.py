@@ -12,6 +12,8 @@ from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import wave_to_partition_key
 
 _DEFS = None
+# Results hold only a weak reference to their instance: keep one alive for the whole session.
+_INSTANCE = dg.DagsterInstance.ephemeral()
 
 
 def project_defs() -> dg.Definitions:
@@ -37,7 +39,7 @@ def materialize_wave(lake: DataLake, wave: str, selection=None, raise_on_error: 
         selection=selection or wave_asset_keys(),
         partition_key=wave_to_partition_key(wave),
         resources=resources_for(lake, **settings),
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=_INSTANCE,
         raise_on_error=raise_on_error,
     )
 
