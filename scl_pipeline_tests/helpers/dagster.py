@@ -11,15 +11,15 @@ from scl_pipeline.definitions import defs
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import wave_to_partition_key
 
-_DEFS = None
+# Built at import, outside any test instance: Dagster caches a definitions-load context that
+# would otherwise keep a weak reference to whichever test instance happened to be current.
+_DEFS = defs()
+_DEFS.get_repository_def()
 # Results hold only a weak reference to their instance: keep one alive for the whole session.
 _INSTANCE = dg.DagsterInstance.ephemeral()
 
 
 def project_defs() -> dg.Definitions:
-    global _DEFS
-    if _DEFS is None:
-        _DEFS = defs()
     return _DEFS
 
 

@@ -16,8 +16,7 @@ from scl_pipeline_tests.helpers.landing import small_org, write_wave
 
 @pytest.fixture
 def instance():
-    with dg.instance_for_test() as instance:
-        yield instance
+    return dg.DagsterInstance.ephemeral()
 
 
 def _tick(instance, lake, when: dt.datetime):
