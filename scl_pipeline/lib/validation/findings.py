@@ -33,7 +33,7 @@ class Finding:
 
     ``sample`` holds up to :data:`SAMPLE_SIZE` offending rows, each a dict with ``source_row``
     and the offending value(s) by column name (for a missing-columns finding:
-    ``{"missing_column": name}``).
+    ``{"missing_column": name}``, and ``rows_failed`` is every row of the file).
     """
 
     expectation: str

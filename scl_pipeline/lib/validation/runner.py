@@ -121,7 +121,8 @@ def run_suite(
         if outcome.success:
             continue
         offending = _offending_rows(outcome.result, checked, definition)
-        rows_failed = int(outcome.result.get("unexpected_count", len(offending)))
+        # A missing column fails every row of the file.
+        rows_failed = int(outcome.result.get("unexpected_count", len(frame)))
         findings.append(
             Finding(
                 expectation=definition.name,
