@@ -343,6 +343,5 @@ def duplicate_of(survey: pd.DataFrame) -> pd.Series:
     ordered = keys.sort_values(["r", "n", "rel", "s", "row"], ascending=[True, True, True, False, True], kind="stable")
     dropped = ordered.duplicated(["r", "n", "rel"], keep="first")
     kept_row = ordered.groupby(["r", "n", "rel"], sort=False)["row"].transform("first")
-    result = pd.Series(None, index=survey.index, dtype=object)
-    result.loc[ordered.index[dropped.to_numpy()]] = kept_row[dropped].astype(object).to_numpy()
-    return result
+    kept_of_dropped = dict(zip(ordered.index[dropped.to_numpy()], kept_row[dropped].tolist()))
+    return pd.Series([kept_of_dropped.get(i) for i in survey.index], index=survey.index, dtype=object)
