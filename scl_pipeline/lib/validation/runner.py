@@ -45,9 +45,10 @@ class ValidationInputError(ValueError):
 def _gx() -> tuple[Any, Any, Any]:
     """(great_expectations, great_expectations.expectations, cached whole-dataframe batch definition)."""
     global _batch_definition
-    # Before the import: GX reads these when it builds its first context.
+    # GX 1.24 ships no analytics sender (only a docstring names this variable); set it anyway
+    # so a GX upgrade that reinstates analytics stays quiet. Progress bars are switched off on
+    # the context below: without that, every validation prints "Calculating Metrics" bars.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("GX_SUPPRESS_PROGRESS_BARS", "true")
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
