@@ -69,8 +69,12 @@ def unparseable_dates(values: Iterable[str]) -> list[str]:
     distinct = pd.Series(list(values), dtype=object)
     if distinct.empty:
         return []
-    parsed = pd.to_datetime(distinct, format="ISO8601", errors="coerce", utc=True)
-    return distinct[parsed.isna()].tolist()
+    return distinct[parse_timestamps(distinct).isna()].tolist()
+
+
+def parse_timestamps(values: pd.Series) -> pd.Series:
+    """``values`` as UTC timestamps by the same ISO 8601 rule; NaT when missing or unparseable."""
+    return pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
 
 
 def unknown_countries(values: Iterable[str]) -> list[str]:

@@ -171,10 +171,13 @@ def _offending_rows(result: dict[str, Any], frame: pd.DataFrame, definition: Exp
     rows = []
     for entry in result.get("unexpected_index_list") or []:
         row = {SOURCE_ROW: _plain(entry[SOURCE_ROW])}
-        row.update({k.lstrip("_"): _plain(v) for k, v in entry.items() if k != SOURCE_ROW})
+        for key, value in entry.items():
+            derived = key.startswith("__")
+            if key != SOURCE_ROW and (not derived or key.lstrip("_") in definition.context):
+                row[key.lstrip("_")] = _plain(value)
         rows.append(row)
     rows.sort(key=lambda r: r[SOURCE_ROW])
-    extra = [c for c in _context_columns(definition) if c in frame.columns]
+    extra = [c for c in dict.fromkeys(definition.columns + definition.context) if c in frame.columns]
     if extra and rows:
         wanted = [r[SOURCE_ROW] for r in rows]
         lookup = frame.loc[frame[SOURCE_ROW].isin(wanted)].set_index(SOURCE_ROW)[extra]
@@ -182,13 +185,6 @@ def _offending_rows(result: dict[str, Any], frame: pd.DataFrame, definition: Exp
             for column in extra:
                 row.setdefault(column, _plain(lookup.at[row[SOURCE_ROW], column]))
     return rows
-
-
-def _context_columns(definition: ExpectationDef) -> tuple[str, ...]:
-    # Duplicate nominations are only readable with their whole key.
-    if definition.name == "ona_survey.no_duplicate_nomination":
-        return ("respondent_id", "nominee_id", "relation", "strength")
-    return definition.columns
 
 
 def _quarantine_frame(frame: pd.DataFrame, label: str, quarantined: dict[int, list[tuple[str, str]]]) -> pd.DataFrame:

@@ -80,6 +80,11 @@ class ExpectationDef:
     description: str
     build: Builder
     reason: Reason | None = None  # WARNING only: the quarantine reason of one offending row
+    # Shown in each sample row besides the offending values: contract columns, or derived ones
+    # by their name without the ``__`` prefix (derived columns not listed stay hidden).
+    context: tuple[str, ...] = ()
+    # Computes the derived (``__``-prefixed) columns the GX expectation reads.
+    derive: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
 
 
 def _required_columns(spec: FileSpec) -> ExpectationDef:
@@ -101,7 +106,7 @@ def _not_null(spec: FileSpec, column: str) -> ExpectationDef:
         severity=Severity.ERROR,
         column=column,
         columns=(column,),
-        description=f"every row has a {column} (blank cells count as missing)",
+        description=f"{column} is present on every row (blank cells count as missing)",
         build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToNotBeNull(column=column),
     )
 
@@ -179,6 +184,34 @@ def _duplicate_reason(row: dict[str, Any], refs: References) -> str:
     )
 
 
+def parsed_column(column: str) -> str:
+    """The derived column holding ``column`` parsed as a UTC timestamp (NaT when unparseable)."""
+    return f"__{column}_parsed"
+
+
+def _chronology(spec: FileSpec, earlier: str, later: str, severity: Severity) -> ExpectationDef:
+    def reason(row: dict[str, Any], refs: References) -> str:
+        return f"{later} {row.get(later)!r} is before {earlier} {row.get(earlier)!r}"
+
+    return ExpectationDef(
+        name=f"{spec.name}.{later}_not_before_{earlier}",
+        file_kind=spec.name,
+        severity=severity,
+        column=later,
+        columns=(earlier, later),
+        description=f"{later} is not before {earlier} when both are present",
+        build=lambda gxe, frame, refs: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=parsed_column(later),
+            column_B=parsed_column(earlier),
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        reason=reason if severity is Severity.WARNING else None,
+        context=(earlier, later),
+        derive=lambda frame: {parsed_column(c): rules.parse_timestamps(frame[c]) for c in (earlier, later)},
+    )
+
+
 def _hr_suite() -> list[ExpectationDef]:
     s = HR_EXPORT
     return [
@@ -246,6 +279,8 @@ def _survey_suite() -> list[ExpectationDef]:
             ),
             build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=DUPLICATE_OF),
             reason=_duplicate_reason,
+            context=(DUPLICATE_OF.lstrip("_"), "respondent_id", "nominee_id", "relation", "strength"),
+            derive=lambda frame: {DUPLICATE_OF: duplicate_of(frame)},
         ),
     ]
 
@@ -260,6 +295,8 @@ def _participants_suite() -> list[ExpectationDef]:
         _date(s, "start_date"),
         _date(s, "end_date"),
         _in_set(s, "completed", rules.BOOLEAN_WORDS, "a boolean"),
+        # A roster row ending before it starts is a data-entry error in a small, curated file.
+        _chronology(s, "start_date", "end_date", Severity.ERROR),
         _in_reference(s, "employee_id", "hr"),
     ]
 
@@ -285,6 +322,9 @@ def _interactions_suite() -> list[ExpectationDef]:
         _not_null(s, "asked_at"),
         _date(s, "asked_at"),
         _date(s, "answered_at"),
+        # One log row answered before it was asked (a clock or export glitch) must not count as
+        # an answered question, but does not make the rest of the log untrustworthy.
+        _chronology(s, "asked_at", "answered_at", Severity.WARNING),
         _in_reference(s, "asker_id", "assignment"),
         _in_reference(s, "responder_id", "assignment"),
     ]
@@ -309,10 +349,12 @@ def registry_markdown() -> str:
 
 
 def add_derived_columns(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
-    """Columns some expectations read that are computed from several rows (prefixed ``__``)."""
-    if spec is ONA_SURVEY and {"respondent_id", "nominee_id"} <= set(frame.columns):
-        frame = frame.copy()
-        frame[DUPLICATE_OF] = duplicate_of(frame)
+    """``frame`` plus the derived columns of every expectation of ``spec`` that can run on it."""
+    frame = frame.copy()
+    for definition in expectations_for(spec.name):
+        if definition.derive is not None and all(c in frame.columns for c in definition.columns):
+            for name, values in definition.derive(frame).items():
+                frame[name] = values
     return frame
 
 

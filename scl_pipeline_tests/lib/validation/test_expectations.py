@@ -117,6 +117,12 @@ CASES = [
     Case("participants.start_date_parseable", edits=((1, "start_date", "Sept 1st"),), rows=(1,), values=("Sept 1st",)),
     Case("participants.end_date_parseable", edits=((3, "end_date", "2022-13-01"),), rows=(3,), values=("2022-13-01",)),
     Case("participants.completed_valid", edits=((2, "completed", "done"),), rows=(2,), values=("done",)),
+    Case(
+        "participants.end_date_not_before_start_date",
+        edits=((1, "end_date", "2021-08-31"),),
+        rows=(1,),
+        values=("2021-08-31",),
+    ),
     Case("participants.employee_id_in_hr", edits=((3, "employee_id", "E42"),), rows=(3,), values=("E42",)),
     # experiment_assignment
     Case("experiment_assignment.required_columns", drop="group"),
@@ -137,6 +143,13 @@ CASES = [
         values=("05.04.2022",),
     ),
     Case("experiment_interactions.answered_at_parseable", edits=((1, "answered_at", "soon"),), rows=(1,), values=("soon",)),
+    # 09:00 at UTC+2 is 07:00 UTC, an hour before the (UTC) question of 08:00.
+    Case(
+        "experiment_interactions.answered_at_not_before_asked_at",
+        edits=((1, "answered_at", "2022-04-04T09:00:00+02:00"),),
+        rows=(1,),
+        values=("2022-04-04T09:00:00+02:00",),
+    ),
     # E4 is in HR but not in the experiment.
     Case("experiment_interactions.asker_id_in_assignment", edits=((3, "asker_id", "E4"),), rows=(3,), values=("E4",)),
     Case("experiment_interactions.responder_id_in_assignment", edits=((1, "responder_id", "E6"),), rows=(1,), values=("E6",)),

@@ -42,3 +42,13 @@ def test_registry_table_lists_every_expectation_once_with_its_severity():
     for line, definition in zip(lines, EXPECTATIONS):
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert cells[:3] == [definition.name, definition.file_kind, definition.severity.value]
+
+
+def test_readme_registry_table_is_in_sync_with_the_registry():
+    from pathlib import Path
+
+    import scl_pipeline.lib.validation as validation
+
+    readme = (Path(validation.__file__).parent / "README.md").read_text()
+    table = readme.split("<!-- registry:start -->\n")[1].split("\n<!-- registry:end -->")[0]
+    assert table == registry_markdown()

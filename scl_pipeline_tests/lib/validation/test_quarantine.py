@@ -143,3 +143,19 @@ def test_experiment_interactions_outside_the_assignment_are_quarantined():
         "employee_id 'E88' is not in the HR export",
         "asker_id 'E5' is not in the qa1 assignment",
     ]
+
+
+def test_answer_before_question_is_quarantined_with_both_times():
+    interactions = rows_of("experiment_interactions")
+    interactions[0]["answered_at"] = "2022-04-04T09:00:00+02:00"  # 07:00 UTC, asked 08:00 UTC
+    interactions[2]["answered_at"] = "2022-04-06T00:00:00"  # equal to asked_at: allowed
+    assignment = frame(rows_of("experiment_assignment"), ASSIGNMENT_FILE)
+    result = validate_experiment(assignment, frame(interactions, INTERACTIONS_FILE), HR_IDS, "qa1")
+    assert result.passed
+    finding = result.interactions.finding("experiment_interactions.answered_at_not_before_asked_at")
+    assert finding.sample == (
+        {"source_row": 1, "asked_at": "2022-04-04T08:00:00", "answered_at": "2022-04-04T09:00:00+02:00"},
+    )
+    assert result.quarantine["reason"].tolist() == [
+        "answered_at '2022-04-04T09:00:00+02:00' is before asked_at '2022-04-04T08:00:00'"
+    ]
