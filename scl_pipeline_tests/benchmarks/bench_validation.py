@@ -53,6 +53,10 @@ def main() -> None:
     print(f"ona_survey suite, {len(bad):,} rows with errors and warnings: {seconds:6.2f} s  ({counts})")
     print(f"  quarantined rows: {len(report.quarantine):,}; clean rows: {len(report.clean):,}")
 
+    big = large_survey(rows=1_000_000)
+    seconds, report = best_of(1, lambda: validate_survey(big, hr, "2021-Q3"))
+    print(f"ona_survey suite, clean, {len(big):,} rows:           {seconds:6.2f} s  passed={report.passed}")
+
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         seconds, wave = best_of(1, lambda: validate_wave(hr, survey, "2021-Q3"))

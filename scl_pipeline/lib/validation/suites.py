@@ -47,6 +47,7 @@ from scl_pipeline.lib.validation import rules
 from scl_pipeline.lib.validation.findings import Severity
 
 DUPLICATE_OF = "__duplicate_of_row"
+SELF_NOMINATION = "__self_nomination"
 NOMINATION_KEY: tuple[str, ...] = ("respondent_id", "nominee_id", "relation")
 
 SPECS: dict[str, FileSpec] = {s.name: s for s in (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS)}
@@ -248,9 +249,13 @@ def _survey_suite() -> list[ExpectationDef]:
             column="nominee_id",
             columns=("respondent_id", "nominee_id"),
             description="nobody nominates themselves (respondent_id differs from nominee_id)",
-            build=lambda gxe, frame, refs: gxe.ExpectSelectColumnValuesToBeUniqueWithinRecord(
-                column_list=["respondent_id", "nominee_id"]
-            ),
+            # ExpectSelectColumnValuesToBeUniqueWithinRecord says the same but runs a Python
+            # function per row (~0.7 s per 100,000 rows); the vectorised comparison is ~0.03 s.
+            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=SELF_NOMINATION),
+            context=("respondent_id", "nominee_id"),
+            derive=lambda frame: {
+                SELF_NOMINATION: frame["nominee_id"].where(frame["respondent_id"] == frame["nominee_id"], None)
+            },
         ),
         ExpectationDef(
             name="ona_survey.strength_valid",
