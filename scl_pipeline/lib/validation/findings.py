@@ -52,13 +52,13 @@ class Finding:
     def message(self) -> str:
         """One sentence naming file, column, rows and what is wrong."""
         where = f"column {self.column!r}" if self.column else "table"
+        head = f"{self.severity.value} {self.expectation} in {self.file}, {where}: {self.description}"
+        if not self.sample:
+            return head + (f" — failed on {self.rows_failed} row(s)" if self.rows_failed else " — failed")
         shown = ", ".join(_describe_sample_row(row, self.column) for row in self.sample)
-        more = self.rows_failed - len(self.sample)
+        more = self.rows_failed - len(self.sample) if self.sample_rows else 0
         tail = f" and {more} more" if more > 0 else ""
-        return (
-            f"{self.severity.value} {self.expectation} in {self.file}, {where}: "
-            f"{self.description} — failed on {self.rows_failed} row(s): {shown}{tail}"
-        )
+        return f"{head} — failed on {self.rows_failed} row(s): {shown}{tail}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -107,9 +107,11 @@ def run_suite(
         ran.append(definition)
     by_name = {d.name: d for d in ran}
 
-    result = batch_definition.get_batch(batch_parameters={"dataframe": checked}).validate(
-        suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [SOURCE_ROW]}
-    )
+    # The cached context is shared: one validation at a time if a caller uses threads.
+    with _lock:
+        result = batch_definition.get_batch(batch_parameters={"dataframe": checked}).validate(
+            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [SOURCE_ROW]}
+        )
 
     findings: list[Finding] = []
     quarantined: dict[int, list[tuple[str, str]]] = {}
@@ -159,7 +161,7 @@ def _plain(value: Any) -> Any:
     """numpy scalars and NaN to JSON-friendly Python values."""
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and np.isnan(value):
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return None
     return value
 
@@ -178,12 +180,14 @@ def _offending_rows(result: dict[str, Any], frame: pd.DataFrame, definition: Exp
         rows.append(row)
     rows.sort(key=lambda r: r[SOURCE_ROW])
     extra = [c for c in dict.fromkeys(definition.columns + definition.context) if c in frame.columns]
-    if extra and rows:
-        wanted = [r[SOURCE_ROW] for r in rows]
-        lookup = frame.loc[frame[SOURCE_ROW].isin(wanted)].set_index(SOURCE_ROW)[extra]
-        for row in rows:
-            for column in extra:
-                row.setdefault(column, _plain(lookup.at[row[SOURCE_ROW], column]))
+    # Quarantine reasons need the context of every row; an ERROR finding only of its sample.
+    enrich = rows if definition.severity is Severity.WARNING else rows[:SAMPLE_SIZE]
+    if extra and enrich:
+        wanted = [r[SOURCE_ROW] for r in enrich]
+        lookup = frame.loc[frame[SOURCE_ROW].isin(wanted)].set_index(SOURCE_ROW)[extra].to_dict("index")
+        for row in enrich:
+            for column, value in lookup[row[SOURCE_ROW]].items():
+                row.setdefault(column, _plain(value))
     return rows
 
 
@@ -193,13 +197,13 @@ def _quarantine_frame(frame: pd.DataFrame, label: str, quarantined: dict[int, li
     originals = frame.loc[frame[SOURCE_ROW].isin(list(quarantined))].sort_values(SOURCE_ROW)
     value_columns = [c for c in originals.columns if c not in (SOURCE_ROW, SOURCE_FILE)]
     records = []
-    for _, original in originals.iterrows():
+    for original in originals.to_dict("records"):
         source_row = _plain(original[SOURCE_ROW])
         reasons = quarantined[source_row]
         values = {c: _plain(original[c]) for c in value_columns}
         records.append(
             {
-                "file": str(original[SOURCE_FILE]) if SOURCE_FILE in originals.columns else label,
+                "file": str(original[SOURCE_FILE]) if SOURCE_FILE in original else label,
                 SOURCE_ROW: source_row,
                 "expectation": "; ".join(name for name, _ in reasons),
                 "reason": "; ".join(reason for _, reason in reasons),

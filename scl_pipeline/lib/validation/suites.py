@@ -100,6 +100,18 @@ def _required_columns(spec: FileSpec) -> ExpectationDef:
     )
 
 
+def _not_empty(spec: FileSpec) -> ExpectationDef:
+    return ExpectationDef(
+        name=f"{spec.name}.not_empty",
+        file_kind=spec.name,
+        severity=Severity.ERROR,
+        column=None,
+        columns=(),
+        description="the file has at least one data row (a header-only export is a failed export)",
+        build=lambda gxe, frame, refs: gxe.ExpectTableRowCountToBeBetween(min_value=1),
+    )
+
+
 def _not_null(spec: FileSpec, column: str) -> ExpectationDef:
     return ExpectationDef(
         name=f"{spec.name}.{column}_not_null",
@@ -217,6 +229,7 @@ def _hr_suite() -> list[ExpectationDef]:
     s = HR_EXPORT
     return [
         _required_columns(s),
+        _not_empty(s),
         _not_null(s, "employee_id"),
         _unique(s, "employee_id"),
         _not_null(s, "country"),
@@ -240,6 +253,7 @@ def _survey_suite() -> list[ExpectationDef]:
     s = ONA_SURVEY
     return [
         _required_columns(s),
+        _not_empty(s),
         _not_null(s, "respondent_id"),
         _not_null(s, "nominee_id"),
         ExpectationDef(
@@ -294,6 +308,7 @@ def _participants_suite() -> list[ExpectationDef]:
     s = PARTICIPANTS
     return [
         _required_columns(s),
+        _not_empty(s),
         _not_null(s, "employee_id"),
         _unique(s, "employee_id"),
         _not_null(s, "cohort"),
@@ -310,6 +325,7 @@ def _assignment_suite() -> list[ExpectationDef]:
     s = ASSIGNMENT
     return [
         _required_columns(s),
+        _not_empty(s),
         _not_null(s, "employee_id"),
         _unique(s, "employee_id"),
         _not_null(s, "group"),

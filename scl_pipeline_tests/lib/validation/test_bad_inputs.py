@@ -111,3 +111,27 @@ def test_frame_without_source_row_is_rejected_with_a_clear_error():
     df = frame(HR_ROWS, HR_FILE).drop(columns="source_row")
     with pytest.raises(ValueError, match="hr_export.csv.*source_row"):
         validate_hr_export(df, WAVE)
+
+
+def test_pandas_string_dtype_with_pd_na_is_handled():
+    rows = rows_of("ona_survey")
+    rows[3]["nominee_id"] = "E404"
+    survey = frame(rows, SURVEY_FILE)
+    for column in ("respondent_id", "nominee_id", "relation", "strength", "answered_at"):
+        survey[column] = survey[column].astype("string")
+    report = validate_survey(survey, _hr(), WAVE)
+    assert report.passed
+    assert report.quarantine["source_row"].tolist() == [4]
+    assert '"answered_at": null' in report.quarantine.at[0, "values"]
+    assert report.clean["relation"].tolist() == ["trust", "advice", "trust", "energy", "trust", "work"]
+
+
+def test_messages_name_file_column_rows_and_values():
+    rows = [dict(r) for r in HR_ROWS]
+    rows[2]["hire_date"] = "31/12/2020"
+    finding = validate_hr_export(frame(rows, HR_FILE), WAVE).finding("hr_export.hire_date_parseable")
+    assert finding.message == (
+        f"ERROR hr_export.hire_date_parseable in {HR_FILE}, column 'hire_date': "
+        "hire_date is an ISO 8601 date or timestamp when present — failed on 1 row(s): "
+        "row 3 (hire_date='31/12/2020')"
+    )

@@ -50,6 +50,7 @@ class Case:
     expectation: str
     edits: tuple[tuple[int, str, Any], ...] = ()  # (source_row, column, new value)
     drop: str | None = None  # a column removed from the file
+    empty: bool = False  # a header-only file
     rows: tuple[int, ...] = ()  # expected sample source_rows
     values: tuple[Any, ...] | None = None  # expected offending values of the finding's column
     rows_failed: int | None = None  # defaults to len(rows)
@@ -63,12 +64,15 @@ class Case:
         if self.drop:
             for row in rows:
                 row.pop(self.drop)
+        if self.empty:
+            return frame([], FILES[kind], columns=list(rows[0]))
         return frame(rows, FILES[kind])
 
 
 CASES = [
     # hr_export
     Case("hr_export.required_columns", drop="level"),
+    Case("hr_export.not_empty", empty=True),
     Case("hr_export.employee_id_not_null", edits=((2, "employee_id", "  "),), rows=(2,), values=(None,)),
     # A padded copy of an id is the same id once stripped, so it is a duplicate.
     Case("hr_export.employee_id_unique", edits=((3, "employee_id", " E1"),), rows=(1, 3), values=("E1", "E1")),
@@ -88,6 +92,7 @@ CASES = [
     Case("hr_export.invited_to_survey_valid", edits=((1, "invited_to_survey", "Maybe"),), rows=(1,), values=("maybe",)),
     # ona_survey
     Case("ona_survey.required_columns", drop="nominee_id"),
+    Case("ona_survey.not_empty", empty=True),
     Case("ona_survey.respondent_id_not_null", edits=((3, "respondent_id", None),), rows=(3,), values=(None,)),
     Case("ona_survey.nominee_id_not_null", edits=((2, "nominee_id", ""),), rows=(2,), values=(None,)),
     Case("ona_survey.no_self_nomination", edits=((4, "nominee_id", "E3"),), rows=(4,), values=("E3",)),
@@ -111,6 +116,7 @@ CASES = [
     ),
     # participants
     Case("participants.required_columns", drop="cohort"),
+    Case("participants.not_empty", empty=True),
     Case("participants.employee_id_not_null", edits=((3, "employee_id", None),), rows=(3,), values=(None,)),
     Case("participants.employee_id_unique", edits=((3, "employee_id", "E1"),), rows=(1, 3), values=("E1", "E1")),
     Case("participants.cohort_not_null", edits=((2, "cohort", " "),), rows=(2,), values=(None,)),
@@ -126,6 +132,7 @@ CASES = [
     Case("participants.employee_id_in_hr", edits=((3, "employee_id", "E42"),), rows=(3,), values=("E42",)),
     # experiment_assignment
     Case("experiment_assignment.required_columns", drop="group"),
+    Case("experiment_assignment.not_empty", empty=True),
     Case("experiment_assignment.employee_id_not_null", edits=((2, "employee_id", None),), rows=(2,), values=(None,)),
     Case("experiment_assignment.employee_id_unique", edits=((4, "employee_id", "E2"),), rows=(2, 4), values=("E2", "E2")),
     Case("experiment_assignment.group_not_null", edits=((1, "group", None),), rows=(1,), values=(None,)),
@@ -168,17 +175,21 @@ def test_expectation_fails_with_exact_finding(case: Case):
     assert [f.expectation for f in report.findings] == [case.expectation]
     finding = report.findings[0]
     assert finding.severity is definition.severity
-    assert finding.file == FILES[definition.file_kind]
+    # A header-only frame has no source_file value to name it: the file kind stands in.
+    assert finding.file == (definition.file_kind if case.empty else FILES[definition.file_kind])
     assert finding.column == definition.column
     assert report.passed is (definition.severity is Severity.WARNING)
     if case.drop:
         assert finding.sample == ({"missing_column": case.drop},)
         assert finding.rows_failed == len(rows_of(definition.file_kind))
         return
+    if case.empty:
+        assert (finding.rows_failed, finding.sample) == (0, ())
+        return
     assert finding.rows_failed == (case.rows_failed if case.rows_failed is not None else len(case.rows))
     assert finding.sample_rows == list(case.rows)
     assert tuple(row[definition.column] for row in finding.sample) == case.values
-    assert case.expectation in finding.message and FILES[definition.file_kind] in finding.message
+    assert case.expectation in finding.message and finding.file in finding.message
 
 
 @pytest.mark.parametrize("kind", sorted(FILES))
