@@ -7,20 +7,22 @@ reference files). Great Expectations is never imported here: builders receive th
 
 Severity policy:
 
-- ERROR (the wave stops): the file cannot be trusted as a whole — missing columns, missing or
-  duplicated ids, self-nominations, invalid strength, relation, group, country, date or boolean
-  values.
+- ERROR (the wave stops): the file cannot be trusted as a whole — missing columns, no rows,
+  missing or duplicated ids, self-nominations, invalid strength, relation, group, country, date
+  or boolean values, a roster end before its start.
 - WARNING (the wave passes, offending rows go to quarantine with their reason): single rows that
   the population or reference files exclude — a survey row naming someone outside the wave's HR
   export (SPEC §2: never silently dropped), duplicate nominations beyond the kept one (SPEC §2
   keeps the highest strength), participants / assignment members absent from HR, interactions
-  by people outside the experiment's assignment.
+  by people outside the experiment's assignment or answered before they were asked.
 
 Strategy for data-dependent checks (countries, dates, reference ids): the distinct values are
 tested once in pandas (:mod:`rules`) and GX gets ``ExpectColumnValuesToNotBeInSet`` of the failing
 distinct values. That keeps GX doing the row-level accounting (counts, ``source_row`` indices)
 while avoiding per-row Python work and GX's slow membership test against large sets (a 13,000-id
-``ExpectColumnValuesToBeInSet`` costs ~0.9 s per 100,000 rows, the inverse ~0.05 s).
+``ExpectColumnValuesToBeInSet`` costs ~0.9 s per 100,000 rows, the inverse ~0.05 s). Checks
+across rows or columns (duplicates, self-nominations, chronology) compute a ``__``-prefixed
+derived column (``ExpectationDef.derive``) that GX then checks row by row.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from scl_pipeline.lib.landing.contract import (
+    ALL_SPECS,
     ASSIGNMENT,
     DEFAULT_RELATION,
     EXPERIMENT_GROUPS,
@@ -50,7 +53,7 @@ DUPLICATE_OF = "__duplicate_of_row"
 SELF_NOMINATION = "__self_nomination"
 NOMINATION_KEY: tuple[str, ...] = ("respondent_id", "nominee_id", "relation")
 
-SPECS: dict[str, FileSpec] = {s.name: s for s in (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS)}
+SPECS: dict[str, FileSpec] = {s.name: s for s in ALL_SPECS}
 
 
 @dataclass(frozen=True)
