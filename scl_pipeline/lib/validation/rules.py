@@ -26,11 +26,11 @@ import pandas as pd
 
 from scl_pipeline.lib.landing.contract import STRENGTH_MAX, STRENGTH_MIN, FileSpec
 from scl_pipeline.lib.landing.countries import normalise_country
+from scl_pipeline.lib.landing.values import BOOLEAN_WORDS, parse_timestamps  # noqa: F401 (re-exported)
 
 LABEL_COLUMNS: frozenset[str] = frozenset({"relation", "group"})
 BOOLEAN_COLUMNS: frozenset[str] = frozenset({"invited_to_survey", "completed"})
 DATE_COLUMNS: frozenset[str] = frozenset({"hire_date", "answered_at", "asked_at", "start_date", "end_date"})
-BOOLEAN_WORDS: frozenset[str] = frozenset({"true", "t", "yes", "y", "1", "false", "f", "no", "n", "0"})
 STRENGTH_REGEX = rf"^[{STRENGTH_MIN}-{STRENGTH_MAX}]$"
 _WHOLE_FLOAT_REGEX = r"^([+-]?\d+)\.0+$"
 
@@ -70,28 +70,6 @@ def unparseable_dates(values: Iterable[str]) -> list[str]:
     if distinct.empty:
         return []
     return distinct[parse_timestamps(distinct).isna()].tolist()
-
-
-_UTC_OFFSET_REGEX = r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
-
-
-def parse_timestamps(values: pd.Series) -> pd.Series:
-    """``values`` as UTC timestamps by the ISO 8601 rule; NaT when missing or unparseable.
-
-    Naive values are UTC. Values with and without a UTC offset are parsed apart: pandas 2.3
-    parsing them together with ``format="ISO8601"`` gives naive values that follow an offset
-    value that offset (``2022-04-06T00:00`` after ``...+02:00`` became 22:00 UTC the day before).
-    """
-    text = values.astype(object).where(values.notna(), None)
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
-    present = text[text.notna()].astype(str)
-    if present.empty:
-        return out
-    has_offset = present.str.contains(_UTC_OFFSET_REGEX, regex=True)
-    for part in (present[has_offset], present[~has_offset]):
-        if not part.empty:
-            out.loc[part.index] = pd.to_datetime(part, format="ISO8601", errors="coerce", utc=True)
-    return out
 
 
 def unknown_countries(values: Iterable[str]) -> list[str]:
