@@ -15,8 +15,8 @@ Key behaviour indicators (KBIs), each a share of a group's members:
   experiment members.
 
 Planting: per group, exactly ``round(rate * members)`` members are drawn for each indicator
-(connectivity only among those who ask or answer, preferring members with no compatriot in the
-experiment); answered questions are then paired under the rule that an exchange crosses countries
+(members with compatriots in the experiment first; connectivity only among those who ask or
+answer, preferring members with no compatriot); answered questions are then paired under the rule that an exchange crosses countries
 only when both ends are meant to connect. The log is built greedily, so where no compatible
 partner exists a flag is not realised; the rates reported are always recomputed from the log.
 """
@@ -48,11 +48,12 @@ class Experiment:
     interactions: pd.DataFrame
 
 
-def _pick_flags(rng: np.random.Generator, in_group: np.ndarray, rate: float, among: np.ndarray) -> np.ndarray:
-    members = np.flatnonzero(in_group & among)
-    count = min(len(members), round(rate * in_group.sum()))
+def _pick_flags(rng: np.random.Generator, in_group: np.ndarray, rate: float, preferred: np.ndarray) -> np.ndarray:
+    """``round(rate * group size)`` random group members, ``preferred`` ones first."""
+    members = np.flatnonzero(in_group)
+    members = members[np.lexsort((rng.random(len(members)), ~preferred[members]))]
     flags = np.zeros(len(in_group), dtype=bool)
-    flags[rng.choice(members, size=count, replace=False)] = True
+    flags[members[: round(rate * len(members))]] = True
     return flags
 
 
@@ -68,11 +69,12 @@ def plan_exchanges(
     kg = np.zeros(m, dtype=bool)
     eng = np.zeros(m, dtype=bool)
     con = np.zeros(m, dtype=bool)
-    everyone = np.ones(m, dtype=bool)
-    for g, in_group in enumerate(groups):
-        kg |= _pick_flags(rng, in_group, TARGET_RATES["knowledge_gaps"][g], everyone)
-        eng |= _pick_flags(rng, in_group, TARGET_RATES["engagement"][g], everyone)
     compatriots = np.bincount(country, minlength=int(country.max()) + 1)[country] - 1
+    # Members with compatriots can exchange at home, so flags that need partners go to them first.
+    at_home = compatriots >= 3
+    for g, in_group in enumerate(groups):
+        kg |= _pick_flags(rng, in_group, TARGET_RATES["knowledge_gaps"][g], at_home)
+        eng |= _pick_flags(rng, in_group, TARGET_RATES["engagement"][g], at_home)
     active = kg | eng
     for g, in_group in enumerate(groups):
         # Members alone in their country can only exchange abroad: they connect first.

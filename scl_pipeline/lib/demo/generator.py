@@ -48,10 +48,10 @@ COMPLETION_RATE = 0.93
 
 
 def _program_dates(program_wave: str) -> tuple[dt.date, dt.date, str]:
-    """Cohort start (the 15th of the wave's first month), end 8 weeks later, cohort name."""
+    """Cohort start (the 15th of the wave's first month), its end 8 weeks later, and its name."""
     year, _ = parse_wave(program_wave)
     start = wave_start(program_wave) + dt.timedelta(days=14)
-    end = start + dt.timedelta(weeks=PROGRAM_WEEKS) - dt.timedelta(days=3)  # ends on a Friday's week
+    end = start + dt.timedelta(weeks=PROGRAM_WEEKS)
     return start, end, f"{year}-C1"
 
 
@@ -100,8 +100,14 @@ def generate_demo_org(
     org.invited[member] = True
     org.status[member] = "active"
 
-    plan_leavers(rng, org, key0 | member | story_people, n_waves)
-    bonds = plan_bonds(rng, participants, org.country, trust0, n_waves - 1)
+    # Outreach prefers people who are not key collaborators, so the control group stays put.
+    initial = org.join_wave == 0
+    outreach_weight = np.where(initial & ~member & ~story_people, org.popularity, 0.0)
+    outreach_weight = np.where(key0, outreach_weight * 1e-6, outreach_weight)
+    bonds = plan_bonds(rng, participants, org.country, outreach_weight, trust0, story.bridges, n_waves - 1)
+    bond_people = np.zeros(org.size, dtype=bool)
+    bond_people[np.concatenate([bonds.a, bonds.b])] = True
+    plan_leavers(rng, org, key0 | member | story_people | bond_people, n_waves)
 
     control_pool = np.flatnonzero(key0 & ~member)
     program_members = np.sort(rng.choice(participants, size=scale.program_members, replace=False))
@@ -178,7 +184,14 @@ def generate_demo_org(
         participants_without_participant_tie_at_baseline=sorted(ids[untied].tolist()),
         baseline_cross_country_participant_ties=cross0,
         new_bonds=[
-            sorted([str(ids[bonds.a[i]]), str(ids[bonds.b[i]])]) + [waves[int(bonds.onset[i])]] for i in bond_order
+            sorted([str(ids[bonds.a[i]]), str(ids[bonds.b[i]])]) + [waves[int(bonds.onset[i])]]
+            for i in bond_order
+            if not bonds.outreach[i]
+        ],
+        outreach_ties=[
+            [str(ids[bonds.a[i]]), str(ids[bonds.b[i]]), waves[int(bonds.onset[i])]]
+            for i in bond_order
+            if bonds.outreach[i]
         ],
         participants_planned_to_bond=sorted(ids[bonds.bonders].tolist()),
         experiment_id=experiment_id,

@@ -7,7 +7,7 @@
   strong tie to another participant: within-country participant ties are added for surplus
   loners, or downgraded to weak (strength 3) to make more.
 * From the second wave on, ~95 % of participants progressively form new strong bonds with other
-  participants, all across countries, so cross-country participant ties reach ~10x baseline.
+  participants, all across countries and spanning every country with a participant, so cross-country participant ties reach ~10x baseline.
   Participant-participant survey rows of later waves are exactly the baseline ones plus the bonds
   that have started, so the program effect is planted, not left to sampling noise.
 """
@@ -23,21 +23,27 @@ from scl_pipeline.lib.demo.story import Bridges
 from scl_pipeline.lib.demo.survey import STRONG, WEAK_CAP, Nominations
 
 COVERAGE_SHARE = 0.4
-BRIDGE_PARTICIPANTS = 1
+BRIDGE_PARTICIPANTS = 3
+SPANNING_TREES = 1
 NEW_BOND_SHARE = 0.95
 CROSS_COUNTRY_GROWTH = 10.0
 
 
 @dataclass(frozen=True)
 class BondPlan:
-    """New participant bonds: undirected pairs, the wave index they start, strength each way."""
+    """New strong ties from the second wave on: pairs, the wave index each starts in, strengths.
+
+    ``outreach`` marks ties from a participant to a colleague in a country without a bonding
+    participant (the way such a country stops depending on its bridge).
+    """
 
     a: np.ndarray
     b: np.ndarray
     onset: np.ndarray
     strength_ab: np.ndarray
     strength_ba: np.ndarray
-    bonders: np.ndarray  # participants planned to form a new bond
+    outreach: np.ndarray
+    bonders: np.ndarray  # participants planned to form a new bond with another participant
 
 
 def select_participants(
@@ -156,28 +162,40 @@ def plan_bonds(
     rng: np.random.Generator,
     participants: np.ndarray,
     country: np.ndarray,
+    outreach_weight: np.ndarray,
     baseline_trust: Nominations,
+    avoid: np.ndarray,
     n_later_waves: int,
 ) -> BondPlan:
-    """New strong cross-country bonds among participants and the later wave each starts in."""
+    """New strong cross-country bonds among participants and the later wave each starts in.
+
+    Countries are what must stay connected once the bridges go, and people of one country are
+    already linked at home, so bonds are laid out on the country level first: a random spanning
+    tree over the countries that have bonders (each edge between the least-bonded bonders of its
+    two countries), then a cross-country matching of bonders still without a bond, then extra
+    bonds until cross-country participant ties reach ``CROSS_COUNTRY_GROWTH`` x baseline.
+    Countries without a bonder get one outreach tie from a participant abroad to their person of
+    highest ``outreach_weight`` (zero = not eligible). People in ``avoid`` (the bridges) are never endpoints.
+    """
     n = len(country)
     a0, b0 = strong_edges(baseline_trust)
     member = np.zeros(n, dtype=bool)
     member[participants] = True
     inside = member[a0] & member[b0]
-    baseline_keys = set(edge_keys(a0[inside], b0[inside], n).tolist())
+    seen = set(edge_keys(a0[inside], b0[inside], n).tolist())
     baseline_cross = int((country[a0[inside]] != country[b0[inside]]).sum())
 
     n_bonders = round(NEW_BOND_SHARE * len(participants))
     # Non-bonders come from well-represented countries, whose other participants keep them linked.
     per_country = np.bincount(country[participants], minlength=int(country.max()) + 1)
-    crowded = participants[per_country[country[participants]] >= 3]
-    spare_pool = crowded if len(crowded) >= len(participants) - n_bonders else participants
+    eligible = participants[~np.isin(participants, avoid)]
+    crowded = eligible[per_country[country[eligible]] >= 3]
+    spare_pool = crowded if len(crowded) >= len(participants) - n_bonders else eligible
     spare = rng.choice(spare_pool, size=len(participants) - n_bonders, replace=False)
     bonders = rng.permutation(np.setdiff1d(participants, spare)).tolist()
-
+    linkable = [p for p in bonders if p not in set(avoid.tolist())]
+    bonds_of = {p: 0 for p in bonders}
     pairs: list[tuple[int, int]] = []
-    seen = set(baseline_keys)
 
     def acceptable(x: int, y: int) -> bool:
         return x != y and country[x] != country[y] and (min(x, y) * n + max(x, y)) not in seen
@@ -185,39 +203,62 @@ def plan_bonds(
     def take(x: int, y: int) -> None:
         pairs.append((x, y))
         seen.add(min(x, y) * n + max(x, y))
+        bonds_of[x] += 1
+        bonds_of[y] += 1
 
-    # A near-perfect cross-country matching gives every bonder a new bond.
-    queue = list(bonders)
-    leftovers: list[int] = []
-    while queue:
-        x = queue.pop(0)
-        j = next((j for j, y in enumerate(queue) if acceptable(x, y)), None)
-        if j is None:
-            leftovers.append(x)
+    by_country: dict[int, list[int]] = {}
+    for p in linkable:
+        by_country.setdefault(int(country[p]), []).append(p)
+    bonded_countries = sorted(by_country)
+    for _tree in range(SPANNING_TREES):
+        order = rng.permutation(bonded_countries).tolist()
+        for i, c in enumerate(order[1:], start=1):
+            d = order[int(rng.integers(i))]
+            for x in sorted(by_country[c], key=lambda p: bonds_of[p]):
+                y = next((y for y in sorted(by_country[d], key=lambda p: bonds_of[p]) if acceptable(x, y)), None)
+                if y is not None:
+                    take(x, y)
+                    break
+    lonely = [p for p in bonders if bonds_of[p] == 0]
+    while lonely:
+        x = lonely.pop(0)
+        y = next((y for y in lonely if acceptable(x, y)), None)
+        if y is None:
+            y = next((y for y in rng.permutation(linkable).tolist() if acceptable(x, y)), None)
         else:
-            take(x, queue.pop(j))
-    for x in leftovers:  # leftovers join a bonder abroad
-        partner = next((y for y in rng.permutation(bonders).tolist() if acceptable(x, y)), None)
-        if partner is not None:
-            take(x, partner)
-    # Extra bonds until cross-country participant ties reach the planted growth.
-    target_cross = max(round((CROSS_COUNTRY_GROWTH - 1) * baseline_cross), len(pairs))
+            lonely.remove(y)
+        if y is not None:
+            take(x, y)
+    target_cross = round((CROSS_COUNTRY_GROWTH - 1) * baseline_cross)
     attempts = 0
     while len(pairs) < target_cross and attempts < 50 * target_cross:
         attempts += 1
-        x, y = (int(v) for v in rng.choice(bonders, size=2, replace=False))
+        x, y = (int(v) for v in rng.choice(linkable, size=2, replace=False))
         if acceptable(x, y):
             take(x, y)
+    n_bonds = len(pairs)
+
+    candidates = np.flatnonzero(outreach_weight > 0)
+    unreached = sorted(set(country[candidates].tolist()) - set(by_country))
+    for i, c in enumerate(unreached):
+        local = candidates[country[candidates] == c]
+        target = int(local[np.argmax(outreach_weight[local])])
+        sources = [p for p in linkable if country[p] != c]
+        if sources:
+            pairs.append((sources[i % len(sources)], target))
+
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)
     weights = np.arange(n_later_waves, 0, -1, dtype=float)  # most bonds start early
     onset = 1 + rng.choice(n_later_waves, size=len(pairs), p=weights / weights.sum())
+    outreach = np.arange(len(pairs)) >= n_bonds
     return BondPlan(
         a=a,
         b=b,
         onset=onset,
         strength_ab=rng.integers(STRONG, 6, size=len(pairs)),
         strength_ba=rng.integers(STRONG, 6, size=len(pairs)),
+        outreach=outreach,
         bonders=np.sort(np.array(bonders, dtype=np.int64)),
     )
 
@@ -231,13 +272,15 @@ def overlay_participant_ties(
 ) -> Nominations:
     """A later wave's trust rows with participant pairs replaced by baseline rows plus bonds.
 
-    ``member`` flags participants over the whole person index.
+    ``member`` flags participants over the whole person index. Rows of a started bond's pair
+    are replaced by the bond's own rows, so no (respondent, nominee) pair appears twice.
     """
     n = len(member)
     started = bonds.onset <= wave_index
     ba, bb = bonds.a[started], bonds.b[started]
     bond_keys = edge_keys(ba, bb, n)
     keep = ~(member[trust.src] & member[trust.dst])
+    keep &= ~np.isin(edge_keys(trust.src, trust.dst, n), bond_keys)
     base = member[baseline_trust.src] & member[baseline_trust.dst]
     base &= ~np.isin(edge_keys(baseline_trust.src, baseline_trust.dst, n), bond_keys)
     return Nominations(

@@ -35,6 +35,7 @@ class DemoTruth:
     baseline_cross_country_participant_ties: int
     new_bonds: list[list[str]]  # [participant, participant, wave the bond first appears]
     participants_planned_to_bond: list[str]
+    outreach_ties: list[list[str]]  # [participant, colleague abroad, first wave]: countries without a bonder
     experiment_id: str
     experiment_wave: str
     experiment_program: list[str]
