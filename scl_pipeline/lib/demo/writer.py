@@ -81,8 +81,9 @@ def _write_xlsx(frame: pd.DataFrame, target: Path) -> None:
     for name in frame.columns:
         col = frame[name]
         if pd.api.types.is_datetime64_any_dtype(col):
-            values = col.dt.date if name in dates else col.dt.to_pydatetime()
-            columns.append([None if pd.isna(v) else v for v in values])
+            columns.append(
+                [None if pd.isna(v) else (v.date() if name in dates else v.to_pydatetime()) for v in col]
+            )
         else:
             columns.append([_cell(v) for v in col.tolist()])
     for row in zip(*columns):
