@@ -16,8 +16,8 @@ Key behaviour indicators (KBIs), each a share of a group's members:
 
 Planting: per group, exactly ``round(rate * members)`` members are drawn for each indicator
 (members with compatriots in the experiment first; connectivity only among those who ask or
-answer, preferring members with no compatriot); answered questions are then paired under the rule that an exchange crosses countries
-only when both ends are meant to connect. The log is built greedily, so where no compatible
+answer, preferring members with no compatriot); answered questions are then paired under the
+rule that an exchange crosses countries only when both ends are meant to connect. The log is built greedily, so where no compatible
 partner exists a flag is not realised; the rates reported are always recomputed from the log.
 """
 

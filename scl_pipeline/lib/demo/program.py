@@ -7,7 +7,9 @@
   strong tie to another participant: within-country participant ties are added for surplus
   loners, or downgraded to weak (strength 3) to make more.
 * From the second wave on, ~95 % of participants progressively form new strong bonds with other
-  participants, all across countries and spanning every country with a participant, so cross-country participant ties reach ~10x baseline.
+  participants, all across countries and linking every country that has a participant, so
+  cross-country participant ties reach ~10x baseline and the bridges become redundant. Countries
+  without a bonding participant get one outreach tie from a participant abroad.
   Participant-participant survey rows of later waves are exactly the baseline ones plus the bonds
   that have started, so the program effect is planted, not left to sampling noise.
 """
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scl_pipeline.lib.demo.network import edge_keys, induced_degree, strong_edges
+from scl_pipeline.lib.demo.network import edge_keys, strong_edges
 from scl_pipeline.lib.demo.story import Bridges
 from scl_pipeline.lib.demo.survey import STRONG, WEAK_CAP, Nominations
 

@@ -48,6 +48,7 @@ def test_case_study_figures(tmp_path: Path) -> None:
     assert len(set().union(*new)) / len(participants) >= 0.93
 
     def cross(graph: nx.Graph) -> int:
-        return sum(graph.nodes[a]["country"] != graph.nodes[b]["country"] for a, b in graph.subgraph(participants).edges())
+        edges = graph.subgraph(participants).edges()
+        return sum(graph.nodes[a]["country"] != graph.nodes[b]["country"] for a, b in edges)
 
     assert 8 <= cross(last) / cross(baseline) <= 12
