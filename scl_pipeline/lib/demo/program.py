@@ -103,41 +103,51 @@ def tune_baseline_isolation(
     def untied() -> list[int]:
         return [p for p in order if not neighbours[p]]
 
-    while (surplus := len(untied()) - target_untied) > 0:
-        fixable = next(
-            (
-                (p, q)
-                for p in untied()
-                for q in by_country[int(country[p])]
-                if q != p and (neighbours[q] or surplus >= 2)
-            ),
-            None,
-        )
-        if fixable is None:
-            raise RuntimeError(
-                f"cannot tie {surplus} more participants: the untied ones have no compatriot "
-                "participant; raise the number of participants or of people"
+    for _step in range(10 * len(order) + 10):
+        surplus = len(untied()) - target_untied
+        if surplus == 0:
+            break
+        if surplus > 0:
+            # Tie a loner to a compatriot participant (a tied one unless two loners are too many).
+            fixable = next(
+                (
+                    (p, q)
+                    for p in untied()
+                    for q in by_country[int(country[p])]
+                    if q != p and (neighbours[q] or surplus >= 2) and (min(p, q), max(p, q)) not in weakened
+                ),
+                None,
             )
-        p, q = fixable
-        added.append((p, q))
-        neighbours[p].add(q)
-        neighbours[q].add(p)
-    while len(untied()) < target_untied:
-        p = next(
-            (
-                p
-                for p in order
-                if neighbours[p]
-                and all(country[q] == country[p] and len(neighbours[q]) >= 2 for q in neighbours[p])
-            ),
-            None,
-        )
-        if p is None:
+            if fixable is None:
+                raise RuntimeError(
+                    f"cannot tie {surplus} more participants: the untied ones have no compatriot "
+                    "participant; raise the number of participants or of people"
+                )
+            p, q = fixable
+            added.append((p, q))
+            neighbours[p].add(q)
+            neighbours[q].add(p)
+            continue
+        # Weaken all of p's (same-country) participant ties; compatriots left without one count
+        # too, so prefer the p that makes exactly the missing number of loners.
+        options = [
+            (abs(-surplus - made), i, p)
+            for i, p in enumerate(order)
+            if neighbours[p]
+            and all(country[q] == country[p] for q in neighbours[p])
+            and (made := 1 + sum(len(neighbours[q]) == 1 for q in neighbours[p]))
+        ]
+        if not options:
             raise RuntimeError("cannot isolate more participants without breaking cross-country ties")
+        p = min(options)[2]
         for q in list(neighbours[p]):
-            weakened.add((min(p, q), max(p, q)))
+            pair = (min(p, q), max(p, q))
+            weakened.add(pair)
+            added[:] = [e for e in added if (min(e), max(e)) != pair]
             neighbours[q].discard(p)
         neighbours[p].clear()
+    else:
+        raise RuntimeError(f"could not reach {target_untied} participants without a participant tie")
 
     src, dst, strength = trust.src.copy(), trust.dst.copy(), trust.strength.copy()
     if weakened:

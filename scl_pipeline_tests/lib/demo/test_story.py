@@ -155,3 +155,15 @@ def test_non_participant_key_collaborators_change_little(baseline: nx.Graph, las
     program_change = mean_cross(last, participants) - mean_cross(baseline, participants)
     assert abs(control_change) < 0.1
     assert program_change > 1.0
+
+
+@pytest.mark.parametrize("people, seed", [(300, 2), (350, 0), (500, 11), (800, 4)])
+def test_small_organisations_keep_the_story(tmp_path: Path, people: int, seed: int) -> None:
+    from scl_pipeline.lib.demo import generate_demo_org
+
+    truth = generate_demo_org(tmp_path, people=people, seed=seed)
+    baseline = strong_graph(tmp_path, truth.waves[0])
+    participants = set(truth.participants)
+    untied = {p for p in participants if baseline.subgraph(participants).degree(p) == 0}
+    assert len(untied) == scale_for(people).untied_participants
+    assert set(truth.planted_bridges) <= set(nx.articulation_points(baseline))
