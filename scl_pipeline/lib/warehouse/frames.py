@@ -31,7 +31,7 @@ def replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     Call inside a transaction when other writes must go with it.
     """
     staged = frame.drop(columns=[key], errors="ignore")
-    staged.insert(0, key, value)
+    staged.insert(0, key, pd.Series([value] * len(staged), index=staged.index, dtype="string"))
     _replace(con, table, staged, f"DELETE FROM {{table}} WHERE {key} = $value", {"value": value})
     return len(staged)
 
@@ -54,7 +54,22 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame)
     return len(frame)
 
 
+def text_as_string(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding only text (or nothing) as pandas ``string``.
+
+    DuckDB types an all-missing object column as NULL (or INTEGER) when it creates a table from
+    a frame, and a later wave with text in that column then fails to insert.
+    """
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object and frame[c].dropna().map(lambda v: isinstance(v, str)).all()
+    ]
+    return frame.astype({c: "string" for c in text}) if text else frame
+
+
 def _replace(con, table: str, frame: pd.DataFrame, delete_sql: str, params: dict) -> None:
+    frame = text_as_string(frame)
     schema = table.split(".")[0]
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.register("_frame", frame)
