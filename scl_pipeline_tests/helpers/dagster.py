@@ -55,3 +55,11 @@ def materialize_wave(
 def query(lake: DataLake, sql: str, params: dict | None = None) -> pd.DataFrame:
     with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
         return con.execute(sql, params or {}).df()
+
+
+def materialize_unpartitioned(lake: DataLake, selection, **settings):
+    """Materialize unpartitioned assets (e.g. the program roster ``raw/participants``)."""
+    d = project_defs()
+    return dg.materialize(
+        list(d.assets), selection=selection, resources=resources_for(lake, **settings), instance=_INSTANCE
+    )
