@@ -90,6 +90,7 @@ def run_pipeline(
     """Materialise everything for ``waves``; stops a wave at its first failed stage, goes on with the next."""
     plan = plan_pipeline(defs)
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
+    resources = resources if resources is not None else dict(defs.resources or {})
     results: list[StageResult] = []
 
     def run(keys: list[dg.AssetKey], stage: str, wave: str | None) -> StageResult:

@@ -11,6 +11,7 @@ from scl_pipeline.lib.validation import rules
 from scl_pipeline.lib.validation.findings import ValidationReport
 from scl_pipeline.lib.validation.runner import run_suite
 from scl_pipeline.lib.validation.suites import References
+from scl_pipeline.lib.waves import is_wave, wave_start
 
 
 def ids_of(frame: pd.DataFrame, column: str = "employee_id") -> frozenset[str]:
@@ -27,8 +28,17 @@ def _as_ids(ids: Iterable[str] | None) -> frozenset[str] | None:
 
 
 def validate_hr_export(hr: pd.DataFrame, wave: str) -> ValidationReport:
-    """Validate the HR export of ``wave``: structure, ids, countries, dates, booleans."""
-    return run_suite(hr, HR_EXPORT.name, scope=wave)
+    """Validate the HR export of ``wave``: structure, ids, countries, dates, booleans, and
+    nobody hired after the wave (the sign of a later wave's export)."""
+    return run_suite(hr, HR_EXPORT.name, References(wave_end=wave_end(wave)), scope=wave)
+
+
+def wave_end(wave: str) -> pd.Timestamp | None:
+    """Last instant of the wave's quarter in UTC; None for a scope that is not a wave name."""
+    if not is_wave(wave):
+        return None
+    start = pd.Timestamp(wave_start(wave), tz="UTC")
+    return start + pd.DateOffset(months=3) - pd.Timedelta(microseconds=1)
 
 
 def validate_survey(survey: pd.DataFrame, hr: pd.DataFrame | None, wave: str) -> ValidationReport:

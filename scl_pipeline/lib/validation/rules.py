@@ -72,6 +72,14 @@ def unparseable_dates(values: Iterable[str]) -> list[str]:
     return distinct[parse_timestamps(distinct).isna()].tolist()
 
 
+def dates_after(values: Iterable[str], end: pd.Timestamp) -> list[str]:
+    """The values (of the given distinct ones) that parse to an instant after ``end`` (UTC)."""
+    distinct = pd.Series(list(values), dtype=object)
+    if distinct.empty:
+        return []
+    return distinct[parse_timestamps(distinct) > end].tolist()
+
+
 def unknown_countries(values: Iterable[str]) -> list[str]:
     """The values (of the given distinct ones) that name no ISO 3166-1 country."""
     return [v for v in values if normalise_country(v) is None]

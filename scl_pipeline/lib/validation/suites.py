@@ -64,6 +64,7 @@ class References:
     hr_label: str = "HR export"
     assignment_ids: frozenset[str] | None = None
     assignment_label: str = "experiment assignment"
+    wave_end: pd.Timestamp | None = None  # last instant of the wave's quarter (UTC)
 
 
 Builder = Callable[[Any, pd.DataFrame, References], Any]
@@ -248,6 +249,20 @@ def _hr_suite() -> list[ExpectationDef]:
             ),
         ),
         _date(s, "hire_date"),
+        ExpectationDef(
+            name="hr_export.hired_by_wave_end",
+            file_kind=s.name,
+            severity=Severity.ERROR,
+            column="hire_date",
+            columns=("hire_date",),
+            description="nobody was hired after the wave's quarter ended (else the export is of a later wave)",
+            build=lambda gxe, frame, refs: None
+            if refs.wave_end is None
+            else gxe.ExpectColumnValuesToNotBeInSet(
+                column="hire_date", value_set=rules.dates_after(rules.distinct_values(frame["hire_date"]), refs.wave_end)
+            ),
+            context=("employee_id", "hire_date"),
+        ),
         _in_set(s, "invited_to_survey", rules.BOOLEAN_WORDS, "a boolean"),
     ]
 

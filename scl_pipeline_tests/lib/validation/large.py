@@ -18,7 +18,7 @@ def large_hr(people: int = 13_000) -> pd.DataFrame:
             "country": [COUNTRIES[i % len(COUNTRIES)] for i in rows],
             "department": [f"D{i % 40}" for i in rows],
             "level": [f"L{i % 5}" for i in rows],
-            "hire_date": [f"20{10 + i % 12:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in rows],
+            "hire_date": [f"20{10 + i % 11:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in rows],
             "source_row": rows + 1,
             "source_file": "waves/2021-Q3/hr_export.csv",
         }

@@ -89,6 +89,8 @@ CASES = [
         rows=(2, 3),
         values=("03/04/2021", "2021-02-30"),
     ),
+    # A later wave's export dropped into this wave's folder: someone hired after the quarter ended.
+    Case("hr_export.hired_by_wave_end", edits=((3, "hire_date", "2021-10-01"),), rows=(3,), values=("2021-10-01",)),
     Case("hr_export.invited_to_survey_valid", edits=((1, "invited_to_survey", "Maybe"),), rows=(1,), values=("maybe",)),
     # ona_survey
     Case("ona_survey.required_columns", drop="nominee_id"),
