@@ -89,6 +89,7 @@ def graph_snapshot(
         metadata={
             "wave": wave,
             "relation": primary.relation,
+            "dagster/row_count": dg.MetadataValue.int(primary.n),
             "nodes": dg.MetadataValue.int(primary.n),
             "ties": dg.MetadataValue.int(len(primary.arcs)),
             "strong_arcs": dg.MetadataValue.int(int(primary.arcs["strong"].sum())),
