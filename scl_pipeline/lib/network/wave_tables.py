@@ -47,16 +47,6 @@ ROLE_RANKING: dict[str, tuple[str, bool]] = {
 }
 
 
-def text_as_string(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns as pandas ``string``: DuckDB then types them VARCHAR even when a wave's
-    values are all NULL (an all-None object column would become INTEGER and reject later text)."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].astype("string")
-    return out
-
-
 def snapshot_frames(snapshot: GraphSnapshot, folder: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(nodes, arcs, snapshot row) of ``snapshot`` for ``network.nodes/arcs/snapshots``.
 
@@ -79,7 +69,7 @@ def snapshot_frames(snapshot: GraphSnapshot, folder: str | None = None) -> tuple
         }],
         columns=list(SNAPSHOT_COLUMNS),
     )
-    return text_as_string(nodes), text_as_string(arcs[list(ARC_COLUMNS)]), text_as_string(meta)
+    return nodes, arcs[list(ARC_COLUMNS)], meta
 
 
 def snapshot_from_frames(
@@ -153,7 +143,7 @@ def person_wave_table(
     table = table.merge(flags, on=NODE_ID, how="left", validate="1:1")
     if len(table) != snapshot.n:
         raise ValueError(f"person table has {len(table)} rows for {snapshot.n} people")
-    return text_as_string(table[list(PERSON_COLUMNS)])
+    return table[list(PERSON_COLUMNS)]
 
 
 def role_shares(table: pd.DataFrame) -> dict[str, float]:

@@ -122,7 +122,7 @@ def test_participants_flag_and_cohort_from_the_roster(lake):
     flags = query(lake, "select participant, cohort from marts.person_wave_metrics")
     assert not flags["participant"].any() and flags["cohort"].isna().all()
 
-    roster = pd.DataFrame({"employee_id": ["E2", "E6", "E6"], "cohort": ["2021-B", "2021-A", "2021-C"]})
+    roster = pd.DataFrame({"employee_id": ["E2", "E6"], "cohort": ["2021-B", "2021-A"]})
     write_frame(roster, lake.program_folder / "participants.csv")
     materialize_unpartitioned(lake, [dg.AssetKey(["raw", "participants"])])
     materialize_wave(lake, WAVE)
