@@ -8,6 +8,7 @@ loading Dagster definitions never pays for it, and a run validating many files p
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from typing import Any
@@ -56,6 +57,8 @@ def _gx() -> tuple[Any, Any, Any]:
         if _batch_definition is None:
             from great_expectations.data_context.types.base import ProgressBarsConfig
 
+            # GX announces its ephemeral docs folder at INFO/WARNING level on every new context.
+            logging.getLogger("great_expectations").setLevel(logging.ERROR)
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
             _batch_definition = (
