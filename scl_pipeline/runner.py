@@ -90,6 +90,8 @@ def run_pipeline(
     """Materialise everything for ``waves``; stops a wave at its first failed stage, goes on with the next."""
     plan = plan_pipeline(defs)
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
+    # materialize() binds only the resources it is given: default to the code location's own.
+    resources = dict(defs.resources or {}) if resources is None else resources
     results: list[StageResult] = []
 
     def run(keys: list[dg.AssetKey], stage: str, wave: str | None) -> StageResult:
