@@ -7,12 +7,19 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
 from pathlib import Path
 
 from scl_pipeline.lib.lake import DATA_LAKE_ENV, REPO_ROOT, DataLake, default_root
+
+
+SUMMARY_COLUMNS = [
+    "wave", "population", "response_rate", "arcs", "density", "reciprocity", "components",
+    "largest_component_share", "articulation_points", "ei_index", "cross_country_edge_share",
+]
 
 
 def _instance():
@@ -52,8 +59,9 @@ def _print_summary(lake: DataLake) -> None:
         ).fetchone()[0]:
             return
         summary = con.execute("SELECT * FROM marts.wave_summary ORDER BY wave").df()
-    print("\nmarts.wave_summary")
-    print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    shown = [c for c in SUMMARY_COLUMNS if c in summary.columns]
+    print(f"\nmarts.wave_summary (selected columns; all {len(summary.columns)} in the table)")
+    print(summary[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(
         f"\nOutputs\n  warehouse (pipeline-owned): {lake.warehouse_path}\n"
         f"  serving copy for BI:        {lake.serving}\n  reports:                    {lake.reports}\n"
@@ -119,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
     run.set_defaults(func=cmd_run)
     args = parser.parse_args(argv)
+    # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
+    logging.basicConfig(level=logging.WARNING, format="  note: %(message)s")
     return args.func(args)
 
 

@@ -8,6 +8,7 @@ cross-wave assets (longitudinal marts, serving).
 
 from __future__ import annotations
 
+import graphlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -69,15 +70,29 @@ def _ancestors(graph, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
 
 
 def _by_group(graph, keys: Iterable[dg.AssetKey]) -> list[tuple[str, list[dg.AssetKey]]]:
-    """Consecutive stages by group, keeping dependency order (a group may appear twice)."""
-    stages: list[tuple[str, list[dg.AssetKey]]] = []
+    """Stages = asset groups, ordered so that every group runs after the groups it reads.
+
+    When groups depend on each other both ways (no such order), stages fall back to runs of
+    consecutive same-group assets in dependency order.
+    """
+    keys = list(keys)
+    group_of = {key: graph.get(key).group_name for key in keys}
+    after: dict[str, set[str]] = {group: set() for group in group_of.values()}
     for key in keys:
-        group = graph.get(key).group_name
-        if stages and stages[-1][0] == group:
-            stages[-1][1].append(key)
-        else:
-            stages.append((group, [key]))
-    return stages
+        for parent in graph.get(key).parent_keys:
+            if parent in group_of and group_of[parent] != group_of[key]:
+                after[group_of[key]].add(group_of[parent])
+    try:
+        order = list(graphlib.TopologicalSorter(after).static_order())
+    except graphlib.CycleError:
+        stages: list[tuple[str, list[dg.AssetKey]]] = []
+        for key in keys:
+            if stages and stages[-1][0] == group_of[key]:
+                stages[-1][1].append(key)
+            else:
+                stages.append((group_of[key], [key]))
+        return stages
+    return [(group, [k for k in keys if group_of[k] == group]) for group in order]
 
 
 def run_pipeline(
@@ -90,8 +105,7 @@ def run_pipeline(
     """Materialise everything for ``waves``; stops a wave at its first failed stage, goes on with the next."""
     plan = plan_pipeline(defs)
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
-    # materialize() binds only the resources it is given: default to the code location's own.
-    resources = dict(defs.resources or {}) if resources is None else resources
+    resources = resources if resources is not None else dict(defs.resources or {})
     results: list[StageResult] = []
 
     def run(keys: list[dg.AssetKey], stage: str, wave: str | None) -> StageResult:

@@ -1,4 +1,4 @@
--- description: One row per wave: population, respondents, response rate, strong arcs, density and reciprocity of the strong-tie graph of the primary relation (SPEC §2/§3).
+-- description: One row per wave: population, respondents, response rate, strong arcs, density and reciprocity of the strong-tie graph of the primary relation, plus its graph statistics from network.wave_graph_stats (components, largest-component share, isolates, articulation points, bridges, E-I and expected E-I, assortativity, cross-country edge share) (SPEC §2/§3).
 with population as (
     select * from staging.hr where wave = $wave
 ),
@@ -30,5 +30,16 @@ select
     respondents / nullif(invited, 0) as response_rate,
     arcs,
     arcs / nullif(population * (population - 1), 0) as density,
-    reciprocated_arcs / nullif(arcs, 0) as reciprocity
+    reciprocated_arcs / nullif(arcs, 0) as reciprocity,
+    g.edges,
+    g.components,
+    g.largest_component_share,
+    g.isolates,
+    g.articulation_points,
+    g.bridges,
+    g.ei_index,
+    g.ei_expected,
+    g.assortativity,
+    g.cross_country_edge_share
 from counts
+left join network.wave_graph_stats as g on g.wave = $wave

@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
+from scl_pipeline.defs.resources import DataLakeResource, MetricsSettings, NetworkSettings, RoleSettings
 from scl_pipeline.definitions import defs
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import wave_to_partition_key
@@ -23,8 +23,13 @@ def project_defs() -> dg.Definitions:
     return _DEFS
 
 
-def resources_for(lake: DataLake, **settings) -> dict:
-    return {"lake": DataLakeResource(root=str(lake.root)), "settings": NetworkSettings(**settings)}
+def resources_for(lake: DataLake, roles: dict | None = None, metrics: dict | None = None, **settings) -> dict:
+    return {
+        "lake": DataLakeResource(root=str(lake.root)),
+        "settings": NetworkSettings(**settings),
+        "roles": RoleSettings(**(roles or {})),
+        "metrics": MetricsSettings(**(metrics or {})),
+    }
 
 
 def wave_asset_keys() -> list[dg.AssetKey]:
@@ -32,13 +37,16 @@ def wave_asset_keys() -> list[dg.AssetKey]:
     return [k for k in graph.toposorted_asset_keys if graph.get(k).is_materializable and graph.get(k).partitions_def]
 
 
-def materialize_wave(lake: DataLake, wave: str, selection=None, raise_on_error: bool = True, **settings):
+def materialize_wave(
+    lake: DataLake, wave: str, selection=None, raise_on_error: bool = True,
+    roles: dict | None = None, metrics: dict | None = None, **settings,
+):
     d = project_defs()
     return dg.materialize(
         list(d.assets) + list(d.asset_checks or []),
         selection=selection or wave_asset_keys(),
         partition_key=wave_to_partition_key(wave),
-        resources=resources_for(lake, **settings),
+        resources=resources_for(lake, roles, metrics, **settings),
         instance=_INSTANCE,
         raise_on_error=raise_on_error,
     )
@@ -47,3 +55,11 @@ def materialize_wave(lake: DataLake, wave: str, selection=None, raise_on_error: 
 def query(lake: DataLake, sql: str, params: dict | None = None) -> pd.DataFrame:
     with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
         return con.execute(sql, params or {}).df()
+
+
+def materialize_unpartitioned(lake: DataLake, selection, **settings):
+    """Materialize unpartitioned assets (e.g. the program roster ``raw/participants``)."""
+    d = project_defs()
+    return dg.materialize(
+        list(d.assets), selection=selection, resources=resources_for(lake, **settings), instance=_INSTANCE
+    )

@@ -138,6 +138,9 @@ def krackhardt(primary: str = "advice") -> Dataset:
     return Dataset("krackhardt", hr, _survey(parts, primary))
 
 
+KAPFERER_RELATIONS = {"sociational": "friendship", "instrumental": "advice"}
+
+
 def kapferer(wave: int, primary: str = "sociational") -> Dataset:
     """Kapferer tailor shop, wave 1 or 2: relations sociational and instrumental."""
     if wave not in (1, 2):
@@ -148,7 +151,9 @@ def kapferer(wave: int, primary: str = "sociational") -> Dataset:
     parts = []
     for relation in ("sociational", "instrumental"):
         src, dst = _edgelist(folder / f"kapf-{relation}-interactions-{wave}.edgelist")
-        parts.append((relation, src + 1, dst + 1))
+        # The landing contract knows a fixed set of relations: work help is "advice", sociability "friendship".
+        name = relation if relation == primary else KAPFERER_RELATIONS[relation]
+        parts.append((name, src + 1, dst + 1))
     return Dataset(f"kapferer-{wave}", hr, _survey(parts, primary))
 
 

@@ -1,32 +1,34 @@
-"""Ingestion: landing files -> raw warehouse tables, one wave (or roster, or experiment) at a time."""
+"""Ingestion: landing files -> validated -> raw warehouse tables, one slice at a time.
 
+A slice is a wave (HR export + survey), the program roster, or all experiments. Every file is
+validated with great-expectations before anything is written; a slice with an ERROR finding is
+rejected whole (its blocking checks fail, the run fails with the reasons, downstream assets do
+not run, the warehouse keeps its previous rows). WARNING findings quarantine rows.
+"""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import dagster as dg
 import pandas as pd
 
+from scl_pipeline.defs.ingestion.checks import file_check_results, file_check_specs, raw_key
 from scl_pipeline.defs.partitions import PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
-from scl_pipeline.lib.landing.coerce import CoercionError, coerce_frame
-from scl_pipeline.lib.landing.contract import (
-    ASSIGNMENT,
-    HR_EXPORT,
-    INTERACTIONS,
-    ONA_SURVEY,
-    PARTICIPANTS,
-    FileSpec,
-)
+from scl_pipeline.lib.landing.coerce import CoercionError
+from scl_pipeline.lib.landing.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
 from scl_pipeline.lib.landing.discovery import read_experiments, read_program, read_wave
 from scl_pipeline.lib.landing.readers import LandedFile, LandingFileError
-from scl_pipeline.lib.warehouse.raw_tables import replace_slice
+from scl_pipeline.lib.validation import (
+    ValidationReport,
+    validate_experiment,
+    validate_participants,
+    validate_wave,
+)
+from scl_pipeline.lib.validation.records import unreadable_file_row
+from scl_pipeline.lib.warehouse.loading import LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 GROUP = "ingestion"
-
-
-def raw_key(spec: FileSpec) -> dg.AssetKey:
-    return dg.AssetKey(spec.table.split("."))
 
 
 def _spec(spec: FileSpec, description: str) -> dg.AssetSpec:
@@ -34,100 +36,160 @@ def _spec(spec: FileSpec, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(raw_key(spec), description=description, group_name=GROUP, kinds={"duckdb"}, tags=grain)
 
 
-def _file_metadata(landed: LandedFile, written: int) -> dict[str, dg.MetadataValue]:
-    return {
-        "dagster/row_count": dg.MetadataValue.int(written),
-        "source_file": dg.MetadataValue.path(str(landed.path)),
-        "dropped_pii_columns": dg.MetadataValue.json(landed.dropped_pii),
-        "ignored_columns": dg.MetadataValue.json(landed.ignored_columns),
-        "preview": dg.MetadataValue.md(landed.frame.head(5).to_markdown(index=False)),
-    }
+def _now() -> pd.Timestamp:
+    return pd.Timestamp.now(tz="UTC").tz_localize(None)
 
 
-def _typed(landed: LandedFile) -> pd.DataFrame:
+def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, read: Callable):
+    """Read a slice's files; an unreadable file is recorded in data_quality and fails the run clearly."""
     try:
-        return coerce_frame(landed.frame, landed.spec)
+        return read()
+    except LandingFileError as exc:
+        kind = next((s.name for s in (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS) if s.stem in exc.path), "landing")
+        record_quality(lake.warehouse, unreadable_file_row(context.run_id, scope, kind, exc.path, exc.problem, _now()))
+        raise dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem}) from None
+
+
+def _load(
+    context: dg.AssetExecutionContext,
+    lake: DataLakeResource,
+    reports: list[tuple[FileSpec, ValidationReport]],
+    clean: dict[FileSpec, pd.DataFrame],
+    slice_value: str | None,
+    scope: str,
+) -> LoadOutcome:
+    try:
+        return load_validated(lake.warehouse, [r for _, r in reports], clean, slice_value, scope, context.run_id, _now())
     except CoercionError as exc:
         raise dg.Failure(description=str(exc), metadata={"file": exc.file, "column": exc.column}) from None
 
 
-def _landing_failure(exc: LandingFileError) -> dg.Failure:
-    return dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem})
+def _results(
+    scope: str,
+    reports: list[tuple[FileSpec, ValidationReport]],
+    outcome: LoadOutcome,
+    landed: dict[FileSpec, list[LandedFile]],
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Materializations (when accepted) and check results; a rejection ends in a clear Failure."""
+    checks = [result for spec, report in reports for result in file_check_results(spec, report)]
+    if not outcome.accepted:
+        yield from checks
+        problems = [f.message for _, report in reports for f in report.errors]
+        raise dg.Failure(
+            description=f"{scope} rejected, warehouse unchanged: {len(problems)} failed expectation(s)\n- "
+            + "\n- ".join(problems[:10]),
+            metadata={"failed_expectations": [f.expectation for _, r in reports for f in r.errors]},
+        )
+    for spec, files in landed.items():
+        frames = [f.frame for f in files]
+        yield dg.MaterializeResult(
+            asset_key=raw_key(spec),
+            metadata={
+                "scope": scope,
+                "dagster/row_count": dg.MetadataValue.int(outcome.written.get(spec.table, 0)),
+                "quarantined_rows": int(sum(len(r.quarantine) for s, r in reports if s == spec)),
+                "source_files": dg.MetadataValue.json([str(f.path) for f in files]),
+                "dropped_pii_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.dropped_pii})),
+                "ignored_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.ignored_columns})),
+                "preview": dg.MetadataValue.md(frames[0].head(5).to_markdown(index=False) if frames else "no rows"),
+            },
+        )
+    yield from checks
 
 
 @dg.multi_asset(
     specs=[
-        _spec(HR_EXPORT, "The wave's HR export: the population of the wave (one row per employee)."),
-        _spec(ONA_SURVEY, "The wave's ONA survey answers: one row per nomination as landed."),
+        _spec(HR_EXPORT, "The wave's HR export: the population of the wave (one row per employee), validated."),
+        _spec(ONA_SURVEY, "The wave's ONA survey answers: one row per nomination, validated; quarantined rows excluded."),
     ],
+    check_specs=[*file_check_specs(HR_EXPORT), *file_check_specs(ONA_SURVEY)],
     partitions_def=wave_partitions,
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
-def wave_exports(context: dg.AssetExecutionContext, lake: DataLakeResource) -> Iterator[dg.MaterializeResult]:
+def wave_exports(context: dg.AssetExecutionContext, lake: DataLakeResource):
     """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction."""
     wave = partition_key_to_wave(context.partition_key)
-    try:
-        files = read_wave(lake.lake, wave)
-    except LandingFileError as exc:
-        raise _landing_failure(exc) from None
-    typed = {files[spec.name].spec: _typed(files[spec.name]) for spec in (HR_EXPORT, ONA_SURVEY)}
-    with lake.warehouse() as con:
-        written = replace_slice(con, typed, wave, pd.Timestamp.now(tz="UTC").tz_localize(None))
-    for spec in (HR_EXPORT, ONA_SURVEY):
-        yield dg.MaterializeResult(
-            asset_key=raw_key(spec),
-            metadata={"wave": wave, **_file_metadata(files[spec.name], written[spec.table])},
-        )
+    files = _read(context, lake, wave, lambda: read_wave(lake.lake, wave))
+    validation = validate_wave(files[HR_EXPORT.name].frame, files[ONA_SURVEY.name].frame, wave)
+    reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
+    clean = {spec: report.clean for spec, report in reports}
+    outcome = _load(context, lake, reports, clean, wave, wave)
+    yield from _results(wave, reports, outcome, {spec: [files[spec.name]] for spec, _ in reports})
 
 
-@dg.asset(
-    key=raw_key(PARTICIPANTS),
-    group_name=GROUP,
-    tags=PROGRAM_GRAIN,
-    kinds={"duckdb"},
+@dg.multi_asset(
+    specs=[_spec(PARTICIPANTS, "The SCL program roster across waves (who took part, in which cohort), validated.")],
+    check_specs=file_check_specs(PARTICIPANTS),
     pool=WAREHOUSE_POOL,
+    can_subset=False,
 )
-def participants(lake: DataLakeResource) -> dg.MaterializeResult:
-    """The SCL program roster across waves (who took part, in which cohort)."""
-    try:
-        landed = read_program(lake.lake)
-    except LandingFileError as exc:
-        raise _landing_failure(exc) from None
+def participants(context: dg.AssetExecutionContext, lake: DataLakeResource):
+    """Load the roster; participants absent from every loaded HR export are quarantined."""
+    landed = _read(context, lake, "program", lambda: read_program(lake.lake))
     if landed is None:
-        return dg.MaterializeResult(metadata={"dagster/row_count": 0, "note": "no program roster has landed"})
-    with lake.warehouse() as con:
-        written = replace_slice(con, {PARTICIPANTS: _typed(landed)}, None, pd.Timestamp.now())
-    return dg.MaterializeResult(metadata=_file_metadata(landed, written[PARTICIPANTS.table]))
+        context.log.info("no program roster has landed (landing/program/participants.*): the roster is empty")
+        reports = [(PARTICIPANTS, _nothing_landed(PARTICIPANTS))]
+        outcome = _load(context, lake, reports, {PARTICIPANTS: _EMPTY}, None, "program")
+        yield from _results("program", reports, outcome, {PARTICIPANTS: []})
+        return
+    report = validate_participants(landed.frame, _known_employee_ids(lake), hr_label="HR exports of the loaded waves")
+    reports = [(PARTICIPANTS, report)]
+    outcome = _load(context, lake, reports, {PARTICIPANTS: report.clean}, None, "program")
+    yield from _results("program", reports, outcome, {PARTICIPANTS: [landed]})
 
 
 @dg.multi_asset(
     specs=[
-        _spec(ASSIGNMENT, "Experiment group assignment (program or control), all experiments."),
-        _spec(INTERACTIONS, "Experiment question/answer logs, all experiments."),
+        _spec(ASSIGNMENT, "Experiment group assignment (program or control), all experiments, validated."),
+        _spec(INTERACTIONS, "Experiment question/answer logs, all experiments, validated."),
     ],
+    check_specs=[*file_check_specs(ASSIGNMENT), *file_check_specs(INTERACTIONS)],
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
-def experiments(lake: DataLakeResource) -> Iterator[dg.MaterializeResult]:
+def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource):
     """Load every experiment folder; replaces both tables whole, so a removed experiment disappears."""
-    try:
-        landed = read_experiments(lake.lake)
-    except LandingFileError as exc:
-        raise _landing_failure(exc) from None
-    frames: dict[FileSpec, pd.DataFrame] = {}
-    for spec in (ASSIGNMENT, INTERACTIONS):
-        parts = [_typed(files[spec.name]).assign(experiment_id=exp_id) for exp_id, files in landed.items()]
-        frames[spec] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["experiment_id", "source_file", "source_row", *spec.columns]
+    landed = _read(context, lake, "experiments", lambda: read_experiments(lake.lake))
+    hr_ids = _known_employee_ids(lake)
+    reports: list[tuple[FileSpec, ValidationReport]] = []
+    clean: dict[FileSpec, list[pd.DataFrame]] = {ASSIGNMENT: [], INTERACTIONS: []}
+    for experiment_id, files in landed.items():
+        validation = validate_experiment(
+            files[ASSIGNMENT.name].frame, files[INTERACTIONS.name].frame, hr_ids, experiment_id=experiment_id
         )
+        for spec, report in ((ASSIGNMENT, validation.assignment), (INTERACTIONS, validation.interactions)):
+            reports.append((spec, report))
+            clean[spec].append(report.clean.assign(experiment_id=experiment_id))
+    if not landed:
+        reports = [(spec, _nothing_landed(spec)) for spec in (ASSIGNMENT, INTERACTIONS)]
+    frames = {spec: pd.concat(parts, ignore_index=True) if parts else _EMPTY for spec, parts in clean.items()}
+    outcome = _load(context, lake, reports, frames, None, "experiments")
+    yield from _results(
+        "experiments",
+        reports,
+        outcome,
+        {spec: [files[spec.name] for files in landed.values()] for spec in (ASSIGNMENT, INTERACTIONS)},
+    )
+
+
+def _known_employee_ids(lake: DataLakeResource) -> frozenset[str] | None:
+    """Everyone in any loaded HR export; None before the first wave is loaded (nothing to check against)."""
+    if not lake.lake.warehouse_path.exists():
+        return None
     with lake.warehouse() as con:
-        written = replace_slice(con, frames, None, pd.Timestamp.now())
-    for spec in (ASSIGNMENT, INTERACTIONS):
-        yield dg.MaterializeResult(
-            asset_key=raw_key(spec),
-            metadata={
-                "dagster/row_count": dg.MetadataValue.int(written[spec.table]),
-                "experiments": dg.MetadataValue.json(sorted(landed)),
-            },
-        )
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'hr_export'"
+        ).fetchone()[0]
+        if not exists:
+            return None
+        ids = con.execute("SELECT DISTINCT employee_id FROM raw.hr_export").fetchall()
+    return frozenset(row[0] for row in ids) or None
+
+
+_EMPTY = pd.DataFrame({"source_file": pd.Series(dtype=object), "source_row": pd.Series(dtype="int64")})
+
+
+def _nothing_landed(spec: FileSpec) -> ValidationReport:
+    """An optional file that has not landed: nothing to check, an empty table to load."""
+    return ValidationReport(file=f"{spec.stem} (not landed)", file_kind=spec.name, rows=0, findings=[])

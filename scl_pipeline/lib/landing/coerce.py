@@ -15,9 +15,8 @@ from scl_pipeline.lib.landing.contract import (
     FileSpec,
 )
 from scl_pipeline.lib.landing.countries import normalise_country_column
+from scl_pipeline.lib.landing.values import BOOLEAN_WORDS, TRUE_WORDS, parse_timestamps
 
-_TRUE = {"true", "t", "yes", "y", "1"}
-_FALSE = {"false", "f", "no", "n", "0"}
 
 
 class CoercionError(ValueError):
@@ -37,7 +36,7 @@ def coerce_frame(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
         values = frame[column] if column in frame else pd.Series(None, index=frame.index, dtype=object)
         out[column] = _coerce_column(frame, column, values, spec.types[column])
     if "relation" in spec.columns:
-        out["relation"] = out["relation"].fillna(DEFAULT_RELATION).str.lower()
+        out["relation"] = out["relation"].fillna(DEFAULT_RELATION).str.strip().str.lower()
     if "country" in spec.columns:
         out["country"] = normalise_country_column(frame["country"])
         _fail_on(frame, "country", frame["country"].notna() & out["country"].isna(), "an ISO 3166-1 country")
@@ -53,14 +52,15 @@ def _coerce_column(frame: pd.DataFrame, column: str, values: pd.Series, sql_type
         _fail_on(frame, column, bad, "a whole number")
         return numbers.astype("Int64")
     if sql_type in ("DATE", "TIMESTAMP"):
-        stamps = pd.to_datetime(values, errors="coerce", format="mixed")
-        _fail_on(frame, column, values.notna() & stamps.isna(), "a date")
+        # ISO 8601 only, stored as naive UTC (see values.parse_timestamps).
+        stamps = parse_timestamps(values).dt.tz_localize(None)
+        _fail_on(frame, column, values.notna() & stamps.isna(), "an ISO 8601 date")
         return stamps.dt.normalize() if sql_type == "DATE" else stamps
     if sql_type == "BOOLEAN":
         lowered = values.astype(str).str.strip().str.lower()
-        bad = values.notna() & ~lowered.isin(_TRUE | _FALSE)
+        bad = values.notna() & ~lowered.isin(BOOLEAN_WORDS)
         _fail_on(frame, column, bad, "true/false")
-        return lowered.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None)).astype("boolean").where(values.notna(), pd.NA)
+        return lowered.isin(TRUE_WORDS).astype("boolean").where(values.notna(), pd.NA)
     raise ValueError(f"no coercion for type {sql_type}")
 
 

@@ -25,7 +25,7 @@ BOND_COLUMNS: tuple[str, ...] = (
     "wave", "country", "people", "internal_edges", "external_edges", "ei_index", "ei_expected",
     "people_with_cross_country_tie", "single_bridge_people",
 )
-MIXING_COLUMNS: tuple[str, ...] = ("wave", "country_from", "country_to", "arcs", "row_share")
+MIXING_COLUMNS: tuple[str, ...] = ("wave", "country", "other_country", "arcs", "row_share")
 
 
 def ei_index(external: float, internal: float) -> float:
@@ -150,8 +150,8 @@ def country_wave_bonds(
 
 
 def country_mixing(snapshot: GraphSnapshot) -> pd.DataFrame:
-    """``marts.country_mixing``: arcs of D by (country of i, country of j), non-zero pairs only;
-    row_share = arcs / all arcs sent from country_from."""
+    """``marts.country_mixing``: arcs of D by (country of i, country of j) as (``country``,
+    ``other_country``), non-zero pairs only; row_share = arcs / all arcs sent from ``country``."""
     country, labels = snapshot.country_codes
     src, dst = snapshot.strong_arcs
     k = len(labels)
@@ -161,8 +161,8 @@ def country_mixing(snapshot: GraphSnapshot) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "wave": snapshot.wave,
-            "country_from": labels[frm] if len(keys) else np.array([], dtype=object),
-            "country_to": labels[to] if len(keys) else np.array([], dtype=object),
+            "country": labels[frm] if len(keys) else np.array([], dtype=object),
+            "other_country": labels[to] if len(keys) else np.array([], dtype=object),
             "arcs": counts.astype(np.int64),
             "row_share": counts / row_total[frm] if len(keys) else np.array([]),
         },

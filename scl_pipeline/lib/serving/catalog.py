@@ -148,7 +148,7 @@ REGISTRY: Mapping[str, MartTable] = {
         aggregate("impact_did", "wave", "metric"),
         group("experiment_kbis", "experiment_id", "indicator", "group", size="members"),
         aggregate("roi", "wave", "scenario"),
-        aggregate("data_quality", "run_id", "check_name"),
+        aggregate("data_quality", "run_id", "file", "check_name"),
     )
 }
 

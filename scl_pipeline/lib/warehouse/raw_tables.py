@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import duckdb
 import pandas as pd
 
+from scl_pipeline.lib.warehouse.transactions import transaction
 from scl_pipeline.lib.landing.contract import (
     ALL_SPECS,
     LOADED_AT,
@@ -43,35 +44,40 @@ def replace_slice(
     slice_value: str | None,
     loaded_at: pd.Timestamp,
 ) -> dict[str, int]:
-    """Replace the rows of ``slice_value`` in each spec's raw table by ``frames``, atomically.
-
-    ``frames`` are typed (:func:`coerce_frame`) frames. ``slice_value=None`` replaces the whole
-    table (the frames then carry their own slice column, e.g. ``experiment_id``). Returns rows
-    written per table.
-    """
+    """:func:`replace_slice_rows` in a transaction of its own."""
     ensure_raw_tables(con)
+    with transaction(con):
+        return replace_slice_rows(con, frames, slice_value, loaded_at)
+
+
+def replace_slice_rows(
+    con: duckdb.DuckDBPyConnection,
+    frames: Mapping[FileSpec, pd.DataFrame],
+    slice_value: str | None,
+    loaded_at: pd.Timestamp,
+) -> dict[str, int]:
+    """Replace the rows of ``slice_value`` in each spec's raw table by ``frames``.
+
+    Call inside a transaction, after :func:`ensure_raw_tables`. ``frames`` are typed
+    (:func:`coerce_frame`). ``slice_value=None`` replaces whole tables (the frames then carry
+    their own slice column, e.g. ``experiment_id``). Returns rows written per table.
+    """
     written: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for spec, frame in frames.items():
-            slice_column = SLICE_COLUMN[spec.grain]
-            if slice_column and slice_value is not None:
-                con.execute(f"DELETE FROM {spec.table} WHERE {slice_column} = $slice", {"slice": slice_value})
-                staged = frame[[SOURCE_FILE, SOURCE_ROW, *spec.columns]].copy()
-                staged.insert(0, slice_column, slice_value)
-            else:
-                con.execute(f"DELETE FROM {spec.table}")
-                keep = [slice_column] if slice_column else []
-                staged = frame[[*keep, SOURCE_FILE, SOURCE_ROW, *spec.columns]].copy()
-            staged[LOADED_AT] = loaded_at
-            con.register("_incoming", staged)
-            try:
-                con.execute(f"INSERT INTO {spec.table} BY NAME SELECT * FROM _incoming")
-            finally:
-                con.unregister("_incoming")
-            written[spec.table] = len(staged)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    for spec, frame in frames.items():
+        slice_column = SLICE_COLUMN[spec.grain]
+        if slice_column and slice_value is not None:
+            con.execute(f"DELETE FROM {spec.table} WHERE {slice_column} = $slice", {"slice": slice_value})
+            staged = frame[[SOURCE_FILE, SOURCE_ROW, *spec.columns]].copy()
+            staged.insert(0, slice_column, slice_value)
+        else:
+            con.execute(f"DELETE FROM {spec.table}")
+            keep = [slice_column] if slice_column else []
+            staged = frame[[*keep, SOURCE_FILE, SOURCE_ROW, *spec.columns]].copy()
+        staged[LOADED_AT] = loaded_at
+        con.register("_incoming", staged)
+        try:
+            con.execute(f"INSERT INTO {spec.table} BY NAME SELECT * FROM _incoming")
+        finally:
+            con.unregister("_incoming")
+        written[spec.table] = len(staged)
     return written

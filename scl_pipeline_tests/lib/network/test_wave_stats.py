@@ -63,9 +63,9 @@ def test_country_tables(random_graphs):
         p_ext = sum(country[a] != country[b] for a, b in possible) / len(possible)
         assert row["ei_expected"] == pytest.approx(2 * p_ext - 1)
     mixing = country_mixing(snap)
-    for (cf, ct), arcs in mixing.set_index(["country_from", "country_to"])["arcs"].items():
+    for (cf, ct), arcs in mixing.set_index(["country", "other_country"])["arcs"].items():
         assert arcs == sum(country[a] == cf and country[b] == ct for a, b in graph.edges)
-    assert mixing.groupby("country_from")["row_share"].sum().to_numpy() == pytest.approx(1.0)
+    assert mixing.groupby("country")["row_share"].sum().to_numpy() == pytest.approx(1.0)
     assert mixing["arcs"].sum() == graph.number_of_edges()
 
 

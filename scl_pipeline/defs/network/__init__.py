@@ -1,0 +1,1 @@
+"""Network domain: per-wave graph snapshots, person metrics and roles, wave and country graph stats."""

@@ -1,0 +1,101 @@
+"""The wave's graph snapshot: staged ties -> D and U, persisted as Parquet + GraphML and as
+``network.nodes`` / ``network.arcs`` / ``network.snapshots`` in the warehouse."""
+
+import shutil
+
+import dagster as dg
+import pandas as pd
+
+from scl_pipeline.defs.network.graphs import (
+    NETWORK_GROUP, RELATIONS_FOLDER, SNAPSHOT_KEY, snapshot_folder,
+)
+from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
+from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings, RoleSettings
+from scl_pipeline.lib.network.snapshot import build_snapshot, save_snapshot
+from scl_pipeline.lib.network.wave_tables import snapshot_frames
+from scl_pipeline.lib.warehouse.frames import write_wave_frames
+from scl_pipeline.lib.waves import partition_key_to_wave
+
+NODE_ATTRIBUTES = ("employee_id", "country", "department", "level", "site")
+
+
+@dg.asset(
+    key=SNAPSHOT_KEY,
+    deps=[dg.AssetKey(["staging", "hr"]), dg.AssetKey(["staging", "ties"]), dg.AssetKey(["raw", "ona_survey"])],
+    partitions_def=wave_partitions,
+    group_name=NETWORK_GROUP,
+    kinds={"igraph", "parquet", "duckdb"},
+    tags=WAVE_GRAIN,
+    pool=WAREHOUSE_POOL,
+)
+def graph_snapshot(
+    context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings, roles: RoleSettings
+) -> dg.MaterializeResult:
+    """The wave's trust network (SPEC §2): D (strong arcs) and U over the whole population, saved
+    under ``warehouse/graphs/<wave>/`` (Parquet, GraphML) and in ``network.nodes/arcs/snapshots``
+    (the energy relation, when surveyed, beside it) so the wave's exact graph can be reloaded."""
+    wave = partition_key_to_wave(context.partition_key)
+    params = {"wave": wave}
+    with lake.warehouse() as con:
+        nodes = con.execute(
+            f"select {', '.join(NODE_ATTRIBUTES)} from staging.hr where wave = $wave order by employee_id", params
+        ).df()
+        ties = con.execute(
+            "select respondent_id, nominee_id, relation, strength from staging.ties where wave = $wave", params
+        ).df()
+        respondents = con.execute(
+            "select distinct s.respondent_id from raw.ona_survey as s "
+            "join staging.hr as h on h.wave = s.wave and h.employee_id = s.respondent_id where s.wave = $wave",
+            params,
+        ).df()["respondent_id"]
+    if nodes.empty:
+        raise dg.Failure(description=f"staging.hr has no people for wave {wave}: nothing to build a network of")
+    ties["strength"] = pd.array(ties["strength"], dtype="Int64")
+
+    def build(relation: str):
+        return build_snapshot(
+            nodes, ties, relation=relation, strong_threshold=settings.strong_threshold, wave=wave,
+            respondent_ids=respondents,
+        )
+
+    snapshots = [build(settings.primary_relation)]
+    if roles.energy_relation != settings.primary_relation and (ties["relation"] == roles.energy_relation).any():
+        snapshots.append(build(roles.energy_relation))
+
+    final = snapshot_folder(lake.lake, wave)
+    staging_folder = final.with_name(final.name + ".writing")
+    shutil.rmtree(staging_folder, ignore_errors=True)
+    save_snapshot(snapshots[0], staging_folder)
+    for extra in snapshots[1:]:
+        save_snapshot(extra, staging_folder / RELATIONS_FOLDER / extra.relation)
+    shutil.rmtree(final, ignore_errors=True)
+    staging_folder.rename(final)
+
+    frames = [snapshot_frames(s, str(final if i == 0 else final / RELATIONS_FOLDER / s.relation)) for i, s in enumerate(snapshots)]
+    with lake.warehouse() as con:
+        write_wave_frames(
+            con,
+            wave,
+            {
+                "network.nodes": frames[0][0],
+                "network.arcs": pd.concat([f[1] for f in frames], ignore_index=True),
+                "network.snapshots": pd.concat([f[2] for f in frames], ignore_index=True),
+            },
+        )
+
+    primary = snapshots[0]
+    sizes = primary.graph_u.connected_components().sizes()
+    return dg.MaterializeResult(
+        metadata={
+            "wave": wave,
+            "relation": primary.relation,
+            "dagster/row_count": dg.MetadataValue.int(primary.n),
+            "nodes": dg.MetadataValue.int(primary.n),
+            "ties": dg.MetadataValue.int(len(primary.arcs)),
+            "strong_arcs": dg.MetadataValue.int(int(primary.arcs["strong"].sum())),
+            "components": dg.MetadataValue.int(len(sizes)),
+            "largest_component": dg.MetadataValue.int(max(sizes) if sizes else 0),
+            "relations_saved": dg.MetadataValue.json([s.relation for s in snapshots]),
+            "path": dg.MetadataValue.path(str(final)),
+        }
+    )

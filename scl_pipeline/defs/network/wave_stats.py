@@ -1,0 +1,92 @@
+"""Wave-level graph statistics (joined into marts.wave_summary) and the country tables."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from scl_pipeline.defs.network.graphs import MARTS_GROUP, NETWORK_GROUP, SNAPSHOT_KEY, load_wave_snapshot
+from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
+from scl_pipeline.defs.resources import DataLakeResource
+from scl_pipeline.lib.network.wave_stats import country_mixing, country_wave_bonds
+from scl_pipeline.lib.network.wave_tables import graph_stats
+from scl_pipeline.lib.warehouse.frames import write_wave_frames
+from scl_pipeline.lib.waves import partition_key_to_wave
+
+BONDS_KEY = dg.AssetKey(["marts", "country_wave_bonds"])
+MIXING_KEY = dg.AssetKey(["marts", "country_mixing"])
+
+
+@dg.asset(
+    key=dg.AssetKey(["network", "wave_graph_stats"]),
+    deps=[SNAPSHOT_KEY],
+    partitions_def=wave_partitions,
+    group_name=NETWORK_GROUP,
+    kinds={"igraph", "duckdb"},
+    tags=WAVE_GRAIN,
+    pool=WAREHOUSE_POOL,
+)
+def wave_graph_stats(context: dg.AssetExecutionContext, lake: DataLakeResource) -> dg.MaterializeResult:
+    """One row per wave: components, largest-component share, isolates, articulation points,
+    bridges, E-I (and expected), assortativity and cross-country edge share of U; read by
+    marts.wave_summary."""
+    wave = partition_key_to_wave(context.partition_key)
+    stats = graph_stats(load_wave_snapshot(lake.lake, wave))
+    with lake.warehouse() as con:
+        write_wave_frames(con, wave, {"network.wave_graph_stats": stats})
+    row = stats.iloc[0]
+    return dg.MaterializeResult(
+        metadata={
+            "wave": wave,
+            "dagster/row_count": dg.MetadataValue.int(1),
+            **{c: dg.MetadataValue.float(float(row[c])) for c in ("largest_component_share", "ei_index", "assortativity")},
+            **{c: dg.MetadataValue.int(int(row[c])) for c in ("components", "isolates", "articulation_points", "bridges")},
+        }
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            BONDS_KEY,
+            deps=[SNAPSHOT_KEY],
+            description="One row per country and wave: people, internal and external edges of U, E-I and "
+            "expected E-I, people with a cross-country tie, single-bridge people.",
+            group_name=MARTS_GROUP,
+            kinds={"duckdb"},
+            tags=WAVE_GRAIN,
+        ),
+        dg.AssetSpec(
+            MIXING_KEY,
+            deps=[SNAPSHOT_KEY],
+            description="One row per wave and (country, other_country) pair with strong arcs: arcs of D "
+            "and row_share (share of the arcs sent from country).",
+            group_name=MARTS_GROUP,
+            kinds={"duckdb"},
+            tags=WAVE_GRAIN,
+        ),
+    ],
+    partitions_def=wave_partitions,
+    pool=WAREHOUSE_POOL,
+    can_subset=False,
+)
+def country_tables(context: dg.AssetExecutionContext, lake: DataLakeResource) -> Iterator[dg.MaterializeResult]:
+    """Country bonds and the country mixing matrix of the wave, from its saved snapshot."""
+    wave = partition_key_to_wave(context.partition_key)
+    snapshot = load_wave_snapshot(lake.lake, wave)
+    bonds = country_wave_bonds(snapshot)
+    mixing = country_mixing(snapshot)
+    with lake.warehouse() as con:
+        written = write_wave_frames(con, wave, {"marts.country_wave_bonds": bonds, "marts.country_mixing": mixing})
+    top = bonds.sort_values("people", ascending=False).head(10).drop(columns="wave")
+    yield dg.MaterializeResult(
+        asset_key=BONDS_KEY,
+        metadata={
+            "wave": wave,
+            "dagster/row_count": dg.MetadataValue.int(written["marts.country_wave_bonds"]),
+            "largest_countries": dg.MetadataValue.md(top.to_markdown(index=False)),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=MIXING_KEY,
+        metadata={"wave": wave, "dagster/row_count": dg.MetadataValue.int(written["marts.country_mixing"])},
+    )

@@ -1,0 +1,211 @@
+"""Orchestration: draw the organisation, plant the story, write every landing file.
+
+Order of events (all from one ``np.random.default_rng(seed)``, so a seed fixes every byte):
+
+1. the organisation (countries, people, hierarchy, joiners);
+2. the hub country's 8 bridges with their partners abroad and anchors at home;
+3. latent relationships and the baseline survey;
+4. baseline key collaborators (SPEC §2 connector/spanner rules), participants chosen from them,
+   and the baseline tuned to the planted number of participants without a participant tie;
+5. leavers (never a story person, key collaborator or participant) and the new-bond plan;
+6. the later survey waves, with participant ties replaced by baseline ties plus started bonds;
+7. the program roster and the experiment in the second-to-last wave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scl_pipeline.lib.demo.experiment import INDICATORS, TARGET_RATES, build_experiment, kbi_rates
+from scl_pipeline.lib.demo.network import edge_keys, induced_degree, key_collaborators, strong_edges
+from scl_pipeline.lib.demo.organisation import build_organisation, hr_frame, plan_leavers
+from scl_pipeline.lib.demo.program import (
+    overlay_participant_ties,
+    plan_bonds,
+    select_participants,
+    tune_baseline_isolation,
+)
+from scl_pipeline.lib.demo.scale import scale_for
+from scl_pipeline.lib.demo.story import plant_bridges
+from scl_pipeline.lib.demo.survey import (
+    build_latent_ties,
+    draw_energy,
+    draw_respondents,
+    draw_trust,
+    survey_frame,
+)
+from scl_pipeline.lib.demo.truth import DemoTruth
+from scl_pipeline.lib.demo.writer import write_table
+from scl_pipeline.lib.landing.contract import ASSIGNMENT, FORMATS, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
+from scl_pipeline.lib.waves import parse_wave, wave_range, wave_start
+
+PROGRAM_WEEKS = 8
+COMPLETION_RATE = 0.93
+
+
+def _program_dates(program_wave: str) -> tuple[dt.date, dt.date, str]:
+    """Cohort start (the 15th of the wave's first month), its end 8 weeks later, and its name."""
+    year, _ = parse_wave(program_wave)
+    start = wave_start(program_wave) + dt.timedelta(days=14)
+    end = start + dt.timedelta(weeks=PROGRAM_WEEKS)
+    return start, end, f"{year}-C1"
+
+
+def _experiment_start(wave: str) -> dt.datetime:
+    """The first Monday at least six weeks into the wave, 09:00."""
+    day = wave_start(wave) + dt.timedelta(days=44)
+    day += dt.timedelta(days=(7 - day.weekday()) % 7)
+    return dt.datetime(day.year, day.month, day.day, 9, 0, 0)
+
+
+def generate_demo_org(
+    landing_root: Path,
+    people: int = 13_000,
+    seed: int = 2020,
+    first_wave: str = "2020-Q4",
+    last_wave: str = "2022-Q4",
+    file_format: str = "csv",
+) -> DemoTruth:
+    """Write a demo organisation's landing files under ``landing_root`` and return its truth."""
+    if file_format not in FORMATS:
+        raise ValueError(f"file_format={file_format!r}: expected one of {', '.join(FORMATS)}")
+    waves = wave_range(first_wave, last_wave)
+    if len(waves) < 3:
+        raise ValueError(f"{first_wave}..{last_wave} has {len(waves)} waves; the story needs at least 3")
+    landing_root = Path(landing_root)
+    scale = scale_for(people)
+    rng = np.random.default_rng(seed)
+    n_waves = len(waves)
+
+    org = build_organisation(rng, people, scale.countries, n_waves, wave_start(waves[0]))
+    story = plant_bridges(rng, org)
+    story_people = np.zeros(org.size, dtype=bool)
+    story_people[story.people] = True
+    org.invited[story_people] = True
+    org.status[story_people] = "active"
+    ties = build_latent_ties(rng, org, *story.pinned_arcs())
+
+    active0 = org.active(0)
+    trust0 = draw_trust(rng, ties, active0, draw_respondents(rng, org, 0, story_people))
+    key0 = key_collaborators(trust0, org.country, active0)
+    participants = select_participants(rng, key0, org.country, len(org.countries), story, scale.participants)
+    member = np.zeros(org.size, dtype=bool)
+    member[participants] = True
+    trust0 = tune_baseline_isolation(rng, trust0, participants, org.country, scale.untied_participants)
+    key0 = key_collaborators(trust0, org.country, active0)
+    org.invited[member] = True
+    org.status[member] = "active"
+
+    # Outreach prefers people who are not key collaborators, so the control group stays put.
+    initial = org.join_wave == 0
+    outreach_weight = np.where(initial & ~member & ~story_people, org.popularity, 0.0)
+    outreach_weight = np.where(key0, outreach_weight * 1e-6, outreach_weight)
+    bonds = plan_bonds(rng, participants, org.country, outreach_weight, trust0, story.bridges, n_waves - 1)
+    bond_people = np.zeros(org.size, dtype=bool)
+    bond_people[np.concatenate([bonds.a, bonds.b])] = True
+    plan_leavers(rng, org, key0 | member | story_people | bond_people, n_waves)
+
+    control_pool = np.flatnonzero(key0 & ~member)
+    program_members = np.sort(rng.choice(participants, size=scale.program_members, replace=False))
+    control_members = np.sort(
+        rng.choice(control_pool, size=min(scale.control_members, len(control_pool)), replace=False)
+    )
+
+    files: list[Path] = []
+    for w, wave in enumerate(waves):
+        active = org.active(w)
+        if w == 0:
+            trust = trust0
+        else:
+            drawn = draw_trust(rng, ties, active, draw_respondents(rng, org, w, story_people | member))
+            trust = overlay_participant_ties(drawn, member, trust0, bonds, w)
+        energy = draw_energy(rng, trust)
+        folder = landing_root / "waves" / wave
+        files.append(write_table(hr_frame(org, w), folder / HR_EXPORT.stem, file_format))
+        survey = survey_frame(rng, org, wave_start(wave), trust, energy)
+        files.append(write_table(survey, folder / ONA_SURVEY.stem, file_format))
+
+    start, end, cohort = _program_dates(waves[1])
+    roster = pd.DataFrame(
+        {
+            "employee_id": org.employee_id[participants],
+            "cohort": cohort,
+            "start_date": pd.Timestamp(start),
+            "end_date": pd.Timestamp(end),
+            "completed": rng.random(len(participants)) < COMPLETION_RATE,
+        }
+    )
+    assert list(roster.columns) == list(PARTICIPANTS.columns)
+    files.append(write_table(roster, landing_root / "program" / PARTICIPANTS.stem, file_format))
+
+    experiment_wave = waves[-2]
+    year, quarter = parse_wave(experiment_wave)
+    experiment_id = f"{year}-q{quarter}-collab-challenge"
+    experiment = build_experiment(
+        rng, org.employee_id, org.country, program_members, control_members, _experiment_start(experiment_wave)
+    )
+    folder = landing_root / "experiments" / experiment_id
+    files.append(write_table(experiment.assignment, folder / ASSIGNMENT.stem, "csv"))
+    files.append(write_table(experiment.interactions, folder / INTERACTIONS.stem, "csv"))
+    country_of = pd.Series(np.asarray(org.countries)[org.country], index=org.employee_id)
+    rates = kbi_rates(experiment.assignment, experiment.interactions, country_of)
+
+    a0, b0 = strong_edges(trust0)
+    untied = participants[induced_degree(a0, b0, member)[participants] == 0]
+    inside = member[a0] & member[b0]
+    cross0 = int((org.country[a0[inside]] != org.country[b0[inside]]).sum())
+    ids = org.employee_id
+    codes = np.asarray(org.countries)
+    sizes = np.bincount(org.country[active0], minlength=len(codes))
+    bond_order = np.argsort(edge_keys(bonds.a, bonds.b, org.size) + bonds.onset * org.size**2, kind="stable")
+    truth = DemoTruth(
+        seed=seed,
+        people=people,
+        file_format=file_format,
+        waves=waves,
+        baseline_wave=waves[0],
+        scale=scale.as_dict(),
+        countries={str(codes[c]): int(sizes[c]) for c in range(len(codes))},
+        hub_country=str(codes[story.hub]),
+        planted_bridges=sorted(ids[story.bridges].tolist()),
+        bridge_groups={str(ids[b]): sorted(codes[g].tolist()) for b, g in zip(story.bridges, story.groups)},
+        bridge_partners={
+            str(ids[b]): sorted(ids[story.partners[story.partner_bridge == b]].tolist()) for b in story.bridges
+        },
+        baseline_key_collaborators=sorted(ids[key0].tolist()),
+        participants=sorted(ids[participants].tolist()),
+        cohort=cohort,
+        program_start=start.isoformat(),
+        program_end=end.isoformat(),
+        participants_without_participant_tie_at_baseline=sorted(ids[untied].tolist()),
+        baseline_cross_country_participant_ties=cross0,
+        new_bonds=[
+            sorted([str(ids[bonds.a[i]]), str(ids[bonds.b[i]])]) + [waves[int(bonds.onset[i])]]
+            for i in bond_order
+            if not bonds.outreach[i]
+        ],
+        outreach_ties=[
+            [str(ids[bonds.a[i]]), str(ids[bonds.b[i]]), waves[int(bonds.onset[i])]]
+            for i in bond_order
+            if bonds.outreach[i]
+        ],
+        participants_planned_to_bond=sorted(ids[bonds.bonders].tolist()),
+        experiment_id=experiment_id,
+        experiment_wave=experiment_wave,
+        experiment_program=sorted(ids[program_members].tolist()),
+        experiment_control=sorted(ids[control_members].tolist()),
+        kbi_definitions={
+            "knowledge_gaps": "asked at least one question that another member answered",
+            "connectivity": "had an answered question, as asker or responder, with a member in another country",
+            "engagement": "answered at least two questions of other experiment members",
+        },
+        kbi_target_rates={k: {"program": TARGET_RATES[k][0], "control": TARGET_RATES[k][1]} for k in INDICATORS},
+        kbi_rates=rates,
+        files=sorted(p.relative_to(landing_root).as_posix() for p in files),
+    )
+    truth.write(landing_root)
+    return truth

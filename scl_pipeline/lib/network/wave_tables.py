@@ -1,0 +1,176 @@
+"""The warehouse tables of one wave's network, as plain DataFrames (no warehouse, no Dagster).
+
+- ``network.nodes`` / ``network.arcs`` / ``network.snapshots``: the persisted graph, so an analyst
+  can rebuild exactly a wave's snapshot from DuckDB (:func:`snapshot_from_frames`) as well as from
+  its Parquet folder (``snapshot.load_snapshot``).
+- ``network.wave_graph_stats``: the graph columns of ``marts.wave_summary``.
+- ``marts.person_wave_metrics``: person metrics, brokerage, participant flag and role flags.
+
+Every frame here omits ``wave`` where the warehouse writer adds it (``write_wave_frames``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scl_pipeline.lib.network.brokerage import ROLES as BROKERAGE_ROLES
+from scl_pipeline.lib.network.roles import ROLE_NAMES
+from scl_pipeline.lib.network.snapshot import NODE_ID, RESPONDED, GraphSnapshot
+from scl_pipeline.lib.network.wave_stats import wave_summary
+
+ARC_COLUMNS: tuple[str, ...] = ("relation", "respondent_id", "nominee_id", "src", "dst", "strength", "strong")
+SNAPSHOT_COLUMNS: tuple[str, ...] = ("relation", "strong_threshold", "nodes", "ties", "strong_arcs", "folder")
+# The wave_summary columns computed on the graph (population, arcs, density, reciprocity come
+# from SQL over staging tables; both must agree, which the pipeline tests check).
+GRAPH_STATS_COLUMNS: tuple[str, ...] = (
+    "relation", "strong_threshold", "edges", "components", "largest_component_share", "isolates",
+    "articulation_points", "bridges", "ei_index", "ei_expected", "assortativity",
+    "cross_country_edge_share",
+)
+PERSON_COLUMNS: tuple[str, ...] = (
+    NODE_ID, "country", "department", "level", "participant", "cohort", RESPONDED,
+    "in_degree", "out_degree", "strong_in_degree", "strong_out_degree", "degree_u",
+    "betweenness", "betweenness_approx", "betweenness_error_bound", "pagerank", "clustering",
+    "constraint", "community", "neighbour_communities", "cross_country_ties", "countries_reached",
+    *(f"brokerage_{r}" for r in BROKERAGE_ROLES), "brokerage_total", "energy_in_degree",
+    *ROLE_NAMES,
+)
+# How "top people" of a role are ranked in run metadata: (column, descending).
+ROLE_RANKING: dict[str, tuple[str, bool]] = {
+    "central_connector": ("strong_in_degree", True),
+    "boundary_spanner": ("cross_country_ties", True),
+    "information_broker": ("betweenness", True),
+    "catalyst": ("energy_in_degree", True),  # strong_in_degree when the survey has no energy relation
+    "peripheral": ("degree_u", False),
+    "single_bridge": ("betweenness", True),
+}
+
+
+def snapshot_frames(snapshot: GraphSnapshot, folder: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(nodes, arcs, snapshot row) of ``snapshot`` for ``network.nodes/arcs/snapshots``.
+
+    ``nodes`` carries ``node`` (the integer position used by ``src``/``dst``); ``arcs`` every tie
+    of the relation with its ``relation``.
+    """
+    nodes = snapshot.nodes.copy()
+    nodes.insert(0, "node", np.arange(snapshot.n, dtype=np.int64))
+    arcs = snapshot.arcs.copy()
+    arcs.insert(0, "relation", snapshot.relation)
+    arcs["strength"] = arcs["strength"].astype("Int64")
+    meta = pd.DataFrame(
+        [{
+            "relation": snapshot.relation,
+            "strong_threshold": snapshot.strong_threshold,
+            "nodes": snapshot.n,
+            "ties": len(snapshot.arcs),
+            "strong_arcs": int(snapshot.arcs["strong"].sum()),
+            "folder": folder,
+        }],
+        columns=list(SNAPSHOT_COLUMNS),
+    )
+    return nodes, arcs[list(ARC_COLUMNS)], meta
+
+
+def snapshot_from_frames(
+    nodes: pd.DataFrame, arcs: pd.DataFrame, *, relation: str, strong_threshold: int, wave: str | None = None
+) -> GraphSnapshot:
+    """Rebuild a snapshot from ``network.nodes`` and ``network.arcs`` rows of one wave.
+
+    ``arcs`` may hold several relations; only ``relation``'s are kept. Raises ``ValueError`` when
+    the node positions are not 0..n-1 (rows of another wave mixed in, or rows missing).
+    """
+    table = nodes.drop(columns=["wave"], errors="ignore").sort_values("node", ignore_index=True)
+    if not np.array_equal(table["node"].to_numpy(), np.arange(len(table))):
+        raise ValueError("network.nodes: column node is not 0..n-1 for this wave")
+    rel = arcs[arcs["relation"] == relation].drop(columns=["wave", "relation"], errors="ignore")
+    rel = rel.sort_values(["src", "dst"], kind="stable", ignore_index=True)
+    rel = rel.astype({"src": np.int64, "dst": np.int64, "strong": bool})
+    rel["strength"] = pd.array(rel["strength"], dtype="Int64")
+    return GraphSnapshot(
+        nodes=table.drop(columns="node").astype({RESPONDED: bool}),
+        arcs=rel,
+        relation=relation,
+        strong_threshold=int(strong_threshold),
+        wave=wave,
+    )
+
+
+def graph_stats(snapshot: GraphSnapshot) -> pd.DataFrame:
+    """One-row ``network.wave_graph_stats`` frame (GRAPH_STATS_COLUMNS) of the snapshot's wave."""
+    summary = wave_summary(snapshot)
+    return pd.DataFrame([{c: summary[c] for c in GRAPH_STATS_COLUMNS}], columns=list(GRAPH_STATS_COLUMNS))
+
+
+def participant_columns(employee_ids: pd.Series, roster: pd.DataFrame) -> pd.DataFrame:
+    """``participant`` (in the program roster, any cohort) and ``cohort`` (the earliest cohort
+    label when someone is listed twice; NULL for non-participants), in the order of ``employee_ids``."""
+    ids = employee_ids.astype(str)
+    if roster.empty:
+        return pd.DataFrame({"participant": np.zeros(len(ids), dtype=bool), "cohort": pd.Series([None] * len(ids), dtype=object)})
+    cohorts = roster.assign(employee_id=roster[NODE_ID].astype(str)).groupby(NODE_ID)["cohort"].min()
+    cohort = cohorts.reindex(ids.to_numpy())
+    return pd.DataFrame(
+        {"participant": ids.isin(cohorts.index).to_numpy(), "cohort": cohort.astype(object).where(cohort.notna(), None).to_numpy()}
+    )
+
+
+def person_wave_table(
+    snapshot: GraphSnapshot,
+    metrics: pd.DataFrame,
+    brokerage: pd.DataFrame,
+    flags: pd.DataFrame,
+    roster: pd.DataFrame,
+    energy_in: pd.Series | None = None,
+) -> pd.DataFrame:
+    """``marts.person_wave_metrics`` rows (PERSON_COLUMNS), one per person of the snapshot.
+
+    ``metrics``/``brokerage``/``flags`` are the library's outputs for ``snapshot``; they are
+    joined by ``employee_id`` (never by position). ``energy_in_degree`` is NULL without an
+    energy relation.
+    """
+    ids = snapshot.nodes[NODE_ID].astype(str)
+    base = snapshot.nodes[[NODE_ID, "country", "department", "level", RESPONDED]].copy()
+    base[NODE_ID] = ids
+    base = pd.concat([base, participant_columns(ids, roster)], axis=1)
+    table = base.merge(metrics.drop(columns=["country", "articulation_point"]), on=NODE_ID, how="left", validate="1:1")
+    table = table.merge(brokerage, on=NODE_ID, how="left", validate="1:1")
+    table["energy_in_degree"] = (
+        pd.array(energy_in.reindex(ids).fillna(0).to_numpy(np.int64), dtype="Int64")
+        if energy_in is not None
+        else pd.array([pd.NA] * len(table), dtype="Int64")
+    )
+    table = table.merge(flags, on=NODE_ID, how="left", validate="1:1")
+    if len(table) != snapshot.n:
+        raise ValueError(f"person table has {len(table)} rows for {snapshot.n} people")
+    return table[list(PERSON_COLUMNS)]
+
+
+def role_shares(table: pd.DataFrame) -> dict[str, float]:
+    """Share of the population carrying each role flag."""
+    n = len(table)
+    return {role: (float(table[role].sum()) / n if n else float("nan")) for role in ROLE_NAMES}
+
+
+def top_people(table: pd.DataFrame, role: str, n: int = 5) -> pd.DataFrame:
+    """The ``n`` people with ``role`` ranked by the role's metric (ROLE_RANKING)."""
+    column, descending = ROLE_RANKING[role]
+    if column == "energy_in_degree" and table[column].isna().all():
+        column = "strong_in_degree"
+    holders = table[table[role].astype(bool)]
+    ranked = holders.sort_values([column, NODE_ID], ascending=[not descending, True], kind="stable")
+    out = ranked.head(n)[[NODE_ID, "country", column]].rename(columns={column: "value"})
+    out.insert(0, "metric", column)
+    out.insert(0, "role", role)
+    return out.reset_index(drop=True)
+
+
+def top_people_markdown(table: pd.DataFrame, n: int = 5) -> str:
+    """Markdown: per role, its share of the population and its top ``n`` people."""
+    shares = role_shares(table)
+    parts = []
+    for role in ROLE_NAMES:
+        top = top_people(table, role, n)
+        head = f"**{role}**: {int(table[role].sum()):,} people ({shares[role]:.1%})"
+        parts.append(head + ("\n\n" + top.drop(columns="role").to_markdown(index=False) if len(top) else "\n\n(none)"))
+    return "\n\n".join(parts)

@@ -1,0 +1,28 @@
+"""The built-in demo organisation passes every validation check: no rejection, no quarantine."""
+
+import dagster as dg
+
+from scl_pipeline.lib.demo import generate_demo_org
+from scl_pipeline_tests.helpers.dagster import materialize_unpartitioned, materialize_wave, query
+
+INGESTION = [dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])]
+PROGRAM = [
+    dg.AssetKey(["raw", "participants"]),
+    dg.AssetKey(["raw", "experiment_assignment"]),
+    dg.AssetKey(["raw", "experiment_interactions"]),
+]
+
+
+def test_demo_org_passes_every_check(lake):
+    truth = generate_demo_org(lake.landing, people=1_500)
+    evaluations = []
+    for wave in (truth.baseline_wave, "2022-Q4"):
+        evaluations += materialize_wave(lake, wave, INGESTION).get_asset_check_evaluations()
+    # After the waves, so the roster and experiments are checked against the loaded HR exports.
+    evaluations += materialize_unpartitioned(lake, PROGRAM).get_asset_check_evaluations()
+    names = {(e.asset_key.to_user_string(), e.check_name) for e in evaluations}
+    assert len(names) == 10, names
+    assert [e.check_name for e in evaluations if not e.passed] == []
+    quality = query(lake, "select outcome, count(*) as n from marts.data_quality group by outcome")
+    assert quality["outcome"].tolist() == ["passed"]
+    assert query(lake, "select count(*) as n from raw.quarantine")["n"][0] == 0
