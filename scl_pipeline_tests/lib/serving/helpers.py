@@ -55,8 +55,8 @@ def build_warehouse(path: Path, extra_waves: int = 0, unclassified: bool = False
             "avg(in_degree) AS mean_in_degree FROM marts.person_wave_metrics GROUP BY ALL"
         )
         con.execute(
-            "CREATE TABLE marts.data_quality AS SELECT 'run-1' AS run_id, 'hr_ids_unique' AS "
-            "check_name, 0 AS rows_failed, 'pass' AS outcome"
+            "CREATE TABLE marts.data_quality AS SELECT 'run-1' AS run_id, 'waves/2021-Q1/hr_export.csv' AS file, "
+            "'hr_export.employee_id_unique' AS check_name, 0 AS rows_failed, 'passed' AS outcome"
         )
         if unclassified:
             con.execute("CREATE TABLE marts.brand_new_mart AS SELECT 1 AS x")

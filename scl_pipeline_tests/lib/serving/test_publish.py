@@ -173,7 +173,7 @@ def test_report_counts_and_unclassified_or_absent_marts(tmp_path, caplog):
 def test_writer_can_open_warehouse_right_after_publish(published):
     wh, _, _ = published
     con = duckdb.connect(str(wh))  # read-write: fails if publish still held the file
-    con.execute("INSERT INTO marts.data_quality VALUES ('run-2', 'x', 0, 'pass')")
+    con.execute("INSERT INTO marts.data_quality VALUES ('run-2', 'f.csv', 'x', 0, 'passed')")
     con.close()
 
 
