@@ -81,7 +81,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 shutil.rmtree(folder)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
         generate_demo_org(lake.landing, people=args.people, seed=args.seed)
+    _allow_demo_key()
     return _run(lake, landed_waves(lake))
+
+
+def _allow_demo_key() -> None:
+    """The demo publishes its serving copy without a secret: allow the public demo key, loudly."""
+    from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
+
+    if os.environ.get(PSEUDONYM_KEY_ENV, "").strip():
+        return
+    os.environ[ALLOW_DEMO_KEY_ENV] = "1"
+    print(
+        f"{PSEUDONYM_KEY_ENV} is not set: the demo's serving copy uses the PUBLIC DEMO pseudonym key "
+        f"({ALLOW_DEMO_KEY_ENV}=1). Its pseudonyms protect nothing; set {PSEUDONYM_KEY_ENV} for real data."
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -22,6 +22,9 @@ from scl_pipeline.lib.serving.catalog import SUPPRESSED_COLUMN, MartTable
 log = logging.getLogger(__name__)
 
 PSEUDONYM_KEY_ENV = "SCL_PSEUDONYM_KEY"
+# Set to "1" by ``scl demo`` (never by default): without SCL_PSEUDONYM_KEY, publish with the
+# public demo key instead of refusing. Dagster runs read it from their environment.
+ALLOW_DEMO_KEY_ENV = "SCL_ALLOW_DEMO_KEY"
 PSEUDONYM_PREFIX = "p_"
 PSEUDONYM_HEX_DIGITS = 16
 MIN_KEY_LENGTH = 16
@@ -89,6 +92,13 @@ def load_pseudonym_key(
         f"ids with keyed pseudonyms and needs a secret key of at least {MIN_KEY_LENGTH} "
         "characters (keep it stable across runs so pseudonyms stay comparable)"
     )
+
+
+def key_from_environment(environ: Mapping[str, str] | None = None) -> PseudonymKey:
+    """The key the pipeline publishes with: ``SCL_PSEUDONYM_KEY``, or the demo key only when
+    ``SCL_ALLOW_DEMO_KEY=1`` explicitly allows it."""
+    env = os.environ if environ is None else environ
+    return load_pseudonym_key(env, allow_demo_key=env.get(ALLOW_DEMO_KEY_ENV, "").strip() == "1")
 
 
 def pseudonym(employee_id: str, key: PseudonymKey) -> str:

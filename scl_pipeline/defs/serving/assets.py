@@ -1,0 +1,99 @@
+"""The serving copy for BI: pseudonymised, small-group-suppressed marts in ``<lake>/serving/``.
+
+The asset is built by :func:`build_serving_asset` from the mart keys of the loaded code location
+(``definitions.py`` passes every ``marts/*`` asset), not from a hand-kept list: a mart added in any
+``defs/`` folder is upstream of serving without touching this file. Which marts are *published*,
+and how, is the serving registry's business (``lib/serving/catalog.py``).
+"""
+
+import time
+from collections.abc import Iterable, Mapping
+
+import dagster as dg
+import duckdb
+
+from scl_pipeline.defs.orchestration.automation import AFTER_UPSTREAM_UPDATES
+from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
+from scl_pipeline.defs.resources import DataLakeResource
+from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
+from scl_pipeline.lib.serving.privacy import PseudonymKeyError, key_from_environment
+from scl_pipeline.lib.serving.publish import PublishReport, publish_serving
+
+GROUP = "serving"
+SERVING_KEY = dg.AssetKey([GROUP, "bi_copy"])
+# Another process (a CLI run beside the UI) may hold the warehouse's write lock for a moment.
+WAREHOUSE_LOCK_TIMEOUT_S = 120.0
+
+
+def mart_asset_keys(defs: dg.Definitions) -> list[dg.AssetKey]:
+    """Every materialisable ``marts/*`` asset of ``defs``, sorted."""
+    graph = defs.resolve_asset_graph()
+    return sorted(
+        (k for k in graph.materializable_asset_keys if k.path[0] == MARTS_SCHEMA),
+        key=lambda k: k.to_user_string(),
+    )
+
+
+def publish_with_retry(lake: DataLakeResource, registry: Mapping[str, MartTable]) -> PublishReport:
+    key = key_from_environment()
+    deadline = time.monotonic() + WAREHOUSE_LOCK_TIMEOUT_S
+    while True:
+        try:
+            return publish_serving(lake.lake.warehouse_path, lake.lake.serving, key, registry=registry)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def build_serving_asset(
+    mart_keys: Iterable[dg.AssetKey], registry: Mapping[str, MartTable] = REGISTRY
+) -> dg.AssetsDefinition:
+    """The ``serving/bi_copy`` asset, downstream of ``mart_keys``."""
+
+    @dg.asset(
+        key=SERVING_KEY,
+        deps=list(mart_keys),
+        group_name=GROUP,
+        tags=ALL_WAVES_GRAIN,
+        kinds={"duckdb", "parquet"},
+        pool=WAREHOUSE_POOL,
+        automation_condition=AFTER_UPSTREAM_UPDATES,
+    )
+    def bi_copy(context: dg.AssetExecutionContext, lake: DataLakeResource) -> dg.MaterializeResult:
+        """Publish the registered marts to BI: ``serving/scl.duckdb`` and ``serving/parquet/``
+        (pseudonymised employee ids, groups under 5 people withheld and flagged), swapped in
+        atomically. The key comes from SCL_PSEUDONYM_KEY; only `scl demo` allows the public demo key."""
+        if not lake.lake.warehouse_path.exists():
+            raise dg.Failure(description=f"no warehouse at {lake.lake.warehouse_path}: run the waves first")
+        try:
+            report = publish_with_retry(lake, registry)
+        except PseudonymKeyError as exc:
+            raise dg.Failure(description=str(exc)) from None
+        if report.key_source == "demo":
+            context.log.warning(
+                "published with the PUBLIC DEMO pseudonym key (SCL_ALLOW_DEMO_KEY=1): pseudonyms are "
+                "not protected; set SCL_PSEUDONYM_KEY for real data"
+            )
+        for name in report.unclassified:
+            context.log.warning(f"marts.{name} is not in the serving registry and was NOT published")
+        return dg.MaterializeResult(
+            metadata={
+                "version": report.version,
+                "published_at": report.published_at,
+                "key_source": report.key_source,
+                "dagster/row_count": sum(report.row_counts.values()),
+                "rows_per_table": dg.MetadataValue.json(report.row_counts),
+                "suppressed_rows": dg.MetadataValue.json({t.name: t.suppressed_rows for t in report.tables}),
+                "pseudonymised_columns": dg.MetadataValue.json(
+                    {t.name: list(t.pseudonymised_columns) for t in report.tables if t.pseudonymised_columns}
+                ),
+                "duckdb_path": dg.MetadataValue.path(report.duckdb_path),
+                "parquet_path": dg.MetadataValue.path(report.parquet_path),
+                "registered_but_absent": dg.MetadataValue.json(list(report.registered_but_absent)),
+                "unclassified_not_published": dg.MetadataValue.json(list(report.unclassified)),
+                "seconds": report.seconds,
+            }
+        )
+
+    return bi_copy
