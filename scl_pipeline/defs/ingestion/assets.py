@@ -163,7 +163,8 @@ def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource):
             clean[spec].append(report.clean.assign(experiment_id=experiment_id))
     if not landed:
         reports = [(spec, _nothing_landed(spec)) for spec in (ASSIGNMENT, INTERACTIONS)]
-    frames = {spec: pd.concat(parts, ignore_index=True) if parts else _EMPTY for spec, parts in clean.items()}
+    no_experiment = _EMPTY.assign(experiment_id=pd.Series(dtype="string"))
+    frames = {spec: pd.concat(parts, ignore_index=True) if parts else no_experiment for spec, parts in clean.items()}
     outcome = _load(context, lake, reports, frames, None, "experiments")
     yield from _results(
         "experiments",

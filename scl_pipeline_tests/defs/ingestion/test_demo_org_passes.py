@@ -26,3 +26,11 @@ def test_demo_org_passes_every_check(lake):
     quality = query(lake, "select outcome, count(*) as n from marts.data_quality group by outcome")
     assert quality["outcome"].tolist() == ["passed"]
     assert query(lake, "select count(*) as n from raw.quarantine")["n"][0] == 0
+
+
+def test_program_inputs_load_empty_when_nothing_has_landed(lake):
+    result = materialize_unpartitioned(lake, PROGRAM)
+    assert result.success
+    assert all(e.passed for e in result.get_asset_check_evaluations())
+    for table in ("raw.participants", "raw.experiment_assignment", "raw.experiment_interactions"):
+        assert query(lake, f"select count(*) as n from {table}")["n"][0] == 0
