@@ -61,6 +61,10 @@ def main() -> int:
     elif command == "test":
         argv = [python, "-m", "pytest", "-n", "2", *extra]
     elif command == "ui":
+        if not os.environ.get("SCL_PSEUDONYM_KEY") and not os.environ.get("SCL_DATA_LAKE"):
+            # The default lake is the demo organisation: publish it with the labelled demo key.
+            print("No SCL_PSEUDONYM_KEY set: the demo data lake is published with the DEMO pseudonym key.")
+            env["SCL_ALLOW_DEMO_KEY"] = "1"
         argv = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "--host", "127.0.0.1", *extra]
     else:
         argv = [python, "-m", "scl_pipeline_tests.benchmarks", *extra]
