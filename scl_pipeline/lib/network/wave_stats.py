@@ -25,7 +25,7 @@ BOND_COLUMNS: tuple[str, ...] = (
     "wave", "country", "people", "internal_edges", "external_edges", "ei_index", "ei_expected",
     "people_with_cross_country_tie", "single_bridge_people",
 )
-MIXING_COLUMNS: tuple[str, ...] = ("wave", "country", "other_country", "arcs", "row_share")
+MIXING_COLUMNS: tuple[str, ...] = ("wave", "country", "other_country", "arcs", "row_share", "smaller_country_people")
 
 
 def ei_index(external: float, internal: float) -> float:
@@ -151,13 +151,15 @@ def country_wave_bonds(
 
 def country_mixing(snapshot: GraphSnapshot) -> pd.DataFrame:
     """``marts.country_mixing``: arcs of D by (country of i, country of j) as (``country``,
-    ``other_country``), non-zero pairs only; row_share = arcs / all arcs sent from ``country``."""
+    ``other_country``), non-zero pairs only; row_share = arcs / all arcs sent from ``country``;
+    smaller_country_people = people in the smaller of the two countries."""
     country, labels = snapshot.country_codes
     src, dst = snapshot.strong_arcs
     k = len(labels)
     keys, counts = np.unique(country[src] * k + country[dst], return_counts=True)
     frm, to = keys // max(k, 1), keys % max(k, 1)
     row_total = np.bincount(frm, weights=counts, minlength=k)
+    people = np.bincount(country, minlength=k)
     return pd.DataFrame(
         {
             "wave": snapshot.wave,
@@ -165,6 +167,8 @@ def country_mixing(snapshot: GraphSnapshot) -> pd.DataFrame:
             "other_country": labels[to] if len(keys) else np.array([], dtype=object),
             "arcs": counts.astype(np.int64),
             "row_share": counts / row_total[frm] if len(keys) else np.array([]),
+            # For small-group suppression in the BI copy: a pair is as identifying as its smaller side.
+            "smaller_country_people": np.minimum(people[frm], people[to]).astype(np.int64),
         },
         columns=list(MIXING_COLUMNS),
     )

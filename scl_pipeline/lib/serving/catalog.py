@@ -54,6 +54,10 @@ class MartTable:
     id_columns: tuple[str, ...] = ()
     size_column: str | None = None
     min_group_size: int = MIN_GROUP_SIZE
+    # Person tables: attributes that single out a person when few share the value (a country of
+    # three people). In the serving copy a value shared by fewer than ``min_group_size`` people
+    # of the same wave is withheld, with the row's ``suppressed`` flag set. Absent ones are skipped.
+    quasi_identifiers: tuple[str, ...] = ()
     description: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +67,8 @@ class MartTable:
             raise CatalogError(f"{self.name}: a person table must name its id_columns")
         if self.privacy != "person" and self.id_columns:
             raise CatalogError(f"{self.name}: only person tables carry id_columns")
+        if self.privacy != "person" and self.quasi_identifiers:
+            raise CatalogError(f"{self.name}: only person tables carry quasi_identifiers")
         if self.privacy == "group":
             if not self.size_column:
                 raise CatalogError(f"{self.name}: a group table must name its size_column")
@@ -119,8 +125,10 @@ def _looks_like_person_id(column: str) -> bool:
     return column in PERSON_ID_COLUMN_NAMES or column.endswith("employee_id")
 
 
-def person(name: str, *key_columns: str, ids: tuple[str, ...] = ("employee_id",)) -> MartTable:
-    return MartTable(name, "person", tuple(key_columns), id_columns=ids)
+def person(
+    name: str, *key_columns: str, ids: tuple[str, ...] = ("employee_id",), quasi: tuple[str, ...] = ()
+) -> MartTable:
+    return MartTable(name, "person", tuple(key_columns), id_columns=ids, quasi_identifiers=quasi)
 
 
 def group(name: str, *key_columns: str, size: str) -> MartTable:
@@ -132,16 +140,16 @@ def aggregate(name: str, *key_columns: str) -> MartTable:
 
 
 # SPEC §3 grains. Column names are the public interface the mart builders must use.
-# country_mixing and impact_did name no count of people in SPEC §3, so they are published as
-# aggregates; give them a size column and register them as group tables to suppress small groups.
+# impact_did names no count of people in SPEC §3, so it is published as an aggregate; give it a
+# size column and register it as a group table to suppress small groups.
 REGISTRY: Mapping[str, MartTable] = {
     t.name: t
     for t in (
         aggregate("wave_summary", "wave"),
-        person("person_wave_metrics", "employee_id", "wave"),
+        person("person_wave_metrics", "employee_id", "wave", quasi=("country", "department", "level", "cohort")),
         aggregate("role_thresholds", "wave", "role"),
         group("country_wave_bonds", "country", "wave", size="people"),
-        aggregate("country_mixing", "wave", "country", "other_country"),
+        group("country_mixing", "wave", "country", "other_country", size="smaller_country_people"),
         aggregate("resilience_scenarios", "wave", "scenario"),
         aggregate("robustness_curve", "wave", "strategy", "k"),
         group("participant_network", "wave", size="participants"),

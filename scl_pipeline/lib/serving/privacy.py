@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import duckdb
 import pyarrow as pa
 
-from scl_pipeline.lib.serving.catalog import SUPPRESSED_COLUMN, MartTable
+from scl_pipeline.lib.serving.catalog import SUPPRESSED_COLUMN, WAVE_COLUMN, MartTable
 
 log = logging.getLogger(__name__)
 
@@ -156,12 +156,20 @@ def serving_select_list(
     when the size is known and large enough; a NULL size is withheld too, as it proves nothing).
     """
     parts: list[str] = []
+    rare: dict[str, str] = {}
     if table.privacy == "group":
         size = quote(table.size_column or "")
         small = f"coalesce({size} < {int(table.min_group_size)}, true)"
         withheld = set(table.withheld_columns(columns))
     else:
         small, withheld = "false", set()
+        by_wave = f"{quote(WAVE_COLUMN)}, " if WAVE_COLUMN in columns else ""
+        for name in (q for q in table.quasi_identifiers if q in columns):
+            # NULLs are not a shared value worth hiding; a value held by few people of the wave is.
+            rare[name] = (
+                f"({quote(name)} IS NOT NULL AND count(*) OVER (PARTITION BY {by_wave}{quote(name)}) "
+                f"< {int(table.min_group_size)})"
+            )
     for name, dtype in columns.items():
         col = quote(name)
         if name in table.id_columns:
@@ -176,9 +184,13 @@ def serving_select_list(
                 )
         elif name in withheld:
             expr = f"CASE WHEN {small} THEN NULL ELSE {col} END"
+        elif name in rare:
+            expr = f"CASE WHEN {rare[name]} THEN NULL ELSE {col} END"
         else:
             expr = col
         parts.append(f"{expr} AS {col}")
     if table.privacy == "group":
         parts.append(f"{small} AS {quote(SUPPRESSED_COLUMN)}")
+    elif rare:
+        parts.append(f"({' OR '.join(rare.values())}) AS {quote(SUPPRESSED_COLUMN)}")
     return ", ".join(parts)

@@ -349,7 +349,7 @@ def _build_table(
     rows = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
     suppressed = (
         con.execute(f"SELECT count(*) FROM {target} WHERE {SUPPRESSED_COLUMN}").fetchall()[0][0]
-        if table.privacy == "group"
+        if table.privacy == "group" or table.quasi_identifiers
         else 0
     )
     return TableReport(

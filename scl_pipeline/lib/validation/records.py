@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pathlib import Path
+
 import pandas as pd
 
-from scl_pipeline.lib.validation.findings import Severity, ValidationReport
+from scl_pipeline.lib.validation.findings import Finding, Severity, ValidationReport
 
 QUARANTINE_TABLE = "raw.quarantine"
 DATA_QUALITY_TABLE = "marts.data_quality"
@@ -27,7 +29,7 @@ def quality_rows(
             if finding is None:
                 outcome, failed, severity, detail = OUTCOME_PASSED, 0, None, None
             else:
-                failed, severity, detail = finding.rows_failed, finding.severity, finding.message[:_DETAIL_MAX]
+                failed, severity, detail = finding.rows_failed, finding.severity, _detail(finding)
                 outcome = OUTCOME_FAILED if severity is Severity.ERROR else OUTCOME_QUARANTINED
             rows.append(
                 {
@@ -35,7 +37,7 @@ def quality_rows(
                     "checked_at": checked_at,
                     "scope": scope,
                     "file_kind": report.file_kind,
-                    "file": report.file,
+                    "file": landing_relative(report.file),
                     "check_name": name,
                     "rows_checked": report.rows,
                     "rows_failed": failed,
@@ -56,7 +58,7 @@ def unreadable_file_row(run_id: str, scope: str, file_kind: str, file: str, prob
                 "checked_at": checked_at,
                 "scope": scope,
                 "file_kind": file_kind,
-                "file": file,
+                "file": landing_relative(file),
                 "check_name": f"{file_kind}.readable",
                 "rows_checked": 0,
                 "rows_failed": 0,
@@ -84,6 +86,23 @@ def quarantine_rows(reports: Iterable[ValidationReport], run_id: str, quarantine
 def _typed_quality(frame: pd.DataFrame) -> pd.DataFrame:
     text = [c for c in _QUALITY_COLUMNS if c not in ("checked_at", "rows_checked", "rows_failed")]
     return frame.astype({**{c: "string" for c in text}, "rows_checked": "int64", "rows_failed": "int64"})
+
+
+def landing_relative(path: str) -> str:
+    """``.../landing/waves/2021-Q3/ona_survey.csv`` -> ``waves/2021-Q3/ona_survey.csv``: the
+    published history names files without revealing the server's folders."""
+    parts = Path(path).parts
+    if "landing" in parts:
+        cut = len(parts) - 1 - parts[::-1].index("landing")
+        return "/".join(parts[cut + 1 :])
+    return path
+
+
+def _detail(finding: Finding) -> str:
+    """What failed and where, by row number only: the table is published, values can be ids."""
+    rows = finding.sample_rows
+    where = f" (source rows {', '.join(map(str, rows))}{', ...' if finding.rows_failed > len(rows) else ''})" if rows else ""
+    return f"{finding.description}{where}"[:_DETAIL_MAX]
 
 
 _QUALITY_COLUMNS = [
