@@ -61,7 +61,8 @@ def main() -> int:
     elif command == "test":
         argv = [python, "-m", "pytest", "-n", "2", *extra]
     elif command == "ui":
-        if not os.environ.get("SCL_PSEUDONYM_KEY") and not os.environ.get("SCL_DATA_LAKE"):
+        demo_lake = (ROOT / "data_lake" / "landing" / "_demo_truth.json").is_file()
+        if not os.environ.get("SCL_PSEUDONYM_KEY") and not os.environ.get("SCL_DATA_LAKE") and demo_lake:
             # The default lake is the demo organisation: publish it with the labelled demo key.
             print("No SCL_PSEUDONYM_KEY set: the demo data lake is published with the DEMO pseudonym key.")
             env["SCL_ALLOW_DEMO_KEY"] = "1"

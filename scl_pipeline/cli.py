@@ -70,11 +70,30 @@ def _print_summary(lake: DataLake) -> None:
     )
 
 
+class CliError(Exception):
+    """A problem the user can act on: printed as one line, exit code 2."""
+
+
+def is_demo_lake(lake: DataLake) -> bool:
+    """The generator leaves its truth file in landing/; real exports never carry one."""
+    from scl_pipeline.lib.demo import TRUTH_FILE
+
+    return (lake.landing / TRUTH_FILE).is_file()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from scl_pipeline.lib.demo import generate_demo_org
     from scl_pipeline.lib.landing.discovery import landed_waves
 
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
+    has_content = lake.landing.is_dir() and any(p.name != ".gitkeep" for p in lake.landing.iterdir())
+    if has_content and not is_demo_lake(lake):
+        # Never wipe, nor publish with the public demo key, a lake holding someone's real exports.
+        raise CliError(
+            f"{lake.landing} holds exports that are not the demo organisation's; `scl demo` would "
+            "replace them and publish with the public demo key. Use `scl run` (with SCL_PSEUDONYM_KEY) "
+            "for real data, or point --lake / SCL_DATA_LAKE at an empty folder for the demo."
+        )
     if args.regenerate or not landed_waves(lake):
         for folder in (lake.landing, lake.root / "warehouse", lake.serving):
             if folder.exists():
@@ -129,7 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
     logging.basicConfig(level=logging.WARNING, format="  note: %(message)s")
-    return args.func(args)
+    from scl_pipeline.lib.landing.readers import LandingFileError
+
+    try:
+        return args.func(args)
+    except (CliError, LandingFileError) as exc:
+        print(f"scl: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -11,6 +11,18 @@ from scl_pipeline.lib.landing.arrivals import changed_waves, scan_landing
 from scl_pipeline.lib.waves import wave_to_partition_key
 
 
+HR_KEY = dg.AssetKey(["raw", "hr_export"])
+PROGRAM_KEYS = (dg.AssetKey(["raw", "participants"]), dg.AssetKey(["raw", "experiment_assignment"]))
+
+
+def _loaded_since(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str | None, modified: float | None) -> bool:
+    """Whether ``key`` (that partition) was materialised after its landing files last changed."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition] if partition else None), limit=1
+    ).records
+    return bool(records) and modified is not None and records[0].timestamp >= modified
+
+
 @dg.sensor(
     jobs=[wave_job, program_job],
     minimum_interval_seconds=60,
@@ -25,14 +37,19 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
     for wave, missing in scan.incomplete.items():
         context.log.info(f"landing/waves/{wave}: waiting for {', '.join(missing)}")
     partition_keys = set(wave_partitions.get_partition_keys())
+    seen = dict(scan.waves)
     requests = []
     if scan.program and scan.program != cursor.get("program"):
-        requests.append(dg.RunRequest(run_key=f"program:{scan.program}", job_name=program_job.name))
+        if not all(_loaded_since(context.instance, k, None, scan.program_modified) for k in PROGRAM_KEYS):
+            requests.append(dg.RunRequest(run_key=f"program:{scan.program}", job_name=program_job.name))
     for wave in changed_waves(cursor.get("waves", {}), scan.waves):
         key = wave_to_partition_key(wave)
         if key not in partition_keys:
             context.log.error(f"landing/waves/{wave}: no such wave partition yet (future quarter?); not run")
+            del seen[wave]  # so that it counts as new once its quarter exists
             continue
+        if _loaded_since(context.instance, HR_KEY, key, scan.modified[wave]):
+            continue  # loaded after its files last changed (e.g. by `scl demo`): nothing to do
         requests.append(
             dg.RunRequest(
                 run_key=f"wave:{wave}:{scan.waves[wave]}",
@@ -41,7 +58,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
                 tags={"scl/wave": wave, "scl/trigger": "landing"},
             )
         )
-    new_cursor = json.dumps({"waves": scan.waves, "program": scan.program}, sort_keys=True)
+    new_cursor = json.dumps({"waves": seen, "program": scan.program}, sort_keys=True)
     if not requests:
         return dg.SensorResult(skip_reason="no new or changed exports in landing/", cursor=new_cursor)
     return dg.SensorResult(run_requests=requests, cursor=new_cursor)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scl_pipeline.lib.landing.contract import ALL_SPECS, FileSpec
+from scl_pipeline.lib.landing.errors import LandingFileError
 
 LANDING_CONFIG_FILE = "column_aliases.toml"
 _DEFAULTS = Path(__file__).with_name("default_aliases.toml")
@@ -58,7 +59,12 @@ class AliasMap:
         """Defaults plus the landing root's own ``column_aliases.toml`` when it has one."""
         base = cls.default()
         custom = Path(landing_root) / LANDING_CONFIG_FILE
-        return cls.from_toml(custom.read_text(), base=base) if custom.is_file() else base
+        if not custom.is_file():
+            return base
+        try:
+            return cls.from_toml(custom.read_text(), base=base)
+        except (tomllib.TOMLDecodeError, ValueError) as exc:
+            raise LandingFileError(custom, f"the alias configuration is not valid: {exc}") from None
 
     def resolve(self, spec: FileSpec, header: str) -> str:
         """The contract column ``header`` stands for, or its canonical form when none."""

@@ -19,6 +19,8 @@ class LandingScan:
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # wave -> missing file stems
     misnamed: list[str] = field(default_factory=list)
     program: str | None = None  # fingerprint of program/ and experiments/ together
+    modified: dict[str, float] = field(default_factory=dict)  # wave -> newest file mtime (epoch s)
+    program_modified: float | None = None
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -36,6 +38,7 @@ def _files_of(folder: Path, spec: FileSpec) -> list[Path]:
 
 def scan_landing(lake: DataLake) -> LandingScan:
     waves: dict[str, str] = {}
+    modified: dict[str, float] = {}
     incomplete: dict[str, list[str]] = {}
     misnamed: list[str] = []
     root = lake.landing / "waves"
@@ -50,7 +53,9 @@ def scan_landing(lake: DataLake) -> LandingScan:
         if missing:
             incomplete[folder.name] = missing
         else:
-            waves[folder.name] = fingerprint([p for found in files.values() for p in found])
+            paths = [p for found in files.values() for p in found]
+            waves[folder.name] = fingerprint(paths)
+            modified[folder.name] = newest_mtime(paths)
     program_files = [
         p for folder in (lake.program_folder, lake.experiments_folder) if folder.is_dir() for p in folder.rglob("*") if p.is_file()
     ]
@@ -59,7 +64,13 @@ def scan_landing(lake: DataLake) -> LandingScan:
         incomplete=incomplete,
         misnamed=misnamed,
         program=fingerprint(program_files) if program_files else None,
+        modified=modified,
+        program_modified=newest_mtime(program_files) if program_files else None,
     )
+
+
+def newest_mtime(paths: list[Path]) -> float:
+    return max(path.stat().st_mtime for path in paths)
 
 
 def changed_waves(previous: dict[str, str], current: dict[str, str]) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from scl_pipeline.lib.landing.aliases import AliasMap, canonical_header
+from scl_pipeline.lib.landing.errors import LandingFileError  # noqa: F401 (part of this module's API)
 from scl_pipeline.lib.landing.contract import SOURCE_FILE, SOURCE_ROW, FileSpec
 
 log = logging.getLogger(__name__)
@@ -29,15 +30,6 @@ _PII_RE = re.compile(
     r"|display_?name|e_?mail|mail|email_address|phone|phone_number|mobile|telephone|tel|cell)($|_)"
 )
 _DELIMITERS = ",;\t|"
-
-
-class LandingFileError(ValueError):
-    """A landing file that cannot be used, with the file and the problem in one message."""
-
-    def __init__(self, path: Path | str, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 @dataclass

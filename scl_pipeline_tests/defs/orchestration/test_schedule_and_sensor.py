@@ -93,3 +93,31 @@ def test_sensor_runs_program_inputs_when_roster_lands(instance, lake):
     (lake.program_folder / "participants.csv").write_text("employee_id,cohort\nE1,C1\n")
     result = _sense(instance, lake)
     assert [r.job_name for r in result.run_requests] == ["program_job"]
+
+
+def test_sensor_skips_waves_already_loaded_after_their_files_changed(instance, lake):
+    from scl_pipeline_tests.helpers.dagster import resources_for
+    from scl_pipeline.lib.waves import wave_to_partition_key
+
+    hr, survey = small_org()
+    write_wave(lake, "2021-Q1", hr, survey)
+    write_wave(lake, "2021-Q2", hr, survey)
+    d = project_defs()
+    dg.materialize(
+        list(d.assets),
+        selection=[dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])],
+        partition_key=wave_to_partition_key("2021-Q1"),
+        resources=resources_for(lake),
+        instance=instance,
+    )
+    # A fresh cursor (the UI opened after `scl demo`): only the wave not loaded yet is run.
+    first = _sense(instance, lake)
+    assert [r.partition_key for r in first.run_requests] == ["2021-04-01"]
+
+
+def test_future_wave_is_not_remembered_until_its_quarter_exists(instance, lake):
+    hr, survey = small_org()
+    write_wave(lake, "2099-Q1", hr, survey)
+    result = _sense(instance, lake)
+    assert not result.run_requests
+    assert "2099-Q1" not in json.loads(result.cursor)["waves"]

@@ -119,3 +119,10 @@ def test_find_landing_file_missing_and_ambiguous(tmp_path):
 def test_canonical_header():
     assert canonical_header("  Employee-ID ") == "employee_id"
     assert canonical_header("PersonId") == "personid"
+
+
+@pytest.mark.parametrize("content", ['[hr_export\nemployee_id = ["x"]', '[hr_export]\nsalary = ["pay"]'])
+def test_broken_alias_file_names_itself(tmp_path, content):
+    (tmp_path / "column_aliases.toml").write_text(content)
+    with pytest.raises(LandingFileError, match="column_aliases.toml: the alias configuration is not valid"):
+        AliasMap.for_landing_root(tmp_path)
