@@ -18,6 +18,8 @@ counts as (
         (select count(*) from population) as population,
         (select count(*) from population where invited_to_survey) as invited,
         (select count(*) from respondents) as respondents,
+        (select count(*) from respondents as r join population as p on p.employee_id = r.respondent_id
+            where p.invited_to_survey) as invited_respondents,
         (select count(*) from arcs) as arcs,
         (select count(*) from arcs as a join arcs as b
             on a.respondent_id = b.nominee_id and a.nominee_id = b.respondent_id) as reciprocated_arcs
@@ -27,7 +29,8 @@ select
     population,
     invited,
     respondents,
-    respondents / nullif(invited, 0) as response_rate,
+    -- Share of the invited who answered (an uninvited answer does not raise it above 1).
+    invited_respondents / nullif(invited, 0) as response_rate,
     arcs,
     arcs / nullif(population * (population - 1), 0) as density,
     reciprocated_arcs / nullif(arcs, 0) as reciprocity,

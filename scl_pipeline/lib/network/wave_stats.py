@@ -16,7 +16,7 @@ import pandas as pd
 from scl_pipeline.lib.network.snapshot import GraphSnapshot
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "wave", "relation", "strong_threshold", "population", "respondents", "response_rate",
+    "wave", "relation", "strong_threshold", "population", "respondents",
     "ties", "arcs", "edges", "density", "reciprocity", "components", "largest_component_share",
     "isolates", "articulation_points", "bridges", "ei_index", "ei_expected", "assortativity",
     "cross_country_edge_share",
@@ -77,7 +77,11 @@ def component_sizes(snapshot: GraphSnapshot) -> np.ndarray:
 
 
 def wave_summary(snapshot: GraphSnapshot) -> dict:
-    """The ``marts.wave_summary`` row of the snapshot's wave (keys: SUMMARY_COLUMNS)."""
+    """Network statistics of the snapshot's wave (keys: SUMMARY_COLUMNS).
+
+    ``marts.wave_summary`` is the SQL model: it counts population, respondents and the response
+    rate itself and takes the graph columns from ``network.wave_graph_stats`` (built from this).
+    """
     n = snapshot.n
     src, dst = snapshot.strong_arcs
     arcs = len(src)
@@ -96,7 +100,6 @@ def wave_summary(snapshot: GraphSnapshot) -> dict:
         "strong_threshold": snapshot.strong_threshold,
         "population": n,
         "respondents": respondents,
-        "response_rate": respondents / n if n else float("nan"),
         "ties": len(snapshot.arcs),
         "arcs": arcs,
         "edges": edges,

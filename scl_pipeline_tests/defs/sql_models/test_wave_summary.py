@@ -19,10 +19,12 @@ def expected_summary(hr: pd.DataFrame, survey: pd.DataFrame, threshold: int = 4)
     graph.add_nodes_from(population)
     graph.add_edges_from(zip(strong["respondent_id"], strong["nominee_id"]))
     respondents = set(survey["respondent_id"]) & population
+    invited_flags = hr["invited_to_survey"] if "invited_to_survey" in hr else pd.Series(True, index=hr.index)
+    invited = set(hr.loc[invited_flags.astype(str).str.lower().isin(["true", "1"]), "employee_id"])
     return {
         "population": len(population),
         "respondents": len(respondents),
-        "response_rate": len(respondents) / len(population),
+        "response_rate": len(respondents & invited) / len(invited),
         "arcs": graph.number_of_edges(),
         "density": nx.density(graph),
         "reciprocity": nx.reciprocity(graph),
@@ -49,3 +51,9 @@ def test_duplicate_nominations_keep_highest_strength_and_threshold_applies(lake)
         columns=survey.columns,
     )
     _check(lake, hr, pd.concat([survey, extra], ignore_index=True), threshold=3)
+
+
+def test_response_rate_is_among_the_invited(lake):
+    hr, survey = small_org()
+    hr["invited_to_survey"] = ["true"] * 6 + ["false"] * 2  # E7 and E8 answered uninvited
+    _check(lake, hr, survey)
