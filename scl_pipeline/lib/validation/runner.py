@@ -57,8 +57,11 @@ def _gx() -> tuple[Any, Any, Any]:
         if _batch_definition is None:
             from great_expectations.data_context.types.base import ProgressBarsConfig
 
-            # GX announces its ephemeral docs folder at INFO/WARNING level on every new context.
-            logging.getLogger("great_expectations").setLevel(logging.ERROR)
+            # GX modules set their own loggers to INFO at import ("Created temporary directory
+            # ... for ephemeral docs site" on every context): quiet every one of them.
+            for name in list(logging.root.manager.loggerDict):
+                if name.startswith("great_expectations"):
+                    logging.getLogger(name).setLevel(logging.ERROR)
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
             _batch_definition = (

@@ -237,6 +237,8 @@ def _hr_suite() -> list[ExpectationDef]:
         _not_null(s, "employee_id"),
         _unique(s, "employee_id"),
         _not_null(s, "country"),
+        _not_null(s, "department"),
+        _not_null(s, "level"),
         ExpectationDef(
             name="hr_export.country_known",
             file_kind=s.name,

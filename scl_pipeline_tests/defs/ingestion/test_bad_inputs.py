@@ -98,10 +98,11 @@ class Rejected:
 
 @dataclass
 class Loaded:
-    """The wave loads; exactly ``quarantined`` (expectation -> source rows) are set aside."""
+    """The wave loads; exactly ``quarantined`` (expectation -> source rows) are set aside, and the
+    raw tables hold the good wave's rows minus those (``departments``: the HR values stored)."""
 
     quarantined: dict[str, tuple[int, ...]]
-    survey_rows: int | None = None
+    departments: tuple[str, ...] = ("Ops", "R&D", "Sales")
 
 
 def _latin1(lake):
@@ -185,7 +186,7 @@ CASES: dict[str, tuple[Callable[[DataLake], None], Rejected | Loaded]] = {
     "empty file": (lambda lake: (_edit()(lake), _survey_csv(lake, b"")), Rejected("file is empty")),
     "header-only file": (lambda lake: (_edit()(lake), _survey_csv(lake, "respondent_id,nominee_id\n")), Rejected("has a header but no data rows")),
     "bad encoding (Latin-1)": (_latin1, Rejected("not valid utf-8 text: byte 0xe9")),
-    "Latin-1 declared in column_aliases.toml": (_latin1_declared, Loaded({})),
+    "Latin-1 declared in column_aliases.toml": (_latin1_declared, Loaded({}, departments=("Développement", "Ops", "Sales"))),
     "UTF-8 BOM": (_bom, Loaded({})),
     "semicolon-separated CSV": (_semicolons, Loaded({})),
     "wrong delimiter in rows": (_wrong_delimiter, Rejected("rejected", "ona_survey_valid", "ona_survey.nominee_id_not_null")),
@@ -252,6 +253,15 @@ def test_bad_input_outcome(lake, loaded, name):
         for expectation, rows in quarantine.groupby("expectation")["source_row"]:
             got[expectation] = tuple(sorted(rows))
         assert got == expected.quarantined
+        hr, survey = good_wave()
+        loaded_hr = query(lake, "select * from raw.hr_export where wave = $w order by source_row", {"w": WAVE})
+        assert loaded_hr["employee_id"].tolist() == hr["employee_id"].tolist()
+        assert tuple(sorted(loaded_hr["department"].unique())) == expected.departments
+        loaded_survey = query(lake, "select * from raw.ona_survey where wave = $w", {"w": WAVE})
+        assert len(loaded_survey) + sum(map(len, expected.quarantined.values())) == len(survey) + (
+            1 if name == "duplicate nominations" else 0
+        )
+        assert loaded_survey["strength"].notna().all() and loaded_survey["nominee_id"].notna().all()
         evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
         assert evaluations["hr_export_valid"].passed and evaluations["ona_survey_valid"].passed
         assert evaluations["ona_survey_quarantine"].passed == (not expected.quarantined)

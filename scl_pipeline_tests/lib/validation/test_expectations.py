@@ -77,6 +77,8 @@ CASES = [
     # A padded copy of an id is the same id once stripped, so it is a duplicate.
     Case("hr_export.employee_id_unique", edits=((3, "employee_id", " E1"),), rows=(1, 3), values=("E1", "E1")),
     Case("hr_export.country_not_null", edits=((4, "country", None),), rows=(4,), values=(None,)),
+    Case("hr_export.department_not_null", edits=((2, "department", " "),), rows=(2,), values=(None,)),
+    Case("hr_export.level_not_null", edits=((3, "level", None),), rows=(3,), values=(None,)),
     Case(
         "hr_export.country_known",
         edits=((5, "country", "Atlantis"), (6, "country", "Other")),
