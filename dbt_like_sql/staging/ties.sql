@@ -1,4 +1,4 @@
--- description: Survey ties of the wave, one row per (respondent, nominee, relation) keeping the highest strength (SPEC §2); self-nominations and people outside the wave's population excluded; is_strong flags strength >= $strong_threshold (a tie without strength counts as strong).
+-- description: Survey ties of the wave, one row per (respondent, nominee, relation) keeping the highest strength (SPEC §2); self-nominations and people outside the wave's population excluded; is_strong flags strength >= $strong_threshold (when the wave gives no strength for a relation at all, every tie of it is strong).
 with nominations as (
     select
         respondent_id,
@@ -11,6 +11,11 @@ with nominations as (
 ),
 population as (
     select employee_id from staging.hr where wave = $wave
+),
+rated as (
+    select relation, count(strength) > 0 as has_strength
+    from nominations
+    group by relation
 ),
 deduplicated as (
     select
@@ -28,8 +33,9 @@ select
     d.nominee_id,
     d.relation,
     d.strength,
-    d.strength is null or d.strength >= $strong_threshold as is_strong,
+    coalesce(d.strength >= $strong_threshold, not rated.has_strength) as is_strong,
     d.survey_rows
 from deduplicated as d
+join rated using (relation)
 join population as r on r.employee_id = d.respondent_id
 join population as n on n.employee_id = d.nominee_id

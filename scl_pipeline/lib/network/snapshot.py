@@ -191,8 +191,9 @@ def build_snapshot(
 ) -> GraphSnapshot:
     """Build the snapshot of ``relation`` from staged ``ties`` over the population ``nodes``.
 
-    A tie is strong when ``strength >= strong_threshold``; a tie without strength (the survey
-    asked none) counts as strong. ``respondent_ids`` (default: everyone who named someone in
+    A tie is strong when ``strength >= strong_threshold``. When no tie of the relation has a
+    strength (the survey asked none), every tie is strong (SPEC §2); otherwise a tie without
+    strength is an unrated answer and not strong. ``respondent_ids`` (default: everyone who named someone in
     ``relation``) marks who answered; non-respondents have no out-ties by construction.
     """
     validate_nodes(nodes)
@@ -205,7 +206,10 @@ def build_snapshot(
     resp = rel["respondent_id"].astype(str)
     nom = rel["nominee_id"].astype(str)
     strength = pd.array(rel["strength"], dtype="Int64")
-    strong = np.asarray(strength.fillna(strong_threshold) >= strong_threshold, dtype=bool)
+    if strength.isna().all():
+        strong = np.ones(len(rel), dtype=bool)
+    else:
+        strong = np.asarray((strength >= strong_threshold).fillna(False), dtype=bool)
     arcs = pd.DataFrame(
         {
             "respondent_id": resp.to_numpy(dtype=object),

@@ -14,7 +14,8 @@ def expected_summary(hr: pd.DataFrame, survey: pd.DataFrame, threshold: int = 4)
     ties = survey[survey["respondent_id"] != survey["nominee_id"]]
     ties = ties[ties["respondent_id"].isin(population) & ties["nominee_id"].isin(population)]
     best = ties.groupby(["respondent_id", "nominee_id"])["strength"].max().reset_index()
-    strong = best[best["strength"].isna() | (best["strength"] >= threshold)]
+    # SPEC §2: a survey without strength makes every tie strong; in a rated survey an unrated tie is not.
+    strong = best if best["strength"].isna().all() else best[best["strength"] >= threshold]
     graph = nx.DiGraph()
     graph.add_nodes_from(population)
     graph.add_edges_from(zip(strong["respondent_id"], strong["nominee_id"]))
@@ -56,4 +57,11 @@ def test_duplicate_nominations_keep_highest_strength_and_threshold_applies(lake)
 def test_response_rate_is_among_the_invited(lake):
     hr, survey = small_org()
     hr["invited_to_survey"] = ["true"] * 6 + ["false"] * 2  # E7 and E8 answered uninvited
+    _check(lake, hr, survey)
+
+
+def test_unrated_tie_in_a_rated_survey_is_not_strong(lake):
+    hr, survey = small_org()
+    survey = survey.astype(object)
+    survey.loc[0, "strength"] = None  # E1 -> E2 answered without a rating
     _check(lake, hr, survey)

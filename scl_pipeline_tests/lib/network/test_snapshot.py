@@ -31,10 +31,16 @@ def test_strong_threshold_relation_and_isolates():
     assert snap.nodes["responded"].tolist() == [True, True, False, False]
 
 
-def test_missing_strength_counts_as_strong():
+def test_a_survey_without_strength_makes_every_tie_strong():
     nodes = _nodes(["a", "b"], ["US", "US"])
-    snap = build_snapshot(nodes, _ties([("a", "b", "trust", None)]))
-    assert snap.arcs["strong"].tolist() == [True]
+    snap = build_snapshot(nodes, _ties([("a", "b", "trust", None), ("b", "a", "trust", None)]))
+    assert snap.arcs["strong"].tolist() == [True, True]
+
+
+def test_an_unrated_tie_in_a_rated_survey_is_not_strong():
+    nodes = _nodes(["a", "b", "c"], ["US", "US", "US"])
+    snap = build_snapshot(nodes, _ties([("a", "b", "trust", None), ("b", "a", "trust", 5), ("c", "a", "advice", None)]))
+    assert snap.arcs["strong"].tolist() == [False, True]
 
 
 def test_attributes_joined_by_id_not_position():
@@ -74,7 +80,7 @@ def test_save_and_reload(tmp_path):
     graphml = nx.read_graphml(tmp_path / "w" / "graph.graphml")
     names = nx.get_node_attributes(graphml, "name")
     arcs = {(names[a], names[b]) for a, b in graphml.edges}
-    assert arcs == {("a", "b"), ("c", "a")}
+    assert arcs == {("a", "b")}  # ("c", "a") has no strength in a rated survey: not strong
     assert nx.get_node_attributes(graphml, "country") == {k: c for k, c in zip(graphml.nodes, ["US", "FR", "FR"])}
 
 
