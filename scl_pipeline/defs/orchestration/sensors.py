@@ -27,7 +27,7 @@ def _loaded_since(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str
     jobs=[wave_job, program_job],
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches landing/: a new or changed wave folder runs that wave; a changed roster or experiment runs the program inputs.",
+    description="Watches landing/: a new or changed wave folder runs that wave; a changed roster or experiment runs the program inputs, then re-runs the loaded waves so participant flags follow.",
 )
 def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
     cursor = json.loads(context.cursor) if context.cursor else {"waves": {}, "program": None}
@@ -39,9 +39,26 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
     partition_keys = set(wave_partitions.get_partition_keys())
     seen = dict(scan.waves)
     requests = []
+    pending_refresh = cursor.get("refresh_waves_after")
     if scan.program and scan.program != cursor.get("program"):
         if not all(_loaded_since(context.instance, k, None, scan.program_modified) for k in PROGRAM_KEYS):
             requests.append(dg.RunRequest(run_key=f"program:{scan.program}", job_name=program_job.name))
+            # Person metrics carry the participant flag: once the new roster is loaded, the
+            # waves already loaded are re-run (a later tick, so they read the new roster).
+            pending_refresh = scan.program_modified
+    elif pending_refresh and all(_loaded_since(context.instance, k, None, pending_refresh) for k in PROGRAM_KEYS):
+        for wave in scan.waves:
+            key = wave_to_partition_key(wave)
+            if key in partition_keys and _loaded_since(context.instance, HR_KEY, key, 0.0):
+                requests.append(
+                    dg.RunRequest(
+                        run_key=f"roster:{wave}:{scan.program}",
+                        job_name=wave_job.name,
+                        partition_key=key,
+                        tags={"scl/wave": wave, "scl/trigger": "roster changed"},
+                    )
+                )
+        pending_refresh = None
     for wave in changed_waves(cursor.get("waves", {}), scan.waves):
         key = wave_to_partition_key(wave)
         if key not in partition_keys:
@@ -58,7 +75,9 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
                 tags={"scl/wave": wave, "scl/trigger": "landing"},
             )
         )
-    new_cursor = json.dumps({"waves": seen, "program": scan.program}, sort_keys=True)
+    new_cursor = json.dumps(
+        {"waves": seen, "program": scan.program, "refresh_waves_after": pending_refresh}, sort_keys=True
+    )
     if not requests:
         return dg.SensorResult(skip_reason="no new or changed exports in landing/", cursor=new_cursor)
     return dg.SensorResult(run_requests=requests, cursor=new_cursor)

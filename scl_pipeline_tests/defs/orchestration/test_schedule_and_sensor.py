@@ -121,3 +121,30 @@ def test_future_wave_is_not_remembered_until_its_quarter_exists(instance, lake):
     result = _sense(instance, lake)
     assert not result.run_requests
     assert "2099-Q1" not in json.loads(result.cursor)["waves"]
+
+
+def test_changed_roster_loads_first_then_reruns_loaded_waves(instance, lake):
+    from scl_pipeline.lib.waves import wave_to_partition_key
+    from scl_pipeline_tests.helpers.dagster import resources_for
+
+    hr, survey = small_org()
+    write_wave(lake, "2021-Q1", hr, survey)
+    d = project_defs()
+    everything = list(d.assets)
+
+    def load(selection, partition=None):
+        dg.materialize(everything, selection=selection, partition_key=partition, resources=resources_for(lake), instance=instance)
+
+    load([dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])], wave_to_partition_key("2021-Q1"))
+    quiet = _sense(instance, lake)
+    assert not quiet.run_requests
+    lake.program_folder.mkdir(parents=True)
+    (lake.program_folder / "participants.csv").write_text("employee_id,cohort\nE1,C1\n")
+    first = _sense(instance, lake, quiet.cursor)
+    assert [r.job_name for r in first.run_requests] == ["program_job"]
+    waiting = _sense(instance, lake, first.cursor)
+    assert not waiting.run_requests, "waves wait until the roster is loaded"
+    load([dg.AssetKey(["raw", "participants"]), dg.AssetKey(["raw", "experiment_assignment"]), dg.AssetKey(["raw", "experiment_interactions"])])
+    refresh = _sense(instance, lake, waiting.cursor)
+    assert [(r.job_name, r.partition_key) for r in refresh.run_requests] == [("wave_job", "2021-01-01")]
+    assert not _sense(instance, lake, refresh.cursor).run_requests
