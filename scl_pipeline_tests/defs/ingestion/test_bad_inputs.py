@@ -227,11 +227,14 @@ def test_bad_input_outcome(lake, loaded, name):
         failure = next(e for e in result.all_events if e.is_step_failure)
         message = failure.step_failure_data.user_failure_data.description
         assert expected.message.lower() in message.lower(), message
-        assert str(lake.wave_folder(WAVE)) in message or "rejected" in message
+        assert str(lake.wave_folder(WAVE)) in message, "the message names the file or folder"
         assert warehouse_state(lake).keys() == loaded.keys()
         for table, before in loaded.items():
             pd.testing.assert_frame_equal(query(lake, f"select * from {table} order by all"), before, obj=table)
         assert (quality["outcome"] == "failed").any(), "the rejection is recorded in marts.data_quality"
+        if not expected.check:  # unreadable: one data-quality row naming the file and the problem
+            (row,) = quality.itertuples()
+            assert row.check_name.endswith(".readable") and expected.message.lower() in row.detail.lower()
         if expected.check:
             evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
             assert not evaluations[expected.check].passed
