@@ -64,7 +64,7 @@ def _print_summary(lake: DataLake) -> None:
     print(summary[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(
         f"\nOutputs\n  warehouse (pipeline-owned): {lake.warehouse_path}\n"
-        f"  serving copy for BI:        {lake.serving}\n  reports:                    {lake.reports}\n"
+        f"  serving copy for BI:        {lake.serving}\n"
         f"  Dagster UI on the same data: DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} "
         "dagster dev -w workspace.yaml"
     )
