@@ -65,8 +65,8 @@ def _print_summary(lake: DataLake) -> None:
     print(
         f"\nOutputs\n  warehouse (pipeline-owned): {lake.warehouse_path}\n"
         f"  serving copy for BI:        {lake.serving}\n"
-        f"  Dagster UI on the same data: DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} "
-        "dagster dev -w workspace.yaml"
+        f"  Dagster UI on the same data: python3 dev.py ui  (runs recorded in DAGSTER_HOME="
+        f"{os.environ.get('DAGSTER_HOME')}; set SCL_DATA_LAKE={lake.root} if it is not the default)"
     )
 
 
