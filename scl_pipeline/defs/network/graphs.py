@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from scl_pipeline.defs.partitions import WAVE_GRAIN
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.network.snapshot import GraphSnapshot, load_snapshot
 
@@ -14,6 +15,15 @@ MARTS_GROUP = "marts"
 SNAPSHOT_KEY = dg.AssetKey(["network", "graph_snapshot"])
 # Secondary relations (today: the catalyst's energy ratings) are saved beside the primary graph.
 RELATIONS_FOLDER = "relations"
+
+
+def wave_mart_spec(
+    key: dg.AssetKey, description: str, *, deps: tuple[dg.AssetKey, ...] = (SNAPSHOT_KEY,), kinds: tuple[str, ...] = ("duckdb",)
+) -> dg.AssetSpec:
+    """A wave-partitioned mart computed from the wave's graph snapshot."""
+    return dg.AssetSpec(
+        key, deps=list(deps), description=description, group_name=MARTS_GROUP, kinds=set(kinds), tags=WAVE_GRAIN
+    )
 
 
 def snapshot_folder(lake: DataLake, wave: str) -> Path:

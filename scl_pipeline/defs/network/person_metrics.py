@@ -6,9 +6,12 @@ import dagster as dg
 import pandas as pd
 
 from scl_pipeline.defs.network.graphs import (
-    MARTS_GROUP, SNAPSHOT_KEY, load_relation_snapshot, load_wave_snapshot,
+    SNAPSHOT_KEY,
+    load_relation_snapshot,
+    load_wave_snapshot,
+    wave_mart_spec,
 )
-from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
+from scl_pipeline.defs.partitions import WAREHOUSE_POOL, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource, MetricsSettings, NetworkSettings, RoleSettings
 from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.person_metrics import person_metrics
@@ -32,24 +35,18 @@ def _roster(con) -> pd.DataFrame:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
+        wave_mart_spec(
             PERSON_KEY,
-            deps=[SNAPSHOT_KEY, dg.AssetKey(["raw", "participants"])],
-            description="One row per person and wave: HR attributes, program participation, degrees, "
+            "One row per person and wave: HR attributes, program participation, degrees, "
             "betweenness, pagerank, clustering, constraint, community, cross-country reach, "
             "Gould-Fernandez brokerage and every role flag (docs/metric_dictionary.md).",
-            group_name=MARTS_GROUP,
-            kinds={"igraph", "duckdb"},
-            tags=WAVE_GRAIN,
+            deps=(SNAPSHOT_KEY, dg.AssetKey(["raw", "participants"])),
+            kinds=("igraph", "duckdb"),
         ),
-        dg.AssetSpec(
+        wave_mart_spec(
             THRESHOLDS_KEY,
-            deps=[SNAPSHOT_KEY],
-            description="One row per wave and role: the metric, percentile, floor and threshold used "
+            "One row per wave and role: the metric, percentile, floor and threshold used "
             "to assign the role that wave (RoleSettings).",
-            group_name=MARTS_GROUP,
-            kinds={"duckdb"},
-            tags=WAVE_GRAIN,
         ),
     ],
     partitions_def=wave_partitions,

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from scl_pipeline.defs.network.graphs import MARTS_GROUP, NETWORK_GROUP, SNAPSHOT_KEY, load_wave_snapshot
+from scl_pipeline.defs.network.graphs import NETWORK_GROUP, SNAPSHOT_KEY, load_wave_snapshot, wave_mart_spec
 from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.network.wave_stats import country_mixing, country_wave_bonds
@@ -46,23 +46,15 @@ def wave_graph_stats(context: dg.AssetExecutionContext, lake: DataLakeResource) 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
+        wave_mart_spec(
             BONDS_KEY,
-            deps=[SNAPSHOT_KEY],
-            description="One row per country and wave: people, internal and external edges of U, E-I and "
+            "One row per country and wave: people, internal and external edges of U, E-I and "
             "expected E-I, people with a cross-country tie, single-bridge people.",
-            group_name=MARTS_GROUP,
-            kinds={"duckdb"},
-            tags=WAVE_GRAIN,
         ),
-        dg.AssetSpec(
+        wave_mart_spec(
             MIXING_KEY,
-            deps=[SNAPSHOT_KEY],
-            description="One row per wave and (country, other_country) pair with strong arcs: arcs of D "
+            "One row per wave and (country, other_country) pair with strong arcs: arcs of D "
             "and row_share (share of the arcs sent from country).",
-            group_name=MARTS_GROUP,
-            kinds={"duckdb"},
-            tags=WAVE_GRAIN,
         ),
     ],
     partitions_def=wave_partitions,
