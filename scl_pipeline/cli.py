@@ -51,12 +51,12 @@ def _run(lake: DataLake, waves: list[str]) -> int:
 def _print_summary(lake: DataLake) -> None:
     import duckdb
 
+    from scl_pipeline.lib.warehouse.frames import table_exists
+
     if not lake.warehouse_path.exists():
         return
     with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
-        if not con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' AND table_name = 'wave_summary'"
-        ).fetchone()[0]:
+        if not table_exists(con, "marts.wave_summary"):
             return
         summary = con.execute("SELECT * FROM marts.wave_summary ORDER BY wave").df()
     shown = [c for c in SUMMARY_COLUMNS if c in summary.columns]

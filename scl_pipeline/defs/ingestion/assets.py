@@ -25,6 +25,7 @@ from scl_pipeline.lib.validation import (
     validate_wave,
 )
 from scl_pipeline.lib.validation.records import unreadable_file_row
+from scl_pipeline.lib.warehouse.frames import table_exists
 from scl_pipeline.lib.warehouse.loading import LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.waves import partition_key_to_wave
 
@@ -179,10 +180,7 @@ def _known_employee_ids(lake: DataLakeResource) -> frozenset[str] | None:
     if not lake.lake.warehouse_path.exists():
         return None
     with lake.warehouse() as con:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'hr_export'"
-        ).fetchone()[0]
-        if not exists:
+        if not table_exists(con, "raw.hr_export"):
             return None
         ids = con.execute("SELECT DISTINCT employee_id FROM raw.hr_export").fetchall()
     return frozenset(row[0] for row in ids) or None

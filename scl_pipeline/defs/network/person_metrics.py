@@ -17,7 +17,7 @@ from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.roles import assign_roles, energy_in_degree
 from scl_pipeline.lib.network.wave_tables import person_wave_table, role_shares, top_people_markdown
-from scl_pipeline.lib.warehouse.frames import write_wave_frames
+from scl_pipeline.lib.warehouse.frames import table_exists, write_wave_frames
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 PERSON_KEY = dg.AssetKey(["marts", "person_wave_metrics"])
@@ -25,10 +25,7 @@ THRESHOLDS_KEY = dg.AssetKey(["marts", "role_thresholds"])
 
 
 def _roster(con) -> pd.DataFrame:
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'participants'"
-    ).fetchall()[0][0]
-    if not exists:
+    if not table_exists(con, "raw.participants"):
         return pd.DataFrame(columns=["employee_id", "cohort"])
     return con.execute("select employee_id, cohort from raw.participants").df()
 

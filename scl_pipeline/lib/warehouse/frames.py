@@ -54,6 +54,17 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame)
     return len(frame)
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``schema.table`` exists (optional inputs such as the roster may never have landed)."""
+    schema, name = table.split(".")
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = $schema AND table_name = $name",
+            {"schema": schema, "name": name},
+        ).fetchall()[0][0]
+    )
+
+
 def text_as_string(frame: pd.DataFrame) -> pd.DataFrame:
     """Object columns holding only text (or nothing) as pandas ``string``.
 
