@@ -23,6 +23,15 @@ def _loaded_since(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str
     return bool(records) and modified is not None and records[0].timestamp >= modified
 
 
+def _wave_run(wave: str, partition_key: str, run_key: str, trigger: str) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=run_key,
+        job_name=wave_job.name,
+        partition_key=partition_key,
+        tags={"scl/wave": wave, "scl/trigger": trigger},
+    )
+
+
 @dg.sensor(
     jobs=[wave_job, program_job],
     minimum_interval_seconds=60,
@@ -50,14 +59,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
         for wave in scan.waves:
             key = wave_to_partition_key(wave)
             if key in partition_keys and _loaded_since(context.instance, HR_KEY, key, 0.0):
-                requests.append(
-                    dg.RunRequest(
-                        run_key=f"roster:{wave}:{scan.program}",
-                        job_name=wave_job.name,
-                        partition_key=key,
-                        tags={"scl/wave": wave, "scl/trigger": "roster changed"},
-                    )
-                )
+                requests.append(_wave_run(wave, key, f"roster:{wave}:{scan.program}", "roster changed"))
         pending_refresh = None
     for wave in changed_waves(cursor.get("waves", {}), scan.waves):
         key = wave_to_partition_key(wave)
@@ -67,14 +69,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
             continue
         if _loaded_since(context.instance, HR_KEY, key, scan.modified[wave]):
             continue  # loaded after its files last changed (e.g. by `scl demo`): nothing to do
-        requests.append(
-            dg.RunRequest(
-                run_key=f"wave:{wave}:{scan.waves[wave]}",
-                job_name=wave_job.name,
-                partition_key=key,
-                tags={"scl/wave": wave, "scl/trigger": "landing"},
-            )
-        )
+        requests.append(_wave_run(wave, key, f"wave:{wave}:{scan.waves[wave]}", "landing"))
     new_cursor = json.dumps(
         {"waves": seen, "program": scan.program, "refresh_waves_after": pending_refresh}, sort_keys=True
     )
