@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set-up and everyday commands; needs only Python 3.11 and pip.
+"""Set-up and everyday commands; needs only Python (3.11 to 3.13) and pip.
 
     python3 dev.py demo    create .venv (pinned), then run the whole pipeline on the demo organisation
     python3 dev.py test    create .venv (pinned), then run the test suite
@@ -31,8 +31,8 @@ def ensure_venv() -> None:
     wanted = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    if sys.version_info[:2] != (3, 11):
-        sys.exit(f"scl_pipeline needs Python 3.11 (this is {sys.version.split()[0]})")
+    if not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        sys.exit(f"scl_pipeline needs Python 3.11, 3.12 or 3.13 (this is {sys.version.split()[0]})")
     if not (BIN / "python").exists():
         print(f"Creating virtualenv {VENV}", flush=True)
         venv.create(VENV, with_pip=True)

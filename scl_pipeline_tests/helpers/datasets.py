@@ -1,4 +1,4 @@
-"""Convert the real datasets in ``shared/datasets/`` into landing-format DataFrames.
+"""Convert the real datasets in ``scl_pipeline_tests/datasets/`` into landing-format DataFrames.
 
 The files are read as they are (never edited); the result has the columns of
 ``contract.HR_EXPORT`` and ``contract.ONA_SURVEY`` with string ids. None of the datasets has a
@@ -14,14 +14,11 @@ Stand-ins, documented because the datasets have no countries:
   ``worker``.
 Ids: Lazega = seniority (1..71), Krackhardt = ID (1..21), Kapferer = 0-based id + 1.
 
-Where: env ``SCL_SHARED_DIR`` (the folder holding ``datasets/``) if set, else
-``<repo root>/../shared`` (CI clones the repo with ``shared/`` beside it), else, in a git
-worktree, ``shared/`` beside the main checkout.
+The files live in ``scl_pipeline_tests/datasets/`` with their provenance and licence notes.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +27,7 @@ import pandas as pd
 
 from scl_pipeline.lib.landing.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
 LAZEGA_OFFICE_COUNTRY = {1: "US", 2: "CA", 3: "MX"}
 KRACKHARDT_DEPT_COUNTRY = {0: "US", 1: "US", 2: "CA", 3: "MX", 4: "BR"}
 KAPFERER_SIZE = 39
@@ -45,30 +42,9 @@ class Dataset:
     survey: pd.DataFrame
 
 
-def _candidate_shared_dirs() -> list[Path]:
-    env = os.environ.get("SCL_SHARED_DIR")
-    if env:
-        return [Path(env)]
-    candidates = [REPO_ROOT.parent / "shared"]
-    git = REPO_ROOT / ".git"
-    if git.is_file():
-        # A git worktree: shared/ sits beside the main checkout (".../main/.git/worktrees/x").
-        gitdir = Path(git.read_text().split("gitdir:", 1)[-1].strip())
-        if gitdir.parent.name == "worktrees":
-            candidates.append(gitdir.parents[2].parent / "shared")
-    return candidates
-
-
 def datasets_dir() -> Path:
-    """The ``datasets`` folder; raises naming the places looked at when it is absent."""
-    candidates = _candidate_shared_dirs()
-    for base in candidates:
-        if (base / "datasets").is_dir():
-            return base / "datasets"
-    raise FileNotFoundError(
-        f"shared datasets not found in {[str(c / 'datasets') for c in candidates]}: set "
-        "SCL_SHARED_DIR to the folder holding datasets/, or place shared/ beside the repository"
-    )
+    """The ``datasets`` folder of the test package (copied in with provenance, see its README)."""
+    return DATASETS_DIR
 
 
 def _hr(ids, country, department, level, **optional) -> pd.DataFrame:
