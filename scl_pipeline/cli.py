@@ -83,7 +83,7 @@ def is_demo_lake(lake: DataLake) -> bool:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from scl_pipeline.lib.demo import generate_demo_org
-    from scl_pipeline.lib.landing.discovery import landed_waves
+    from scl_pipeline.lib.ingestion.discovery import landed_waves
 
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
     has_content = lake.landing.is_dir() and any(p.name != ".gitkeep" for p in lake.landing.iterdir())
@@ -118,7 +118,7 @@ def _allow_demo_key() -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scl_pipeline.lib.landing.discovery import landed_waves
+    from scl_pipeline.lib.ingestion.discovery import landed_waves
     from scl_pipeline.lib.waves import wave_range
 
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
     logging.basicConfig(level=logging.WARNING, format="  note: %(message)s")
-    from scl_pipeline.lib.landing.readers import LandingFileError
+    from scl_pipeline.lib.ingestion.readers import LandingFileError
 
     try:
         return args.func(args)

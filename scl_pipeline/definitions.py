@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from scl_pipeline.defs.orchestration.automation import with_cross_wave_automation
+from scl_pipeline.defs.serving.automation import with_cross_wave_automation
 from scl_pipeline.defs.serving.assets import build_serving_asset, mart_asset_keys
 
 

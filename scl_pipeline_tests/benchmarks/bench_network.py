@@ -19,7 +19,8 @@ from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.resilience import removal_curve, removal_impact
 from scl_pipeline.lib.network.roles import assign_roles
 from scl_pipeline.lib.network.snapshot import build_snapshot
-from scl_pipeline.lib.network.wave_stats import country_mixing, country_wave_bonds, wave_summary
+from scl_pipeline.lib.marts.country_tables import country_mixing, country_wave_bonds
+from scl_pipeline.lib.network.wave_stats import wave_summary
 
 
 def synthetic_wave(people: int, arcs_per_person: float, countries: int, seed: int = 7):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scl_pipeline.lib.validation import validate_hr_export, validate_survey, validate_wave  # noqa: E402
-from scl_pipeline.lib.validation.runner import _gx  # noqa: E402
-from scl_pipeline_tests.lib.validation.large import large_hr, large_survey  # noqa: E402
+from scl_pipeline.lib.ingestion.validation import validate_hr_export, validate_survey, validate_wave  # noqa: E402
+from scl_pipeline.lib.ingestion.validation.gx_execution import _gx  # noqa: E402
+from scl_pipeline_tests.lib.ingestion.validation.large import large_hr, large_survey  # noqa: E402
 
 
 def best_of(runs: int, fn):

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.landing.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY
 
 DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
 LAZEGA_OFFICE_COUNTRY = {1: "US", 2: "CA", 3: "MX"}

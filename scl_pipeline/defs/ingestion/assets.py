@@ -14,19 +14,19 @@ import pandas as pd
 from scl_pipeline.defs.ingestion.checks import file_check_results, file_check_specs, raw_key
 from scl_pipeline.defs.partitions import PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
-from scl_pipeline.lib.landing.coerce import CoercionError
-from scl_pipeline.lib.landing.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
-from scl_pipeline.lib.landing.discovery import read_experiments, read_program, read_wave
-from scl_pipeline.lib.landing.readers import LandedFile, LandingFileError
-from scl_pipeline.lib.validation import (
+from scl_pipeline.lib.ingestion.coerce import CoercionError
+from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
+from scl_pipeline.lib.ingestion.discovery import read_experiments, read_program, read_wave
+from scl_pipeline.lib.ingestion.readers import LandedFile, LandingFileError
+from scl_pipeline.lib.ingestion.validation import (
     ValidationReport,
     validate_experiment,
     validate_participants,
     validate_wave,
 )
-from scl_pipeline.lib.validation.records import unreadable_file_row
+from scl_pipeline.lib.ingestion.validation.records import unreadable_file_row
 from scl_pipeline.lib.warehouse.frames import table_exists
-from scl_pipeline.lib.warehouse.loading import LoadOutcome, load_validated, record_quality
+from scl_pipeline.lib.ingestion.loading import LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 GROUP = "ingestion"

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from scl_pipeline.lib.landing.contract import FileSpec
-from scl_pipeline.lib.validation import ValidationReport
-from scl_pipeline.lib.validation.findings import findings_markdown
+from scl_pipeline.lib.ingestion.contract import FileSpec
+from scl_pipeline.lib.ingestion.validation import ValidationReport
+from scl_pipeline.lib.ingestion.validation.findings import findings_markdown
 
 
 def raw_key(spec: FileSpec) -> dg.AssetKey:

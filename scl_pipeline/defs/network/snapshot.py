@@ -1,21 +1,18 @@
 """The wave's graph snapshot: staged ties -> D and U, persisted as Parquet + GraphML and as
 ``network.nodes`` / ``network.arcs`` / ``network.snapshots`` in the warehouse."""
 
-import shutil
-
 import dagster as dg
 import pandas as pd
 
-from scl_pipeline.defs.network.graphs import (
-    NETWORK_GROUP, RELATIONS_FOLDER, SNAPSHOT_KEY, snapshot_folder,
-)
 from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings, RoleSettings
-from scl_pipeline.lib.network.snapshot import build_snapshot, save_snapshot
-from scl_pipeline.lib.network.wave_tables import snapshot_frames
+from scl_pipeline.lib.network.snapshot import build_snapshot
+from scl_pipeline.lib.network.wave_graphs import RELATIONS_FOLDER, save_wave_snapshots, snapshot_frames
 from scl_pipeline.lib.warehouse.frames import write_wave_frames
 from scl_pipeline.lib.waves import partition_key_to_wave
 
+NETWORK_GROUP = "network"
+SNAPSHOT_KEY = dg.AssetKey(["network", "graph_snapshot"])
 NODE_ATTRIBUTES = ("employee_id", "country", "department", "level", "site")
 
 
@@ -62,14 +59,7 @@ def graph_snapshot(
     if roles.energy_relation != settings.primary_relation and (ties["relation"] == roles.energy_relation).any():
         snapshots.append(build(roles.energy_relation))
 
-    final = snapshot_folder(lake.lake, wave)
-    staging_folder = final.with_name(final.name + ".writing")
-    shutil.rmtree(staging_folder, ignore_errors=True)
-    save_snapshot(snapshots[0], staging_folder)
-    for extra in snapshots[1:]:
-        save_snapshot(extra, staging_folder / RELATIONS_FOLDER / extra.relation)
-    shutil.rmtree(final, ignore_errors=True)
-    staging_folder.rename(final)
+    final = save_wave_snapshots(lake.lake, wave, snapshots[0], snapshots[1:])
 
     frames = [snapshot_frames(s, str(final if i == 0 else final / RELATIONS_FOLDER / s.relation)) for i, s in enumerate(snapshots)]
     with lake.warehouse() as con:

@@ -1,19 +1,14 @@
-"""Wave-level graph statistics (joined into marts.wave_summary) and the country tables."""
-
-from collections.abc import Iterator
+"""Wave-level graph statistics of U, joined into ``marts.wave_summary``."""
 
 import dagster as dg
 
-from scl_pipeline.defs.network.graphs import NETWORK_GROUP, SNAPSHOT_KEY, load_wave_snapshot, wave_mart_spec
+from scl_pipeline.defs.network.snapshot import NETWORK_GROUP, SNAPSHOT_KEY
 from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
-from scl_pipeline.lib.network.wave_stats import country_mixing, country_wave_bonds
-from scl_pipeline.lib.network.wave_tables import graph_stats
+from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
+from scl_pipeline.lib.network.wave_stats import graph_stats
 from scl_pipeline.lib.warehouse.frames import write_wave_frames
 from scl_pipeline.lib.waves import partition_key_to_wave
-
-BONDS_KEY = dg.AssetKey(["marts", "country_wave_bonds"])
-MIXING_KEY = dg.AssetKey(["marts", "country_mixing"])
 
 
 @dg.asset(
@@ -41,44 +36,4 @@ def wave_graph_stats(context: dg.AssetExecutionContext, lake: DataLakeResource) 
             **{c: dg.MetadataValue.float(float(row[c])) for c in ("largest_component_share", "ei_index", "assortativity")},
             **{c: dg.MetadataValue.int(int(row[c])) for c in ("components", "isolates", "articulation_points", "bridges")},
         }
-    )
-
-
-@dg.multi_asset(
-    specs=[
-        wave_mart_spec(
-            BONDS_KEY,
-            "One row per country and wave: people, internal and external edges of U, E-I and "
-            "expected E-I, people with a cross-country tie, single-bridge people.",
-        ),
-        wave_mart_spec(
-            MIXING_KEY,
-            "One row per wave and (country, other_country) pair with strong arcs: arcs of D "
-            "and row_share (share of the arcs sent from country).",
-        ),
-    ],
-    partitions_def=wave_partitions,
-    pool=WAREHOUSE_POOL,
-    can_subset=False,
-)
-def country_tables(context: dg.AssetExecutionContext, lake: DataLakeResource) -> Iterator[dg.MaterializeResult]:
-    """Country bonds and the country mixing matrix of the wave, from its saved snapshot."""
-    wave = partition_key_to_wave(context.partition_key)
-    snapshot = load_wave_snapshot(lake.lake, wave)
-    bonds = country_wave_bonds(snapshot)
-    mixing = country_mixing(snapshot)
-    with lake.warehouse() as con:
-        written = write_wave_frames(con, wave, {"marts.country_wave_bonds": bonds, "marts.country_mixing": mixing})
-    top = bonds.sort_values("people", ascending=False).head(10).drop(columns="wave")
-    yield dg.MaterializeResult(
-        asset_key=BONDS_KEY,
-        metadata={
-            "wave": wave,
-            "dagster/row_count": dg.MetadataValue.int(written["marts.country_wave_bonds"]),
-            "largest_countries": dg.MetadataValue.md(top.to_markdown(index=False)),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=MIXING_KEY,
-        metadata={"wave": wave, "dagster/row_count": dg.MetadataValue.int(written["marts.country_mixing"])},
     )

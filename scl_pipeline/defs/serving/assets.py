@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import dagster as dg
 import duckdb
 
-from scl_pipeline.defs.orchestration.automation import AFTER_UPSTREAM_UPDATES
+from scl_pipeline.defs.serving.automation import AFTER_UPSTREAM_UPDATES
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable

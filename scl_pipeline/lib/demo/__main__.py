@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from scl_pipeline.lib.demo.generator import generate_demo_org
-from scl_pipeline.lib.landing.contract import FORMATS
+from scl_pipeline.lib.ingestion.contract import FORMATS
 from scl_pipeline.lib.waves import FIRST_WAVE
 
 

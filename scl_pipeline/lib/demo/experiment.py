@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.landing.contract import ASSIGNMENT, INTERACTIONS
+from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, INTERACTIONS
 
 INDICATORS: tuple[str, ...] = ("knowledge_gaps", "connectivity", "engagement")
 # The case study's figures (program, control).

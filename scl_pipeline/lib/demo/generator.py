@@ -40,7 +40,7 @@ from scl_pipeline.lib.demo.survey import (
 )
 from scl_pipeline.lib.demo.truth import DemoTruth
 from scl_pipeline.lib.demo.writer import write_table
-from scl_pipeline.lib.landing.contract import ASSIGNMENT, FORMATS, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
+from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, FORMATS, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
 from scl_pipeline.lib.waves import parse_wave, wave_range, wave_start
 
 PROGRAM_WEEKS = 8

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.demo.organisation import Organisation
-from scl_pipeline.lib.landing.contract import DEFAULT_RELATION, ONA_SURVEY
+from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, ONA_SURVEY
 
 STRONG = 4  # SPEC §2 default strong_threshold
 WEAK_CAP = STRONG - 1

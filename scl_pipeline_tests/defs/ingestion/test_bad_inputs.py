@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.landing.discovery import landed_waves
-from scl_pipeline.lib.landing.readers import LandingFileError
+from scl_pipeline.lib.ingestion.discovery import landed_waves
+from scl_pipeline.lib.ingestion.readers import LandingFileError
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline_tests.helpers.dagster import materialize_wave, project_defs, query, resources_for
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave

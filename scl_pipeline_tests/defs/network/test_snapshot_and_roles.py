@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scl_pipeline.defs.network.graphs import relation_folder, snapshot_folder
+from scl_pipeline.lib.network.wave_graphs import relation_folder, snapshot_folder
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.snapshot import build_snapshot, load_snapshot
-from scl_pipeline.lib.network.wave_tables import snapshot_from_frames
+from scl_pipeline.lib.network.wave_graphs import snapshot_from_frames
 from scl_pipeline_tests.helpers.dagster import materialize_unpartitioned, materialize_wave, query
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
 

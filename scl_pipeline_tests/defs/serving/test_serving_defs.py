@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from scl_pipeline.defs.orchestration.automation import cross_wave_automation_sensor
+from scl_pipeline.defs.serving.automation import cross_wave_automation_sensor
 from scl_pipeline.defs.partitions import GRAIN_TAG, WAREHOUSE_POOL
 from scl_pipeline.defs.serving.assets import SERVING_KEY, mart_asset_keys
 from scl_pipeline.lib.serving.catalog import REGISTRY

@@ -10,7 +10,7 @@ import pytest
 
 from scl_pipeline.lib.demo import generate_demo_org
 from scl_pipeline.lib.demo.__main__ import main
-from scl_pipeline.lib.landing.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
+from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
 from scl_pipeline.lib.waves import wave_range
 
 TINY = dict(people=400, first_wave="2020-Q4", last_wave="2021-Q2")

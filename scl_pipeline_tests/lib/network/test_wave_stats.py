@@ -6,8 +6,8 @@ import pytest
 
 from scl_pipeline.lib.network.resilience import removal_curve, removal_impact
 from scl_pipeline.lib.network.snapshot import build_snapshot
-from scl_pipeline.lib.network.wave_stats import country_mixing, country_wave_bonds, wave_summary
-from scl_pipeline_tests.lib.network.conftest import frames_from_digraph
+from scl_pipeline.lib.network.wave_stats import GRAPH_STATS_COLUMNS, graph_stats, wave_summary
+from scl_pipeline_tests.lib.network.conftest import frames_from_digraph, random_digraph
 
 
 def _case(graph, n_countries=3):
@@ -45,28 +45,19 @@ def test_summary_matches_direct_formulas(random_graphs):
         assert s["cross_country_edge_share"] == pytest.approx(ext / und.number_of_edges())
 
 
-def test_country_tables(random_graphs):
-    graph = random_graphs[2]
-    snap, country = _case(graph)
-    und = graph.to_undirected()
-    bonds = country_wave_bonds(snap).set_index("country")
-    arts = set(nx.articulation_points(und))
-    for g in ("US", "FR", "DE"):
-        members = {v for v in graph if country[v] == g}
-        internal = sum(country[a] == g and country[b] == g for a, b in und.edges)
-        external = sum((country[a] == g) != (country[b] == g) for a, b in und.edges)
-        row = bonds.loc[g]
-        assert (row["people"], row["internal_edges"], row["external_edges"]) == (len(members), internal, external)
-        assert row["people_with_cross_country_tie"] == sum(any(country[w] != g for w in und[v]) for v in members)
-        assert row["single_bridge_people"] == len(arts & members)
-        possible = [(a, b) for a, b in itertools.combinations(graph.nodes, 2) if g in (country[a], country[b])]
-        p_ext = sum(country[a] != country[b] for a, b in possible) / len(possible)
-        assert row["ei_expected"] == pytest.approx(2 * p_ext - 1)
-    mixing = country_mixing(snap)
-    for (cf, ct), arcs in mixing.set_index(["country", "other_country"])["arcs"].items():
-        assert arcs == sum(country[a] == cf and country[b] == ct for a, b in graph.edges)
-    assert mixing.groupby("country")["row_share"].sum().to_numpy() == pytest.approx(1.0)
-    assert mixing["arcs"].sum() == graph.number_of_edges()
+def test_graph_stats_columns_match_networkx():
+    graph = random_digraph(3, 40, 0.1, isolates=2, blocks=2)
+    snap, _ = _case(graph)
+    strong = [(a, b) for a, b in zip(*snap.strong_arcs)]
+    u = nx.Graph()
+    u.add_nodes_from(range(snap.n))
+    u.add_edges_from(strong)
+    row = graph_stats(snap).iloc[0]
+    assert list(graph_stats(snap).columns) == list(GRAPH_STATS_COLUMNS)
+    assert row["components"] == nx.number_connected_components(u)
+    assert row["isolates"] == nx.number_of_isolates(u)
+    assert row["bridges"] == len(list(nx.bridges(u)))
+    assert row["largest_component_share"] == pytest.approx(max(map(len, nx.connected_components(u))) / snap.n)
 
 
 def test_removal_impact_and_curve(random_graphs):

@@ -1,0 +1,98 @@
+"""Person metrics and roles of a wave, computed from the saved snapshot (exactly the persisted graph)."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import pandas as pd
+
+from scl_pipeline.defs.marts.specs import wave_mart_spec
+from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
+from scl_pipeline.defs.partitions import WAREHOUSE_POOL, wave_partitions
+from scl_pipeline.defs.resources import DataLakeResource, MetricsSettings, NetworkSettings, RoleSettings
+from scl_pipeline.lib.network.brokerage import brokerage
+from scl_pipeline.lib.network.person_metrics import person_metrics
+from scl_pipeline.lib.network.roles import assign_roles, energy_in_degree
+from scl_pipeline.lib.marts.person_wave_metrics import person_wave_table, role_shares, top_people_markdown
+from scl_pipeline.lib.network.wave_graphs import load_relation_snapshot, load_wave_snapshot
+from scl_pipeline.lib.warehouse.frames import table_exists, write_wave_frames
+from scl_pipeline.lib.waves import partition_key_to_wave
+
+PERSON_KEY = dg.AssetKey(["marts", "person_wave_metrics"])
+THRESHOLDS_KEY = dg.AssetKey(["marts", "role_thresholds"])
+
+
+def _roster(con) -> pd.DataFrame:
+    if not table_exists(con, "raw.participants"):
+        return pd.DataFrame(columns=["employee_id", "cohort"])
+    return con.execute("select employee_id, cohort from raw.participants").df()
+
+
+@dg.multi_asset(
+    specs=[
+        wave_mart_spec(
+            PERSON_KEY,
+            "One row per person and wave: HR attributes, program participation, degrees, "
+            "betweenness, pagerank, clustering, constraint, community, cross-country reach, "
+            "Gould-Fernandez brokerage and every role flag (docs/metric_dictionary.md).",
+            deps=(SNAPSHOT_KEY, dg.AssetKey(["raw", "participants"])),
+            kinds=("igraph", "duckdb"),
+        ),
+        wave_mart_spec(
+            THRESHOLDS_KEY,
+            "One row per wave and role: the metric, percentile, floor and threshold used "
+            "to assign the role that wave (RoleSettings).",
+        ),
+    ],
+    partitions_def=wave_partitions,
+    pool=WAREHOUSE_POOL,
+    can_subset=False,
+)
+def person_wave_metrics(
+    context: dg.AssetExecutionContext,
+    lake: DataLakeResource,
+    settings: NetworkSettings,
+    roles: RoleSettings,
+    metrics: MetricsSettings,
+) -> Iterator[dg.MaterializeResult]:
+    """Person metrics and roles of the wave from its saved graph snapshot."""
+    wave = partition_key_to_wave(context.partition_key)
+    snapshot = load_wave_snapshot(lake.lake, wave)
+    role_config = roles.role_config(snapshot.strong_threshold)
+    with lake.warehouse(read_only=False) as con:
+        roster = _roster(con)
+
+    energy = load_relation_snapshot(lake.lake, wave, role_config.energy_relation)
+    energy_in = None
+    if energy is not None:
+        energy_ties = energy.arcs.assign(relation=energy.relation)
+        energy_in = energy_in_degree(snapshot.nodes, energy_ties, role_config)
+    computed = person_metrics(snapshot, metrics.metrics_config())
+    flags, thresholds = assign_roles(computed, role_config, energy_in=energy_in, wave=wave)
+    table = person_wave_table(snapshot, computed, brokerage(snapshot), flags, roster, energy_in)
+
+    with lake.warehouse() as con:
+        written = write_wave_frames(
+            con, wave, {"marts.person_wave_metrics": table, "marts.role_thresholds": thresholds}
+        )
+    shares = role_shares(table)
+    yield dg.MaterializeResult(
+        asset_key=PERSON_KEY,
+        metadata={
+            "wave": wave,
+            "dagster/row_count": dg.MetadataValue.int(written["marts.person_wave_metrics"]),
+            "role_shares": dg.MetadataValue.json({r: round(s, 4) for r, s in shares.items()}),
+            **{f"share_{r}": dg.MetadataValue.float(s) for r, s in shares.items()},
+            "participants": dg.MetadataValue.int(int(table["participant"].sum())),
+            "betweenness_approx": bool(table["betweenness_approx"].any()),
+            "top_people_per_role": dg.MetadataValue.md(top_people_markdown(table, 5)),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=THRESHOLDS_KEY,
+        metadata={
+            "wave": wave,
+            "dagster/row_count": dg.MetadataValue.int(written["marts.role_thresholds"]),
+            "catalyst_rule": "energy" if energy_in is not None else "in/out degree",
+            "thresholds": dg.MetadataValue.md(thresholds.drop(columns="wave").to_markdown(index=False)),
+        },
+    )

@@ -1,0 +1,17 @@
+"""The asset spec shared by the marts computed in Python from a wave's graph snapshot."""
+
+import dagster as dg
+
+from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
+from scl_pipeline.defs.partitions import WAVE_GRAIN
+
+MARTS_GROUP = "marts"
+
+
+def wave_mart_spec(
+    key: dg.AssetKey, description: str, *, deps: tuple[dg.AssetKey, ...] = (SNAPSHOT_KEY,), kinds: tuple[str, ...] = ("duckdb",)
+) -> dg.AssetSpec:
+    """A wave-partitioned mart computed from the wave's graph snapshot."""
+    return dg.AssetSpec(
+        key, deps=list(deps), description=description, group_name=MARTS_GROUP, kinds=set(kinds), tags=WAVE_GRAIN
+    )
