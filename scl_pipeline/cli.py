@@ -49,16 +49,15 @@ def _run(lake: DataLake, waves: list[str]) -> int:
 
 
 def _print_summary(lake: DataLake) -> None:
-    import duckdb
-
-    from scl_pipeline.lib.warehouse.frames import table_exists
+    from scl_pipeline.lib.warehouse.connection import connect
+    from scl_pipeline.lib.warehouse.reads import wave_summary
 
     if not lake.warehouse_path.exists():
         return
-    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
-        if not table_exists(con, "marts.wave_summary"):
-            return
-        summary = con.execute("SELECT * FROM marts.wave_summary ORDER BY wave").df()
+    with connect(lake.warehouse_path, read_only=True) as con:
+        summary = wave_summary(con)
+    if summary is None:
+        return
     shown = [c for c in SUMMARY_COLUMNS if c in summary.columns]
     print(f"\nmarts.wave_summary (selected columns; all {len(summary.columns)} in the table)")
     print(summary[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"))

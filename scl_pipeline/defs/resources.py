@@ -1,15 +1,13 @@
 """Project-wide resources: the data lake (paths and the warehouse connection) and settings."""
 
-
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from scl_pipeline.lib.lake import DataLake, default_root
+from scl_pipeline.lib.warehouse.connection import connect
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
 
@@ -23,24 +21,9 @@ class DataLakeResource(dg.ConfigurableResource):
     def lake(self) -> DataLake:
         return DataLake(Path(self.root))
 
-    @contextmanager
-    def warehouse(self, read_only: bool = False, lock_timeout_s: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived warehouse connection. Waits for another process's lock, then fails clearly."""
-        path = self.lake.warehouse_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + lock_timeout_s
-        while True:
-            try:
-                con = duckdb.connect(str(path), read_only=read_only)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        try:
-            yield con
-        finally:
-            con.close()
+    def warehouse(self, read_only: bool = False) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A short-lived warehouse connection; waits while another process holds the file lock."""
+        return connect(self.lake.warehouse_path, read_only=read_only)
 
 
 class NetworkSettings(dg.ConfigurableResource):

@@ -5,6 +5,7 @@ the tables each model's SQL reads (parsed with sqlglot); a model that binds ``$w
 partitioned by wave. The asset group is the schema.
 """
 
+from pathlib import Path
 
 import dagster as dg
 
@@ -17,6 +18,10 @@ from scl_pipeline.lib.waves import partition_key_to_wave
 SQL_ROOT = REPO_ROOT / "dbt_like_sql"
 
 
+def _shown_path(path: Path) -> str:
+    return str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path)
+
+
 def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey([model.schema, model.table]),
@@ -27,7 +32,7 @@ def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
         kinds={"duckdb", "sql"},
         tags=WAVE_GRAIN if model.wave_grained else ALL_WAVES_GRAIN,
         pool=WAREHOUSE_POOL,
-        metadata={"sql_file": dg.MetadataValue.path(str(model.path.relative_to(REPO_ROOT)))},
+        metadata={"sql_file": dg.MetadataValue.path(_shown_path(model.path))},
     )
     def _sql_asset(context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings) -> dg.MaterializeResult:
         parameters = settings.sql_parameters()

@@ -19,8 +19,9 @@ from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.resilience import removal_curve, removal_impact
 from scl_pipeline.lib.network.roles import assign_roles
 from scl_pipeline.lib.network.snapshot import build_snapshot
+from scl_pipeline_tests.helpers.staging import stage_ties
 from scl_pipeline.lib.marts.country_tables import country_mixing, country_wave_bonds
-from scl_pipeline.lib.network.wave_stats import wave_summary
+from scl_pipeline.lib.network.wave_stats import graph_stats
 
 
 def synthetic_wave(people: int, arcs_per_person: float, countries: int, seed: int = 7):
@@ -54,7 +55,8 @@ def main() -> None:
     parser.add_argument("--arcs-per-person", type=float, default=15.0)  # 2/3 strong -> ~130k
     parser.add_argument("--countries", type=int, default=89)
     args = parser.parse_args()
-    nodes, ties = synthetic_wave(args.people, args.arcs_per_person, args.countries)
+    nodes, survey = synthetic_wave(args.people, args.arcs_per_person, args.countries)
+    ties = stage_ties(nodes, survey)  # the staging SQL flags strong ties, as in the pipeline
     timings: dict[str, float] = {}
 
     def timed(name, fn, *a, **k):
@@ -80,7 +82,7 @@ def main() -> None:
     metrics = timed("person_metrics (total, exact betweenness)", pm.person_metrics, snap, config)
     timed("brokerage (Gould-Fernandez)", brokerage, snap)
     timed("roles", assign_roles, metrics)
-    timed("wave_summary", wave_summary, snap)
+    timed("graph_stats", graph_stats, snap)
     timed("country_wave_bonds", country_wave_bonds, snap)
     timed("country_mixing", country_mixing, snap)
     top = metrics.sort_values("betweenness", ascending=False)["employee_id"].head(200)

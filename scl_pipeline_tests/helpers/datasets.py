@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY
+from scl_pipeline_tests.helpers.staging import stage_ties
 
 DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
 LAZEGA_OFFICE_COUNTRY = {1: "US", 2: "CA", 3: "MX"}
@@ -134,12 +135,6 @@ def kapferer(wave: int, primary: str = "sociational") -> Dataset:
 
 
 def network_inputs(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(nodes, ties) as the network library expects them: a minimal staging stand-in for tests
-    (self ties dropped, duplicates keep the highest strength)."""
-    ties = dataset.survey[dataset.survey["respondent_id"] != dataset.survey["nominee_id"]]
-    ties = (
-        ties.sort_values("strength", na_position="first")
-        .drop_duplicates(["respondent_id", "nominee_id", "relation"], keep="last")
-        .reset_index(drop=True)
-    )
-    return dataset.hr.copy(), ties[["respondent_id", "nominee_id", "relation", "strength"]]
+    """(nodes, ties) as the network library expects them: the survey staged by the project's
+    staging SQL (self ties dropped, duplicates keep the highest strength, ``is_strong``)."""
+    return dataset.hr.copy(), stage_ties(dataset.hr, dataset.survey)

@@ -25,7 +25,7 @@ from scl_pipeline.lib.ingestion.validation import (
     validate_wave,
 )
 from scl_pipeline.lib.ingestion.validation.records import unreadable_file_row
-from scl_pipeline.lib.warehouse.frames import table_exists
+from scl_pipeline.lib.warehouse.reads import known_employee_ids
 from scl_pipeline.lib.ingestion.loading import LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.waves import partition_key_to_wave
 
@@ -180,10 +180,7 @@ def _known_employee_ids(lake: DataLakeResource) -> frozenset[str] | None:
     if not lake.lake.warehouse_path.exists():
         return None
     with lake.warehouse() as con:
-        if not table_exists(con, "raw.hr_export"):
-            return None
-        ids = con.execute("SELECT DISTINCT employee_id FROM raw.hr_export").fetchall()
-    return frozenset(row[0] for row in ids) or None
+        return known_employee_ids(con)
 
 
 _EMPTY = pd.DataFrame({"source_file": pd.Series(dtype=object), "source_row": pd.Series(dtype="int64")})

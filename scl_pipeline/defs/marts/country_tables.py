@@ -9,7 +9,7 @@ from scl_pipeline.defs.partitions import WAREHOUSE_POOL, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.marts.country_tables import country_mixing, country_wave_bonds
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
-from scl_pipeline.lib.warehouse.frames import write_wave_frames
+from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 BONDS_KEY = dg.AssetKey(["marts", "country_wave_bonds"])
@@ -40,7 +40,7 @@ def country_tables(context: dg.AssetExecutionContext, lake: DataLakeResource) ->
     bonds = country_wave_bonds(snapshot)
     mixing = country_mixing(snapshot)
     with lake.warehouse() as con:
-        written = write_wave_frames(con, wave, {"marts.country_wave_bonds": bonds, "marts.country_mixing": mixing})
+        written = write_partitions(con, "wave", wave, {"marts.country_wave_bonds": bonds, "marts.country_mixing": mixing})
     top = bonds.sort_values("people", ascending=False).head(10).drop(columns="wave")
     yield dg.MaterializeResult(
         asset_key=BONDS_KEY,

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 import dagster as dg
-import pandas as pd
 
 from scl_pipeline.defs.marts.specs import wave_mart_spec
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
@@ -14,17 +13,12 @@ from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.roles import assign_roles, energy_in_degree
 from scl_pipeline.lib.marts.person_wave_metrics import person_wave_table, role_shares, top_people_markdown
 from scl_pipeline.lib.network.wave_graphs import load_relation_snapshot, load_wave_snapshot
-from scl_pipeline.lib.warehouse.frames import table_exists, write_wave_frames
+from scl_pipeline.lib.warehouse.reads import program_roster
+from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 PERSON_KEY = dg.AssetKey(["marts", "person_wave_metrics"])
 THRESHOLDS_KEY = dg.AssetKey(["marts", "role_thresholds"])
-
-
-def _roster(con) -> pd.DataFrame:
-    if not table_exists(con, "raw.participants"):
-        return pd.DataFrame(columns=["employee_id", "cohort"])
-    return con.execute("select employee_id, cohort from raw.participants").df()
 
 
 @dg.multi_asset(
@@ -58,8 +52,8 @@ def person_wave_metrics(
     wave = partition_key_to_wave(context.partition_key)
     snapshot = load_wave_snapshot(lake.lake, wave)
     role_config = roles.role_config(snapshot.strong_threshold)
-    with lake.warehouse(read_only=False) as con:
-        roster = _roster(con)
+    with lake.warehouse() as con:
+        roster = program_roster(con)
 
     energy = load_relation_snapshot(lake.lake, wave, role_config.energy_relation)
     energy_in = None
@@ -71,8 +65,7 @@ def person_wave_metrics(
     table = person_wave_table(snapshot, computed, brokerage(snapshot), flags, roster, energy_in)
 
     with lake.warehouse() as con:
-        written = write_wave_frames(
-            con, wave, {"marts.person_wave_metrics": table, "marts.role_thresholds": thresholds}
+        written = write_partitions(con, "wave", wave, {"marts.person_wave_metrics": table, "marts.role_thresholds": thresholds}
         )
     shares = role_shares(table)
     yield dg.MaterializeResult(

@@ -8,13 +8,12 @@ from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partit
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings, RoleSettings
 from scl_pipeline.lib.network.snapshot import build_snapshot
 from scl_pipeline.lib.network.wave_graphs import RELATIONS_FOLDER, save_wave_snapshots, snapshot_frames
-from scl_pipeline.lib.warehouse.frames import write_wave_frames
+from scl_pipeline.lib.warehouse.reads import staged_wave
+from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 NETWORK_GROUP = "network"
 SNAPSHOT_KEY = dg.AssetKey(["network", "graph_snapshot"])
-NODE_ATTRIBUTES = ("employee_id", "country", "department", "level", "site")
-
 
 @dg.asset(
     key=SNAPSHOT_KEY,
@@ -32,27 +31,16 @@ def graph_snapshot(
     under ``warehouse/graphs/<wave>/`` (Parquet, GraphML) and in ``network.nodes/arcs/snapshots``
     (the energy relation, when surveyed, beside it) so the wave's exact graph can be reloaded."""
     wave = partition_key_to_wave(context.partition_key)
-    params = {"wave": wave}
     with lake.warehouse() as con:
-        nodes = con.execute(
-            f"select {', '.join(NODE_ATTRIBUTES)} from staging.hr where wave = $wave order by employee_id", params
-        ).df()
-        ties = con.execute(
-            "select respondent_id, nominee_id, relation, strength from staging.ties where wave = $wave", params
-        ).df()
-        respondents = con.execute(
-            "select distinct s.respondent_id from raw.ona_survey as s "
-            "join staging.hr as h on h.wave = s.wave and h.employee_id = s.respondent_id where s.wave = $wave",
-            params,
-        ).df()["respondent_id"]
-    if nodes.empty:
+        staged = staged_wave(con, wave)
+    if staged.nodes.empty:
         raise dg.Failure(description=f"staging.hr has no people for wave {wave}: nothing to build a network of")
-    ties["strength"] = pd.array(ties["strength"], dtype="Int64")
+    nodes, ties = staged.nodes, staged.ties
 
     def build(relation: str):
         return build_snapshot(
             nodes, ties, relation=relation, strong_threshold=settings.strong_threshold, wave=wave,
-            respondent_ids=respondents,
+            respondent_ids=staged.respondent_ids,
         )
 
     snapshots = [build(settings.primary_relation)]
@@ -63,8 +51,9 @@ def graph_snapshot(
 
     frames = [snapshot_frames(s, str(final if i == 0 else final / RELATIONS_FOLDER / s.relation)) for i, s in enumerate(snapshots)]
     with lake.warehouse() as con:
-        write_wave_frames(
+        write_partitions(
             con,
+            "wave",
             wave,
             {
                 "network.nodes": frames[0][0],

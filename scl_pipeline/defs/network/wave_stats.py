@@ -7,7 +7,7 @@ from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partit
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.network.wave_stats import graph_stats
-from scl_pipeline.lib.warehouse.frames import write_wave_frames
+from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 
@@ -27,7 +27,7 @@ def wave_graph_stats(context: dg.AssetExecutionContext, lake: DataLakeResource) 
     wave = partition_key_to_wave(context.partition_key)
     stats = graph_stats(load_wave_snapshot(lake.lake, wave))
     with lake.warehouse() as con:
-        write_wave_frames(con, wave, {"network.wave_graph_stats": stats})
+        write_partitions(con, "wave", wave, {"network.wave_graph_stats": stats})
     row = stats.iloc[0]
     return dg.MaterializeResult(
         metadata={

@@ -6,23 +6,20 @@ The asset is built by :func:`build_serving_asset` from the mart keys of the load
 and how, is the serving registry's business (``lib/serving/catalog.py``).
 """
 
-import time
 from collections.abc import Iterable, Mapping
 
 import dagster as dg
-import duckdb
 
 from scl_pipeline.defs.serving.automation import AFTER_UPSTREAM_UPDATES
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
 from scl_pipeline.lib.serving.privacy import PseudonymKeyError, key_from_environment
-from scl_pipeline.lib.serving.publish import PublishReport, publish_serving
+from scl_pipeline.lib.serving.publish import publish_serving
+from scl_pipeline.lib.warehouse.connection import retry_on_lock
 
 GROUP = "serving"
 SERVING_KEY = dg.AssetKey([GROUP, "bi_copy"])
-# Another process (a CLI run beside the UI) may hold the warehouse's write lock for a moment.
-WAREHOUSE_LOCK_TIMEOUT_S = 120.0
 
 
 def mart_asset_keys(defs: dg.Definitions) -> list[dg.AssetKey]:
@@ -32,18 +29,6 @@ def mart_asset_keys(defs: dg.Definitions) -> list[dg.AssetKey]:
         (k for k in graph.materializable_asset_keys if k.path[0] == MARTS_SCHEMA),
         key=lambda k: k.to_user_string(),
     )
-
-
-def publish_with_retry(lake: DataLakeResource, registry: Mapping[str, MartTable]) -> PublishReport:
-    key = key_from_environment()
-    deadline = time.monotonic() + WAREHOUSE_LOCK_TIMEOUT_S
-    while True:
-        try:
-            return publish_serving(lake.lake.warehouse_path, lake.lake.serving, key, registry=registry)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
 
 
 def build_serving_asset(
@@ -67,7 +52,10 @@ def build_serving_asset(
         if not lake.lake.warehouse_path.exists():
             raise dg.Failure(description=f"no warehouse at {lake.lake.warehouse_path}: run the waves first")
         try:
-            report = publish_with_retry(lake, registry)
+            key = key_from_environment()
+            warehouse = lake.lake.warehouse_path
+            # Another process (a CLI run beside the UI) may hold the warehouse's write lock for a moment.
+            report = retry_on_lock(lambda: publish_serving(warehouse, lake.lake.serving, key, registry=registry), warehouse)
         except PseudonymKeyError as exc:
             raise dg.Failure(description=str(exc)) from None
         if report.key_source == "demo":

@@ -23,9 +23,9 @@ from scl_pipeline.lib.ingestion.validation.records import (
     quality_rows,
     quarantine_rows,
 )
-from scl_pipeline.lib.warehouse.frames import append_rows, replace_rows
 from scl_pipeline.lib.ingestion.raw_tables import SLICE_COLUMN, ensure_raw_tables, replace_slice_rows
-from scl_pipeline.lib.warehouse.transactions import transaction
+from scl_pipeline.lib.warehouse.connection import transaction
+from scl_pipeline.lib.warehouse.tables import append_rows, replace_partition
 
 Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
@@ -68,7 +68,7 @@ def load_validated(
         ensure_raw_tables(con)
         with transaction(con):
             written = replace_slice_rows(con, typed, slice_value, now)
-            replace_rows(con, QUARANTINE_TABLE, quarantine, "scope", scope)
+            replace_partition(con, QUARANTINE_TABLE, quarantine, "scope", scope)
             append_rows(con, DATA_QUALITY_TABLE, quality)
     return LoadOutcome(accepted=True, written=written, quarantined=len(quarantine), quality=quality)
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 import duckdb
 import pandas as pd
 
-from scl_pipeline.lib.warehouse.transactions import transaction
 from scl_pipeline.lib.ingestion.contract import (
     ALL_SPECS,
     LOADED_AT,
@@ -19,6 +18,7 @@ from scl_pipeline.lib.ingestion.contract import (
     SOURCE_ROW,
     FileSpec,
 )
+from scl_pipeline.lib.warehouse.tables import replace_partition
 
 # The column that names the slice a file belongs to, by grain.
 SLICE_COLUMN = {"wave": "wave", "program": None, "experiment": "experiment_id"}
@@ -38,18 +38,6 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(spec))
 
 
-def replace_slice(
-    con: duckdb.DuckDBPyConnection,
-    frames: Mapping[FileSpec, pd.DataFrame],
-    slice_value: str | None,
-    loaded_at: pd.Timestamp,
-) -> dict[str, int]:
-    """:func:`replace_slice_rows` in a transaction of its own."""
-    ensure_raw_tables(con)
-    with transaction(con):
-        return replace_slice_rows(con, frames, slice_value, loaded_at)
-
-
 def replace_slice_rows(
     con: duckdb.DuckDBPyConnection,
     frames: Mapping[FileSpec, pd.DataFrame],
@@ -65,19 +53,9 @@ def replace_slice_rows(
     written: dict[str, int] = {}
     for spec, frame in frames.items():
         slice_column = SLICE_COLUMN[spec.grain]
-        if slice_column and slice_value is not None:
-            con.execute(f"DELETE FROM {spec.table} WHERE {slice_column} = $slice", {"slice": slice_value})
-            staged = frame[[SOURCE_FILE, SOURCE_ROW, *spec.columns]].copy()
-            staged.insert(0, slice_column, slice_value)
-        else:
-            con.execute(f"DELETE FROM {spec.table}")
-            keep = [slice_column] if slice_column else []
-            staged = frame[[*keep, SOURCE_FILE, SOURCE_ROW, *spec.columns]].copy()
-        staged[LOADED_AT] = loaded_at
-        con.register("_incoming", staged)
-        try:
-            con.execute(f"INSERT INTO {spec.table} BY NAME SELECT * FROM _incoming")
-        finally:
-            con.unregister("_incoming")
-        written[spec.table] = len(staged)
+        carried = [slice_column] if slice_column in frame.columns and slice_value is None else []
+        rows = frame[[*carried, *spec.columns, SOURCE_FILE, SOURCE_ROW]].copy()
+        rows[LOADED_AT] = loaded_at
+        key = slice_column if slice_value is not None else None
+        written[spec.table] = replace_partition(con, spec.table, rows, key, slice_value)
     return written

@@ -1,6 +1,7 @@
-"""Network measurement (SPEC §2): pure functions over a wave's nodes and staged ties.
+"""Network measurement (SPEC §2): pure functions over a wave's population and staged ties.
 
-Modules: ``snapshot`` (graphs D and U with one node index, persist/reload), ``person_metrics``,
+Modules: ``snapshot`` (graphs D and U with one node index, persist/reload), ``wave_graphs``
+(where a wave's snapshot is saved: folders and ``network.*`` tables), ``person_metrics``,
 ``constraint`` (vectorised Burt constraint), ``brokerage`` (Gould–Fernandez), ``roles``,
-``wave_stats`` (wave, country and mixing tables) and ``resilience`` (fragmentation, removal).
+``wave_stats`` (graph statistics of a wave, E-I) and ``resilience`` (fragmentation, removal).
 """

@@ -29,7 +29,8 @@ from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION
 DEFAULT_STRONG_THRESHOLD = 4
 NODE_ID = "employee_id"
 REQUIRED_NODE_COLUMNS: tuple[str, ...] = (NODE_ID, "country")
-REQUIRED_TIE_COLUMNS: tuple[str, ...] = ("respondent_id", "nominee_id", "relation", "strength")
+# Ties as ``staging.ties`` stages them: SPEC §2's rules (deduplication, strong ties) live there.
+REQUIRED_TIE_COLUMNS: tuple[str, ...] = ("respondent_id", "nominee_id", "relation", "strength", "is_strong")
 RESPONDED = "responded"  # node column: the person answered the survey for this relation
 
 _NODES_FILE = "nodes.parquet"
@@ -85,6 +86,9 @@ def validate_ties(ties: pd.DataFrame, index: pd.Index) -> None:
                 f"ties.{col}: ids not in the population "
                 f"{sorted(set(ties.loc[unknown, col].astype(str)))[:10]} at {_rows(unknown, ties)}"
             )
+    unset = ties["is_strong"].isna()
+    if unset.any():
+        raise NetworkInputError(f"ties.is_strong: empty at {_rows(unset, ties)}; staging decides every tie")
     self_tie = ties["respondent_id"].astype(str) == ties["nominee_id"].astype(str)
     if self_tie.any():
         raise NetworkInputError(f"ties: self ties (respondent_id == nominee_id) at {_rows(self_tie, ties)}")
@@ -150,13 +154,6 @@ class GraphSnapshot:
         return key // self.n, key % self.n
 
     @cached_property
-    def adjacency_d(self) -> sp.csr_matrix:
-        """Sparse 0/1 adjacency of D (row = source)."""
-        src, dst = self.strong_arcs
-        data = np.ones(len(src), dtype=np.float64)
-        return sp.csr_matrix((data, (src, dst)), shape=(self.n, self.n))
-
-    @cached_property
     def adjacency_u(self) -> sp.csr_matrix:
         """Sparse symmetric 0/1 adjacency of U."""
         u, v = self.undirected_edges
@@ -175,10 +172,6 @@ class GraphSnapshot:
         u, v = self.undirected_edges
         return ig.Graph(n=self.n, edges=np.column_stack([u, v]).tolist(), directed=False)
 
-    @property
-    def n_respondents(self) -> int:
-        return int(self.nodes[RESPONDED].sum())
-
 
 def build_snapshot(
     nodes: pd.DataFrame,
@@ -191,10 +184,10 @@ def build_snapshot(
 ) -> GraphSnapshot:
     """Build the snapshot of ``relation`` from staged ``ties`` over the population ``nodes``.
 
-    A tie is strong when ``strength >= strong_threshold``. When no tie of the relation has a
-    strength (the survey asked none), every tie is strong (SPEC §2); otherwise a tie without
-    strength is an unrated answer and not strong. ``respondent_ids`` (default: everyone who named someone in
-    ``relation``) marks who answered; non-respondents have no out-ties by construction.
+    A tie is strong when staging flagged it ``is_strong`` (``dbt_like_sql/staging/ties.sql`` owns
+    the rule); ``strong_threshold`` records the threshold staging used. ``respondent_ids``
+    (default: everyone who named someone in ``relation``) marks who answered; non-respondents have
+    no out-ties by construction.
     """
     validate_nodes(nodes)
     node_table = nodes.reset_index(drop=True).copy()
@@ -206,10 +199,7 @@ def build_snapshot(
     resp = rel["respondent_id"].astype(str)
     nom = rel["nominee_id"].astype(str)
     strength = pd.array(rel["strength"], dtype="Int64")
-    if strength.isna().all():
-        strong = np.ones(len(rel), dtype=bool)
-    else:
-        strong = np.asarray((strength >= strong_threshold).fillna(False), dtype=bool)
+    strong = rel["is_strong"].to_numpy(dtype=bool)
     arcs = pd.DataFrame(
         {
             "respondent_id": resp.to_numpy(dtype=object),

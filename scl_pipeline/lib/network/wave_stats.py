@@ -15,15 +15,8 @@ import pandas as pd
 
 from scl_pipeline.lib.network.snapshot import GraphSnapshot
 
-SUMMARY_COLUMNS: tuple[str, ...] = (
-    "wave", "relation", "strong_threshold", "population", "respondents",
-    "ties", "arcs", "edges", "density", "reciprocity", "components", "largest_component_share",
-    "isolates", "articulation_points", "bridges", "ei_index", "ei_expected", "assortativity",
-    "cross_country_edge_share",
-)
-
-# The wave_summary columns computed on the graph (population, arcs, density, reciprocity come
-# from SQL over staging tables; both must agree, which the pipeline tests check).
+# The wave_summary columns measured on the graph. Counts (population, respondents, arcs, density,
+# reciprocity) are SQL's, over the same staged ties; a pipeline test checks the two agree.
 GRAPH_STATS_COLUMNS: tuple[str, ...] = (
     "relation", "strong_threshold", "edges", "components", "largest_component_share", "isolates",
     "articulation_points", "bridges", "ei_index", "ei_expected", "assortativity",
@@ -79,48 +72,26 @@ def component_sizes(snapshot: GraphSnapshot) -> np.ndarray:
     return np.asarray(snapshot.graph_u.connected_components().sizes(), dtype=np.int64)
 
 
-def wave_summary(snapshot: GraphSnapshot) -> dict:
-    """Network statistics of the snapshot's wave (keys: SUMMARY_COLUMNS).
-
-    ``marts.wave_summary`` is the SQL model: it counts population, respondents and the response
-    rate itself and takes the graph columns from ``network.wave_graph_stats`` (built from this).
-    """
+def graph_stats(snapshot: GraphSnapshot) -> pd.DataFrame:
+    """One-row ``network.wave_graph_stats`` frame (GRAPH_STATS_COLUMNS) of the snapshot's wave."""
     n = snapshot.n
-    src, dst = snapshot.strong_arcs
-    arcs = len(src)
     u, v = snapshot.undirected_edges
     country, labels = snapshot.country_codes
     sizes = component_sizes(snapshot) if n else np.zeros(0, dtype=np.int64)
-    arc_keys = src * n + dst
-    reciprocated = np.isin(dst * n + src, arc_keys).sum() if arcs else 0
     cross = country[u] != country[v]
     edges = len(u)
-    graph = snapshot.graph_u
-    respondents = snapshot.n_respondents
-    return {
-        "wave": snapshot.wave,
+    row = {
         "relation": snapshot.relation,
         "strong_threshold": snapshot.strong_threshold,
-        "population": n,
-        "respondents": respondents,
-        "ties": len(snapshot.arcs),
-        "arcs": arcs,
         "edges": edges,
-        "density": arcs / (n * (n - 1)) if n > 1 else float("nan"),
-        "reciprocity": float(reciprocated / arcs) if arcs else float("nan"),
         "components": len(sizes),
         "largest_component_share": float(sizes.max() / n) if n else float("nan"),
         "isolates": int((sizes == 1).sum()),
-        "articulation_points": len(graph.articulation_points()),
-        "bridges": len(graph.bridges()),
+        "articulation_points": len(snapshot.graph_u.articulation_points()),
+        "bridges": len(snapshot.graph_u.bridges()),
         "ei_index": ei_index(int(cross.sum()), int((~cross).sum())),
         "ei_expected": expected_ei(np.bincount(country, minlength=len(labels))),
         "assortativity": assortativity_by_country(snapshot),
         "cross_country_edge_share": float(cross.sum() / edges) if edges else float("nan"),
     }
-
-
-def graph_stats(snapshot: GraphSnapshot) -> pd.DataFrame:
-    """One-row ``network.wave_graph_stats`` frame (GRAPH_STATS_COLUMNS) of the snapshot's wave."""
-    summary = wave_summary(snapshot)
-    return pd.DataFrame([{c: summary[c] for c in GRAPH_STATS_COLUMNS}], columns=list(GRAPH_STATS_COLUMNS))
+    return pd.DataFrame([row], columns=list(GRAPH_STATS_COLUMNS))

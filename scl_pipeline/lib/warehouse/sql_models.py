@@ -10,14 +10,16 @@ An optional first comment block documents the model: ``-- description: ...`` lin
 
 from __future__ import annotations
 
-import graphlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import sqlglot
 from sqlglot import exp
+
+from scl_pipeline.lib.warehouse.connection import transaction
+from scl_pipeline.lib.warehouse.tables import Query, TableShapeError, replace_partition, replace_table
 
 WAVE_PARAMETER = "wave"
 
@@ -91,17 +93,6 @@ def load_models(root: Path) -> dict[str, SqlModel]:
     return {model.name: model for model in models}
 
 
-def model_order(models: Mapping[str, SqlModel]) -> list[str]:
-    """Model names in an order where every model comes after the models it reads."""
-    sorter = graphlib.TopologicalSorter(
-        {name: [d for d in model.depends_on if d in models] for name, model in models.items()}
-    )
-    try:
-        return list(sorter.static_order())
-    except graphlib.CycleError as exc:
-        raise SqlModelError(f"SQL models read each other in a cycle: {' -> '.join(exc.args[1])}") from None
-
-
 def run_model(
     con: duckdb.DuckDBPyConnection, model: SqlModel, parameters: Mapping[str, object]
 ) -> int:
@@ -109,41 +100,14 @@ def run_model(
     missing = model.parameters - set(parameters)
     if missing:
         raise SqlModelError(f"{model.path}: no value for parameter(s) {sorted(missing)}")
-    bound = {key: parameters[key] for key in model.parameters}
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {model.schema}")
+    query = Query(model.sql, {key: parameters[key] for key in model.parameters})
     if not model.wave_grained:
-        con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql}", bound)
-        return con.execute(f"SELECT count(*) FROM {model.name}").fetchone()[0]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"CREATE TABLE IF NOT EXISTS {model.name} AS SELECT * FROM ({model.sql}) LIMIT 0", bound)
-        _check_columns(con, model, bound)
-        con.execute(f"DELETE FROM {model.name} WHERE wave = $wave", {"wave": bound[WAVE_PARAMETER]})
-        con.execute(f"INSERT INTO {model.name} BY NAME SELECT * FROM ({model.sql})", bound)
-        written = con.execute(
-            f"SELECT count(*) FROM {model.name} WHERE wave = $wave", {"wave": bound[WAVE_PARAMETER]}
-        ).fetchone()[0]
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return written
-
-
-def _check_columns(con: duckdb.DuckDBPyConnection, model: SqlModel, bound: Mapping[str, object]) -> None:
-    produced = [d[0] for d in con.execute(f"SELECT * FROM ({model.sql}) LIMIT 0", bound).description]
-    if "wave" not in produced:
+        return replace_table(con, model.name, query)
+    produced = [d[0] for d in con.execute(f"SELECT * FROM ({query.sql}) LIMIT 0", dict(query.parameters)).description]
+    if WAVE_PARAMETER not in produced:
         raise SqlModelError(f"{model.path}: a wave model must select a `wave` column")
-    stored = [d[0] for d in con.execute(f"SELECT * FROM {model.name} LIMIT 0").description]
-    if produced != stored:
-        raise SqlModelError(
-            f"{model.path}: the model's columns changed ({stored} -> {produced}); the stored table "
-            f"holds other waves in the old shape. Drop {model.name} and re-run every wave."
-        )
-
-
-def external_dependencies(models: Iterable[SqlModel]) -> set[str]:
-    """Tables the models read that no model builds (raw tables, Python-built tables)."""
-    models = list(models)
-    names = {m.name for m in models}
-    return {d for m in models for d in m.depends_on} - names
+    try:
+        with transaction(con):
+            return replace_partition(con, model.name, query, WAVE_PARAMETER, query.parameters[WAVE_PARAMETER])
+    except TableShapeError as exc:
+        raise SqlModelError(f"{model.path}: the model's {exc}") from None

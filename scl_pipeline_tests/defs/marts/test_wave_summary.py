@@ -65,3 +65,33 @@ def test_unrated_tie_in_a_rated_survey_is_not_strong(lake):
     survey = survey.astype(object)
     survey.loc[0, "strength"] = None  # E1 -> E2 answered without a rating
     _check(lake, hr, survey)
+
+
+def test_sql_counts_agree_with_the_graph_the_marts_measure(lake):
+    # Counts come from SQL over staging.ties, graph measures from the saved snapshot, which reads
+    # staging's is_strong: duplicates, unrated ties, outsiders and a second relation must not
+    # make the two see different graphs.
+    hr, survey = small_org()
+    survey = survey.astype(object)
+    survey.loc[0, "strength"] = None  # unrated tie in a rated survey: not strong
+    extra = pd.DataFrame(
+        [("E3", "E2", 5, "trust"), ("E3", "E2", 1, "trust"), ("E8", "X9", 5, "trust"), ("E4", "E1", 5, "advice")],
+        columns=survey.columns,
+    )
+    write_wave(lake, "2021-Q1", hr, pd.concat([survey, extra], ignore_index=True))
+    materialize_wave(lake, "2021-Q1", strong_threshold=3)
+    summary = query(lake, "select * from marts.wave_summary where wave = '2021-Q1'").iloc[0]
+    nodes = query(lake, "select employee_id, responded from network.nodes where wave = '2021-Q1'")
+    arcs = query(
+        lake, "select respondent_id, nominee_id from network.arcs where wave = '2021-Q1' and relation = 'trust' and strong"
+    )
+    graph = nx.DiGraph()
+    graph.add_nodes_from(nodes["employee_id"])
+    graph.add_edges_from(zip(arcs["respondent_id"], arcs["nominee_id"]))
+    assert summary["population"] == graph.number_of_nodes() == len(hr)
+    assert summary["respondents"] == nodes["responded"].sum()
+    assert summary["arcs"] == graph.number_of_edges()
+    assert summary["density"] == pytest.approx(nx.density(graph))
+    assert summary["reciprocity"] == pytest.approx(nx.reciprocity(graph))
+    assert summary["edges"] == graph.to_undirected().number_of_edges()
+    assert ("E3", "E2") in graph.edges and ("E1", "E2") not in graph.edges

@@ -70,13 +70,26 @@ def test_krackhardt_reports_to_single_bridges_are_the_ceo_and_vice_presidents(la
     assert len(ceo_and_vps) == 5
 
 
+def test_krackhardt_advice_has_the_published_density(lake):
+    data = krackhardt("advice")
+    # The landing contract knows no "reports_to" relation; only advice (as trust) is measured here.
+    survey = data.survey[data.survey["relation"] != "reports_to"]
+    write_wave(lake, "2021-Q1", data.hr, survey)
+    materialize_wave(lake, "2021-Q1")
+    summary = query(lake, "select arcs, density from marts.wave_summary where wave = '2021-Q1'").iloc[0]
+    assert summary["arcs"] == 190
+    assert summary["density"] == pytest.approx(0.452, abs=5e-4)
+
+
 def test_kapferer_two_waves_load_as_two_waves_with_the_published_tie_counts(lake):
     for number, wave in ((1, "2021-Q1"), (2, "2021-Q2")):
         _load(lake, kapferer(number), wave)
-    summary = query(lake, "select wave, arcs, edges, population from marts.wave_summary order by wave")
+    summary = query(lake, "select wave, arcs, edges, population, reciprocity from marts.wave_summary order by wave")
     assert summary["wave"].tolist() == ["2021-Q1", "2021-Q2"]
     assert summary["edges"].tolist() == [158, 223]  # sociational ties are undirected: U's edges
     assert summary["arcs"].tolist() == [316, 446]  # written in both directions
+    assert summary["reciprocity"].tolist() == [1.0, 1.0]
+    assert summary["population"].tolist() == [39, 39]
     counts = query(lake, "select wave, count(*) as people from marts.person_wave_metrics group by wave order by wave")
     assert counts["people"].tolist() == [39, 39]
     snapshots = query(lake, "select wave, strong_arcs from network.snapshots where relation = 'trust' order by wave")

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.network.wave_graphs import relation_folder, snapshot_folder
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.snapshot import build_snapshot, load_snapshot
-from scl_pipeline.lib.network.wave_graphs import snapshot_from_frames
+from scl_pipeline.lib.network.wave_graphs import relation_folder, snapshot_folder, snapshot_from_frames
+from scl_pipeline_tests.helpers.staging import stage_ties
 from scl_pipeline_tests.helpers.dagster import materialize_unpartitioned, materialize_wave, query
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
 
@@ -27,8 +27,7 @@ def _org_with_energy():
 
 
 def _expected_snapshot(hr, survey, relation="trust"):
-    ties = survey[survey["relation"] == relation][["respondent_id", "nominee_id", "relation", "strength"]]
-    return build_snapshot(hr, ties.astype({"strength": "Int64"}), relation=relation, wave=WAVE,
+    return build_snapshot(hr, stage_ties(hr, survey), relation=relation, wave=WAVE,
                           respondent_ids=survey["respondent_id"].unique())
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
 from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
-from scl_pipeline.lib.ingestion.raw_tables import replace_slice
+from scl_pipeline.lib.ingestion.raw_tables import ensure_raw_tables, replace_slice_rows
+from scl_pipeline.lib.warehouse.connection import transaction
 
 
 def _typed(spec, **columns):
@@ -15,6 +16,13 @@ def _typed(spec, **columns):
 HR = _typed(HR_EXPORT, employee_id=["a", "b"], country=["CH", "DE"], department=["d", "d"], level=["1", "2"])
 SURVEY = _typed(ONA_SURVEY, respondent_id=["a"], nominee_id=["b"], strength=["5"])
 NOW = pd.Timestamp("2024-01-01")
+
+
+def replace_slice(con, frames, wave, now):
+    """One slice's load as ingestion does it: the raw tables, then all files in one transaction."""
+    ensure_raw_tables(con)
+    with transaction(con):
+        return replace_slice_rows(con, frames, wave, now)
 
 
 def test_replace_slice_touches_only_its_wave():

@@ -8,16 +8,7 @@ from scl_pipeline.lib.marts.person_wave_metrics import (
 from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.roles import ROLE_NAMES, RoleConfig, assign_roles
-from scl_pipeline.lib.network.snapshot import build_snapshot
-from scl_pipeline_tests.lib.network.conftest import frames_from_digraph, random_digraph
-
-
-def _snapshot(seed=3):
-    graph = random_digraph(seed, 40, 0.1, isolates=2, blocks=2)
-    country = {v: ["US", "FR", "BR"][v % 3] for v in graph.nodes}
-    strength = {e: int(s) for e, s in zip(graph.edges, np.random.default_rng(seed).integers(1, 6, graph.number_of_edges()))}
-    nodes, ties = frames_from_digraph(graph, country, strength)
-    return build_snapshot(nodes, ties, wave="2021-Q1"), graph, country
+from scl_pipeline_tests.lib.network.conftest import rated_random_snapshot
 
 
 def test_participant_columns_first_cohort_and_missing_roster():
@@ -31,7 +22,7 @@ def test_participant_columns_first_cohort_and_missing_roster():
 
 
 def test_person_table_joins_by_id_not_position():
-    snap, _, _ = _snapshot()
+    snap, _, _ = rated_random_snapshot()
     metrics = person_metrics(snap)
     flags, _ = assign_roles(metrics, RoleConfig())
     shuffled = metrics.sample(frac=1, random_state=5)

@@ -6,6 +6,7 @@ import pytest
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.roles import RoleConfig, assign_roles, energy_in_degree
 from scl_pipeline.lib.network.snapshot import build_snapshot
+from scl_pipeline_tests.helpers.staging import stage_ties
 from scl_pipeline_tests.lib.network.conftest import frames_from_digraph
 
 
@@ -75,7 +76,7 @@ def test_catalyst_with_energy_relation():
         "relation": "energy",
         "strength": pd.array([5, 4, 4, 3, 5, 5], dtype="Int64"),
     })
-    all_ties = pd.concat([ties, energy], ignore_index=True)
+    all_ties = stage_ties(nodes, pd.concat([ties.drop(columns="is_strong"), energy], ignore_index=True))
     snap = build_snapshot(nodes, all_ties)
     energy_in = energy_in_degree(nodes, all_ties)
     assert energy_in["11"] == 3 and energy_in["12"] == 2 and energy_in["0"] == 0

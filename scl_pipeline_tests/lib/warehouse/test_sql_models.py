@@ -3,15 +3,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scl_pipeline.lib.lake import REPO_ROOT
-from scl_pipeline.lib.warehouse.sql_models import (
-    SqlModelError,
-    external_dependencies,
-    load_models,
-    model_order,
-    parse_model,
-    run_model,
-)
+from scl_pipeline.lib.warehouse.sql_models import SqlModelError, parse_model, run_model
 
 
 def _write(root: Path, name: str, sql: str) -> Path:
@@ -38,21 +30,8 @@ def test_dependencies_come_from_the_parsed_sql_not_from_text(tmp_path):
     assert model.description == "reads staging.decoy only in this comment"
 
 
-def test_models_are_ordered_by_parsed_dependencies(tmp_path):
-    # File names sort opposite to the dependency order, so ordering by name would fail.
-    _write(tmp_path, "a.final", "select * from b.middle")
-    _write(tmp_path, "b.middle", "select * from c.first")
-    _write(tmp_path, "c.first", "select * from raw.source")
-    models = load_models(tmp_path)
-    assert model_order(models) == ["c.first", "b.middle", "a.final"]
-    assert external_dependencies(models.values()) == {"raw.source"}
-
-
-def test_cycles_and_unqualified_tables_are_errors(tmp_path):
-    _write(tmp_path, "s.a", "select * from s.b")
-    _write(tmp_path, "s.b", "select * from s.a")
-    with pytest.raises(SqlModelError, match="cycle"):
-        model_order(load_models(tmp_path))
+def test_unqualified_tables_and_invalid_sql_are_errors(tmp_path):
+    # A cycle between models is refused by the asset graph: defs/test_sql_models.py.
     path = _write(tmp_path / "other", "s.c", "select * from plain_table")
     with pytest.raises(SqlModelError, match="schema-qualified"):
         parse_model(path, tmp_path / "other")
@@ -97,10 +76,3 @@ def test_changed_model_columns_are_reported(tmp_path):
     path.write_text("select wave, v, v + 1 as w from raw.t where wave = $wave")
     with pytest.raises(SqlModelError, match="columns changed"):
         run_model(con, parse_model(path, tmp_path), {"wave": "w"})
-
-
-def test_project_models_parse_and_order():
-    models = load_models(REPO_ROOT / "dbt_like_sql")
-    order = model_order(models)
-    assert order.index("staging.hr") < order.index("staging.ties") < order.index("marts.wave_summary")
-    assert "raw.hr_export" in external_dependencies(models.values())

@@ -2,7 +2,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.warehouse.frames import TableShapeError, write_table, write_wave_frames
+from scl_pipeline.lib.warehouse.tables import Query, TableShapeError, replace_table, table_exists, write_partitions
+
+
+def write_wave_frames(con, wave, frames):
+    return write_partitions(con, "wave", wave, frames)
 
 
 def test_wave_frames_replace_only_their_wave_in_all_tables():
@@ -24,8 +28,17 @@ def test_shape_change_fails_and_rolls_back_every_table():
     assert con.execute("select count(*) from marts.a").fetchone()[0] == 1
 
 
-def test_write_table_replaces_whole_table():
+def test_replace_table_replaces_whole_table_even_in_a_new_shape():
     con = duckdb.connect()
-    write_table(con, "marts.t", pd.DataFrame({"k": [1, 2]}))
-    write_table(con, "marts.t", pd.DataFrame({"k": [3]}))
-    assert con.execute("select * from marts.t").fetchall() == [(3,)]
+    assert replace_table(con, "marts.t", Query("select unnest([1, 2]) as k")) == 2
+    assert replace_table(con, "marts.t", Query("select $k as k, 'x' as extra", {"k": 3})) == 1
+    assert con.execute("select * from marts.t").fetchall() == [(3, "x")]
+
+
+def test_a_frame_and_a_query_replace_the_same_partition_the_same_way():
+    con = duckdb.connect()
+    write_partitions(con, "wave", "w1", {"marts.a": pd.DataFrame({"v": [1, 2]})})
+    write_partitions(con, "wave", "w2", {"marts.a": Query("select $w as wave, 7 as v", {"w": "w2"})})
+    write_partitions(con, "wave", "w1", {"marts.a": Query("select 'w1' as wave, 5 as v")})
+    assert con.execute("select * from marts.a order by all").fetchall() == [("w1", 5), ("w2", 7)]
+    assert table_exists(con, "marts.a") and not table_exists(con, "marts.b")

@@ -1,0 +1,65 @@
+"""The warehouse reads the assets make, one function each (parameters bound, never pasted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from scl_pipeline.lib.warehouse.tables import table_exists
+
+# The person attributes a wave's graph carries on its nodes (network.nodes, GraphML).
+NODE_ATTRIBUTES: tuple[str, ...] = ("employee_id", "country", "department", "level", "site")
+
+
+@dataclass(frozen=True)
+class StagedWave:
+    """What the graph of a wave is built from: ``staging.hr``, ``staging.ties`` and who answered."""
+
+    nodes: pd.DataFrame
+    ties: pd.DataFrame
+    respondent_ids: pd.Series
+
+
+def staged_wave(con: duckdb.DuckDBPyConnection, wave: str) -> StagedWave:
+    """The wave's population (ordered by employee_id), its staged ties of every relation with
+    ``is_strong`` as staging decided it, and the population members who answered the survey."""
+    params = {"wave": wave}
+    nodes = con.execute(
+        f"SELECT {', '.join(NODE_ATTRIBUTES)} FROM staging.hr WHERE wave = $wave ORDER BY employee_id", params
+    ).df()
+    ties = con.execute(
+        "SELECT respondent_id, nominee_id, relation, strength, is_strong FROM staging.ties WHERE wave = $wave",
+        params,
+    ).df()
+    ties["strength"] = pd.array(ties["strength"], dtype="Int64")
+    ties["is_strong"] = ties["is_strong"].astype(bool)
+    respondents = con.execute(
+        "SELECT DISTINCT s.respondent_id FROM raw.ona_survey AS s "
+        "JOIN staging.hr AS h ON h.wave = s.wave AND h.employee_id = s.respondent_id WHERE s.wave = $wave",
+        params,
+    ).df()["respondent_id"]
+    return StagedWave(nodes, ties, respondents)
+
+
+def program_roster(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """``employee_id``, ``cohort`` of the loaded roster; empty when no roster has been loaded."""
+    if not table_exists(con, "raw.participants"):
+        return pd.DataFrame(columns=["employee_id", "cohort"])
+    return con.execute("SELECT employee_id, cohort FROM raw.participants").df()
+
+
+def known_employee_ids(con: duckdb.DuckDBPyConnection) -> frozenset[str] | None:
+    """Everyone in any loaded HR export; None before the first wave is loaded (nothing to check against)."""
+    if not table_exists(con, "raw.hr_export"):
+        return None
+    ids = con.execute("SELECT DISTINCT employee_id FROM raw.hr_export").fetchall()
+    return frozenset(row[0] for row in ids) or None
+
+
+def wave_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """``marts.wave_summary`` ordered by wave; None before any wave reached the marts."""
+    if not table_exists(con, "marts.wave_summary"):
+        return None
+    return con.execute("SELECT * FROM marts.wave_summary ORDER BY wave").df()
