@@ -22,24 +22,28 @@ SUMMARY_COLUMNS = [
 ]
 
 
+def dagster_home() -> Path:
+    """``$DAGSTER_HOME``, else the repository's ``dagster_home/`` (where ``dev.py ui`` looks)."""
+    return Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / "dagster_home")
+
+
 def _instance():
     import dagster as dg
 
-    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
-    home = Path(os.environ["DAGSTER_HOME"])
+    home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    return dg.DagsterInstance.get()
+    return dg.DagsterInstance.from_config(str(home))
 
 
 def _run(lake: DataLake, waves: list[str]) -> int:
-    from scl_pipeline.definitions import defs
+    from scl_pipeline.definitions import build_defs
     from scl_pipeline.runner import run_pipeline
 
-    os.environ[DATA_LAKE_ENV] = str(lake.root)
     print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
-    results = run_pipeline(defs(), waves, _instance())
+    with _instance() as instance:
+        results = run_pipeline(build_defs(lake.root), waves, instance)
     failed = [r for r in results if not r.success]
     _print_summary(lake)
     if failed:
@@ -65,7 +69,7 @@ def _print_summary(lake: DataLake) -> None:
         f"\nOutputs\n  warehouse (pipeline-owned): {lake.warehouse_path}\n"
         f"  serving copy for BI:        {lake.serving}\n"
         f"  Dagster UI on the same data: python3 dev.py ui  (runs recorded in DAGSTER_HOME="
-        f"{os.environ.get('DAGSTER_HOME')}; set SCL_DATA_LAKE={lake.root} if it is not the default)"
+        f"{dagster_home()}; set SCL_DATA_LAKE={lake.root} if it is not the default)"
     )
 
 

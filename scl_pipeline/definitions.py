@@ -4,24 +4,31 @@ from pathlib import Path
 
 import dagster as dg
 
-from scl_pipeline.defs.serving.automation import with_cross_wave_automation
+from scl_pipeline.defs.resources import project_resources
 from scl_pipeline.defs.serving.assets import build_serving_asset, mart_asset_keys
+from scl_pipeline.defs.serving.automation import with_cross_wave_automation
+from scl_pipeline.lib.lake import default_root
+
+
+def build_defs(lake_root: Path | str | None = None) -> dg.Definitions:
+    """The project's definitions, reading and writing the data lake at ``lake_root`` (default
+    ``$SCL_DATA_LAKE`` or ``./data_lake``). The UI, the schedule, the sensor and ``scl run`` all
+    use these, so they run the same jobs."""
+    loaded = dg.Definitions.merge(
+        dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
+        dg.Definitions(
+            resources=project_resources(lake_root if lake_root is not None else default_root()),
+            # One step at a time inside a run: runs are serialised on the warehouse by the pool,
+            # and steps share the machine's two cores with igraph.
+            executor=dg.in_process_executor,
+        ),
+    )
+    # Serving depends on every mart asset that exists, read off the loaded graph, so marts added
+    # by any defs/ folder feed the BI copy without a hand-kept list.
+    serving = build_serving_asset(mart_asset_keys(loaded))
+    return with_cross_wave_automation(dg.Definitions.merge(loaded, dg.Definitions(assets=[serving])))
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
-    # Serving depends on every mart asset that exists, read off the loaded graph, so marts added
-    # by any defs/ folder feed the BI copy without a hand-kept list.
-    serving = build_serving_asset(mart_asset_keys(loaded))
-    return with_cross_wave_automation(
-        dg.Definitions.merge(
-            loaded,
-            dg.Definitions(
-                assets=[serving],
-                # One step at a time inside a run: runs are serialised on the warehouse by the
-                # pool, and steps share the machine's two cores with igraph.
-                executor=dg.in_process_executor,
-            ),
-        )
-    )
+    return build_defs()

@@ -1,23 +1,27 @@
-"""Run the whole pipeline from the command line, wave by wave and stage by stage.
+"""Run the pipeline from a terminal: the same jobs the UI, the schedule and the sensor run.
 
-It materialises the same asset definitions the Dagster UI shows, in the Dagster instance of
-``DAGSTER_HOME``, so every run done here is visible in the UI afterwards. Order: program-level
-inputs (roster, experiments), then each wave's stages (asset groups in dependency order), then
-cross-wave assets (longitudinal marts, serving).
+``program_job`` (roster, experiments), then ``wave_job`` once per wave partition, then
+``cross_wave_job`` (cross-wave marts and ``serving/bi_copy``), each executed in the Dagster
+instance given (``DAGSTER_HOME``), so every run made here is in the UI's run history. After each
+run, one line per stage (an asset group: ingestion, staging, network, marts, serving) with its
+seconds and row counts, read from the run's events. A failed wave stops at its failed step (the
+steps downstream of it do not run); the next wave still runs.
 """
 
 from __future__ import annotations
 
-import graphlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import dagster as dg
 
+from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job
 from scl_pipeline.lib.waves import wave_to_partition_key
 
 Printer = Callable[[str], None]
+# The runner prints its own progress; Dagster's event log stays in the instance.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -30,142 +34,112 @@ class StageResult:
     error: str | None = None
 
 
-@dataclass
-class PipelinePlan:
-    """Asset keys split by when they run."""
-
-    before_waves: list[list[dg.AssetKey]]  # unpartitioned inputs of the wave assets, by group
-    wave_stages: list[tuple[str, list[dg.AssetKey]]]  # (group, keys) in dependency order
-    after_waves: list[tuple[str, list[dg.AssetKey]]]
-
-
-def plan_pipeline(defs: dg.Definitions) -> PipelinePlan:
-    graph = defs.resolve_asset_graph()
-    ordered = [k for k in graph.toposorted_asset_keys if graph.get(k).is_materializable]
-    partitioned = [k for k in ordered if graph.get(k).partitions_def is not None]
-    upstream_of_waves = set()
-    for key in partitioned:
-        upstream_of_waves |= graph.get(key).parent_keys
-    before, after = [], []
-    for key in ordered:
-        if key in partitioned:
-            continue
-        (before if key in _ancestors(graph, upstream_of_waves) else after).append(key)
-    return PipelinePlan(
-        before_waves=[keys for _, keys in _by_group(graph, before)],
-        wave_stages=_by_group(graph, partitioned),
-        after_waves=_by_group(graph, after),
-    )
-
-
-def _ancestors(graph, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
-    seen, frontier = set(), set(keys)
-    while frontier:
-        key = frontier.pop()
-        if key in seen or not graph.has(key):
-            continue
-        seen.add(key)
-        frontier |= graph.get(key).parent_keys
-    return seen
-
-
-def _by_group(graph, keys: Iterable[dg.AssetKey]) -> list[tuple[str, list[dg.AssetKey]]]:
-    """Stages = asset groups, ordered so that every group runs after the groups it reads.
-
-    When groups depend on each other both ways (no such order), stages fall back to runs of
-    consecutive same-group assets in dependency order.
-    """
-    keys = list(keys)
-    group_of = {key: graph.get(key).group_name for key in keys}
-    after: dict[str, set[str]] = {group: set() for group in group_of.values()}
-    for key in keys:
-        for parent in graph.get(key).parent_keys:
-            if parent in group_of and group_of[parent] != group_of[key]:
-                after[group_of[key]].add(group_of[parent])
-    try:
-        order = list(graphlib.TopologicalSorter(after).static_order())
-    except graphlib.CycleError:
-        stages: list[tuple[str, list[dg.AssetKey]]] = []
-        for key in keys:
-            if stages and stages[-1][0] == group_of[key]:
-                stages[-1][1].append(key)
-            else:
-                stages.append((group_of[key], [key]))
-        return stages
-    return [(group, [k for k in keys if group_of[k] == group]) for group in order]
-
-
 def run_pipeline(
-    defs: dg.Definitions,
-    waves: list[str],
-    instance: dg.DagsterInstance,
-    resources: dict | None = None,
-    echo: Printer = print,
+    defs: dg.Definitions, waves: list[str], instance: dg.DagsterInstance, echo: Printer = print
 ) -> list[StageResult]:
-    """Materialise everything for ``waves``; stops a wave at its first failed stage, goes on with the next."""
-    plan = plan_pipeline(defs)
-    assets = list(defs.assets or []) + list(defs.asset_checks or [])
-    resources = resources if resources is not None else dict(defs.resources or {})
+    """Run the program inputs, every wave of ``waves`` and the cross-wave assets with ``defs``
+    (built for the data lake to use); returns every stage's outcome."""
+    groups = _group_of_step(defs)
     results: list[StageResult] = []
 
-    def run(keys: list[dg.AssetKey], stage: str, wave: str | None) -> StageResult:
-        started = time.monotonic()
-        result = dg.materialize(
-            assets,
-            selection=keys,
-            partition_key=wave_to_partition_key(wave) if wave else None,
-            instance=instance,
-            resources=resources,
-            raise_on_error=False,
-            # The runner prints one line per stage; Dagster's own event log stays in the instance.
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-            tags={"scl/stage": stage, **({"scl/wave": wave} if wave else {})},
-        )
-        outcome = StageResult(wave, stage, result.success, time.monotonic() - started, _row_counts(result))
-        if not result.success:
-            outcome.error = _failure_message(result)
-        results.append(outcome)
-        echo(_format(outcome))
-        return outcome
+    def run(job: dg.UnresolvedAssetJobDefinition, wave: str | None) -> None:
+        outcomes = run_job(defs, job.name, wave, instance, groups)
+        results.extend(outcomes)
+        for outcome in outcomes:
+            echo(format_stage(outcome))
 
-    for keys in plan.before_waves:
-        run(keys, "inputs", None)
+    run(program_job, None)
     for index, wave in enumerate(waves, start=1):
         echo(f"wave {wave} ({index}/{len(waves)})")
-        for group, keys in plan.wave_stages:
-            if not run(keys, group, wave).success:
-                break
-    for group, keys in plan.after_waves:
-        run(keys, group, None)
+        run(wave_job, wave)
+    run(cross_wave_job, None)
     return results
 
 
-def _row_counts(result: dg.ExecuteInProcessResult) -> dict[str, int]:
-    rows = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
-        count = materialization.metadata.get("dagster/row_count")
-        if count is not None:
-            rows[materialization.asset_key.to_user_string()] = int(count.value)
-    return rows
+def run_job(
+    defs: dg.Definitions, job_name: str, wave: str | None, instance: dg.DagsterInstance, groups: dict[str, str]
+) -> list[StageResult]:
+    """Execute one job (for ``wave``'s partition, if given) and summarise it by stage."""
+    started = time.monotonic()
+    try:
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance,
+            partition_key=wave_to_partition_key(wave) if wave else None,
+            raise_on_error=False,
+            run_config=QUIET,
+            tags={"scl/trigger": "cli", **({"scl/wave": wave} if wave else {})},
+        )
+    except (dg.DagsterInvariantViolationError, dg.DagsterInvalidDefinitionError, ValueError) as exc:
+        # A run that cannot start (e.g. a wave whose quarter has no partition yet).
+        return [StageResult(wave, job_name, False, time.monotonic() - started, error=str(exc))]
+    outcomes = stage_results(result, instance, groups, wave)
+    if not result.success and all(o.success for o in outcomes):
+        outcomes.append(StageResult(wave, job_name, False, time.monotonic() - started, error=failure_message(result)))
+    return outcomes
 
 
-def _failure_message(result: dg.ExecuteInProcessResult) -> str:
+def _group_of_step(defs: dg.Definitions) -> dict[str, str]:
+    """Step key (the op computing the assets) -> their asset group."""
+    graph = defs.resolve_asset_graph()
+    return {graph.get(k).assets_def.node_def.name: graph.get(k).group_name for k in graph.materializable_asset_keys}
+
+
+def stage_results(
+    result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, groups: dict[str, str], wave: str | None
+) -> list[StageResult]:
+    """One result per asset group the run started a step of, in the order the groups started."""
+    starts: dict[str, float] = {}
+    stages: dict[str, StageResult] = {}
+    for entry in instance.all_logs(result.run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        stage = groups.get(event.step_key, event.step_key)
+        if event.event_type_value == "STEP_START":
+            # A stage is listed when its first step starts (planning events come before, unordered).
+            starts[event.step_key] = entry.timestamp
+            stages.setdefault(stage, StageResult(wave, stage, True, 0.0))
+            continue
+        outcome = stages.get(stage)
+        if outcome is None:
+            continue
+        if event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            outcome.seconds += entry.timestamp - starts.get(event.step_key, entry.timestamp)
+            if event.event_type_value == "STEP_FAILURE":
+                outcome.success = False
+                outcome.error = outcome.error or _step_failure(event)
+        elif event.event_type_value == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            count = materialization.metadata.get("dagster/row_count")
+            if count is not None:
+                outcome.rows[materialization.asset_key.to_user_string()] = int(count.value)
+    return list(stages.values())
+
+
+def _step_failure(event: dg.DagsterEvent) -> str:
+    """A failed step in one line: its Failure description, or the error it raised."""
+    data = event.step_failure_data
+    if data is None or data.error is None:
+        return "step failed"
+    description = getattr(data, "user_failure_data", None)
+    if description is not None and description.description:
+        return description.description
+    user = data.error.cause or data.error
+    return f"{user.cls_name}: {user.message.strip()}"
+
+
+def failure_message(result: dg.ExecuteInProcessResult) -> str:
+    """Why the run failed, in one line (its first failed step, else its failed checks)."""
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            user = error.cause or error
-            description = getattr(event.step_failure_data, "user_failure_data", None)
-            if description is not None and description.description:
-                return description.description
-            return f"{user.cls_name}: {user.message.strip()}"
+        if event.is_step_failure:
+            return _step_failure(event)
     failed_checks = [
         f"{c.asset_key.to_user_string()}:{c.check_name}" for c in result.get_asset_check_evaluations() if not c.passed
     ]
     return "failed checks: " + ", ".join(failed_checks) if failed_checks else "run failed"
 
 
-def _format(outcome: StageResult) -> str:
+def format_stage(outcome: StageResult) -> str:
     place = "  " if outcome.wave else ""
     status = "ok" if outcome.success else "FAILED"
     rows = ", ".join(f"{table} {count:,}" for table, count in outcome.rows.items())

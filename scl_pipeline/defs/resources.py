@@ -1,15 +1,25 @@
-"""Project-wide resources: the data lake (paths and the warehouse connection) and settings."""
+"""Project-wide resources: the data lake (paths and the warehouse connection) and settings.
 
+The role and metric settings are generated from the library's config dataclasses
+(:func:`settings_resource`): one definition of each knob, its default and its type; the Dagster
+resource only adds ``config()`` to hand the dataclass to the library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pydantic
 
-from scl_pipeline.lib.lake import DataLake, default_root
-from scl_pipeline.lib.warehouse.connection import connect
+from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
+from scl_pipeline.lib.warehouse.connection import connect
 
 
 class DataLakeResource(dg.ConfigurableResource):
@@ -36,46 +46,34 @@ class NetworkSettings(dg.ConfigurableResource):
         return {"primary_relation": self.primary_relation, "strong_threshold": self.strong_threshold}
 
 
-class RoleSettings(dg.ConfigurableResource):
-    """Role thresholds (SPEC §2 roles; fields of ``RoleConfig``, same defaults). The thresholds
-    actually used are stored per wave in ``marts.role_thresholds``."""
+class _DataclassSettings(dg.ConfigurableResource):
+    """Base of the generated settings resources: ``config()`` is the library's dataclass."""
 
-    percentile: float = RoleConfig.percentile
-    min_in_degree: int = RoleConfig.min_in_degree
-    min_cross_country_ties: int = RoleConfig.min_cross_country_ties
-    broker_min_communities: int = RoleConfig.broker_min_communities
-    energy_relation: str = RoleConfig.energy_relation
-    energy_min_rating: int = RoleConfig.energy_min_rating
-    energy_floor: int = RoleConfig.energy_floor
-    catalyst_percentile: float = RoleConfig.catalyst_percentile
-    catalyst_min_in_degree: int = RoleConfig.catalyst_min_in_degree
-    catalyst_in_out_ratio: float = RoleConfig.catalyst_in_out_ratio
-    peripheral_max_degree: int = RoleConfig.peripheral_max_degree
-
-    def role_config(self, strong_threshold: int) -> RoleConfig:
-        return RoleConfig(strong_threshold=strong_threshold, **self.model_dump())
+    def config(self):
+        return type(self).config_type(**self.model_dump())
 
 
-class MetricsSettings(dg.ConfigurableResource):
-    """Person-metric knobs (fields of ``MetricsConfig``): exact vs sampled betweenness, seed."""
-
-    exact_betweenness_max_nodes: int = MetricsConfig.exact_betweenness_max_nodes
-    betweenness_samples: int = MetricsConfig.betweenness_samples
-    betweenness_confidence: float = MetricsConfig.betweenness_confidence
-    seed: int = MetricsConfig.seed
-    leiden_iterations: int = MetricsConfig.leiden_iterations
-
-    def metrics_config(self) -> MetricsConfig:
-        return MetricsConfig(**self.model_dump())
-
-
-@dg.definitions
-def resources() -> dg.Definitions:
-    return dg.Definitions(
-        resources={
-            "lake": DataLakeResource(root=str(default_root())),
-            "settings": NetworkSettings(),
-            "roles": RoleSettings(),
-            "metrics": MetricsSettings(),
-        }
+def settings_resource(config_type: type, name: str) -> type[_DataclassSettings]:
+    """A resource class named ``name`` whose fields are ``config_type``'s, with its defaults."""
+    hints = typing.get_type_hints(config_type)
+    fields = {f.name: (hints[f.name], f.default) for f in dataclasses.fields(config_type)}
+    resource = pydantic.create_model(
+        name, __base__=_DataclassSettings, __module__=__name__, __doc__=config_type.__doc__, **fields
     )
+    resource.config_type = config_type
+    return resource
+
+
+RoleSettings = settings_resource(RoleConfig, "RoleSettings")
+MetricsSettings = settings_resource(MetricsConfig, "MetricsSettings")
+
+
+def project_resources(lake_root: Path | str, **settings: dict) -> dict[str, dg.ConfigurableResource]:
+    """Every resource the assets use, for the data lake at ``lake_root``. ``settings`` overrides
+    fields per resource, e.g. ``roles={"percentile": 80.0}``."""
+    return {
+        "lake": DataLakeResource(root=str(lake_root)),
+        "settings": NetworkSettings(**settings.get("settings", {})),
+        "roles": RoleSettings(**settings.get("roles", {})),
+        "metrics": MetricsSettings(**settings.get("metrics", {})),
+    }

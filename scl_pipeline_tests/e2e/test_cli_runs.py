@@ -16,8 +16,8 @@ import pytest
 
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
+from scl_pipeline.definitions import build_defs
 from scl_pipeline.runner import run_pipeline
-from scl_pipeline_tests.helpers.dagster import project_defs, resources_for
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
 
 pytestmark = pytest.mark.slow
@@ -36,7 +36,7 @@ def _env(tmp_path: Path) -> dict:
 
 def _run_in_process(lake: DataLake, waves: list[str], monkeypatch) -> None:
     monkeypatch.setenv(PSEUDONYM_KEY_ENV, KEY)
-    results = run_pipeline(project_defs(), waves, dg.DagsterInstance.ephemeral(), resources_for(lake), echo=lambda _: None)
+    results = run_pipeline(build_defs(lake.root), waves, dg.DagsterInstance.ephemeral(), echo=lambda _: None)
     assert all(r.success for r in results), [(r.wave, r.stage, r.error) for r in results if not r.success]
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from scl_pipeline.defs.resources import DataLakeResource, MetricsSettings, NetworkSettings, RoleSettings
+from scl_pipeline.defs.resources import project_resources
 from scl_pipeline.definitions import defs
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import wave_to_partition_key
@@ -24,12 +24,7 @@ def project_defs() -> dg.Definitions:
 
 
 def resources_for(lake: DataLake, roles: dict | None = None, metrics: dict | None = None, **settings) -> dict:
-    return {
-        "lake": DataLakeResource(root=str(lake.root)),
-        "settings": NetworkSettings(**settings),
-        "roles": RoleSettings(**(roles or {})),
-        "metrics": MetricsSettings(**(metrics or {})),
-    }
+    return project_resources(lake.root, settings=settings, roles=roles or {}, metrics=metrics or {})
 
 
 def wave_asset_keys() -> list[dg.AssetKey]:

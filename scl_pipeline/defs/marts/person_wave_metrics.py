@@ -51,7 +51,7 @@ def person_wave_metrics(
     """Person metrics and roles of the wave from its saved graph snapshot."""
     wave = partition_key_to_wave(context.partition_key)
     snapshot = load_wave_snapshot(lake.lake, wave)
-    role_config = roles.role_config(snapshot.strong_threshold)
+    role_config = roles.config()
     with lake.warehouse() as con:
         roster = program_roster(con)
 
@@ -60,7 +60,7 @@ def person_wave_metrics(
     if energy is not None:
         energy_ties = energy.arcs.assign(relation=energy.relation)
         energy_in = energy_in_degree(snapshot.nodes, energy_ties, role_config)
-    computed = person_metrics(snapshot, metrics.metrics_config())
+    computed = person_metrics(snapshot, metrics.config())
     flags, thresholds = assign_roles(computed, role_config, energy_in=energy_in, wave=wave)
     table = person_wave_table(snapshot, computed, brokerage(snapshot), flags, roster, energy_in)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.network.snapshot import NODE_ID, DEFAULT_STRONG_THRESHOLD
+from scl_pipeline.lib.network.snapshot import NODE_ID
 
 ROLE_NAMES: tuple[str, ...] = (
     "central_connector",
@@ -35,7 +35,6 @@ REQUIRED_METRICS: tuple[str, ...] = (
 class RoleConfig:
     """Role thresholds; defaults are SPEC §2's."""
 
-    strong_threshold: int = DEFAULT_STRONG_THRESHOLD
     percentile: float = 90.0
     min_in_degree: int = 3  # central connector floor
     min_cross_country_ties: int = 1  # boundary spanner floor

@@ -1,0 +1,42 @@
+"""``scl run`` runs the jobs the UI and the schedule run, prints a line per stage, and a failed
+wave stops only that wave."""
+
+import dagster as dg
+
+from scl_pipeline.definitions import build_defs
+from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.runner import run_pipeline
+from scl_pipeline_tests.helpers.dagster import query
+from scl_pipeline_tests.helpers.landing import small_org, write_wave
+
+
+def test_jobs_run_per_wave_with_a_line_per_stage_and_a_bad_wave_stops_alone(lake, monkeypatch):
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, "runner-test-key-0123456789abcdef")
+    hr, survey = small_org()
+    write_wave(lake, "2021-Q1", hr, survey)
+    write_wave(lake, "2021-Q2", hr.drop(columns=["country"]), survey)  # rejected: no country column
+    write_wave(lake, "2021-Q3", hr, survey)
+    instance = dg.DagsterInstance.ephemeral()
+    lines: list[str] = []
+    results = run_pipeline(build_defs(lake.root), ["2021-Q1", "2021-Q2", "2021-Q3"], instance, echo=lines.append)
+
+    stages = [(r.wave, r.stage, r.success) for r in results]
+    good = ["ingestion", "staging", "network", "marts"]
+    assert stages == [
+        (None, "ingestion", True),
+        *[("2021-Q1", s, True) for s in good],
+        ("2021-Q2", "ingestion", False),
+        *[("2021-Q3", s, True) for s in good],
+        (None, "serving", True),
+    ]
+    failed = next(r for r in results if not r.success)
+    assert "hr_export" in failed.error and "country" in failed.error
+    assert lines[1] == "wave 2021-Q1 (1/3)" and lines[2].startswith("  ingestion    ok")
+    assert "raw/hr_export 8" in lines[2] and any(line.startswith("serving      ok") for line in lines)
+    # The runs are the code location's jobs, one wave partition each, in the given instance.
+    runs = instance.get_run_records()
+    assert sorted((r.dagster_run.job_name, r.dagster_run.tags.get("scl/wave")) for r in runs) == [
+        ("cross_wave_job", None), ("program_job", None),
+        ("wave_job", "2021-Q1"), ("wave_job", "2021-Q2"), ("wave_job", "2021-Q3"),
+    ]
+    assert query(lake, "select wave from marts.wave_summary order by wave")["wave"].tolist() == ["2021-Q1", "2021-Q3"]
