@@ -11,19 +11,17 @@ from scl_pipeline.lib.serving.catalog import (
     unclassified_tables,
 )
 
-SPEC_MARTS = {
+BUILT_MARTS = {
     "wave_summary", "person_wave_metrics", "role_thresholds", "country_wave_bonds",
-    "country_mixing", "resilience_scenarios", "robustness_curve", "participant_network",
-    "impact_did", "experiment_kbis", "roi", "data_quality",
+    "country_mixing", "data_quality",
 }
 
 
-def test_every_spec_mart_is_registered_with_a_class():
-    assert set(REGISTRY) == SPEC_MARTS
+def test_every_built_mart_is_registered_with_a_class():
+    assert set(REGISTRY) == BUILT_MARTS
     assert REGISTRY["person_wave_metrics"].privacy == "person"
     assert REGISTRY["country_wave_bonds"].size_column == "people"
-    assert all(t.wave_partitioned for n, t in REGISTRY.items()
-               if n not in ("experiment_kbis", "data_quality"))
+    assert all(t.wave_partitioned for n, t in REGISTRY.items() if n != "data_quality")
 
 
 def test_registry_entries_are_validated():
