@@ -36,8 +36,10 @@ def stage_ties(nodes: pd.DataFrame, survey: pd.DataFrame, strong_threshold: int 
             "relation": survey["relation"].astype(object) if "relation" in survey else None,
             "strength": pd.array(survey["strength"], dtype="Int64"),
         })
-        con.execute("CREATE TABLE staging.hr AS SELECT * FROM population")
-        con.execute("CREATE TABLE raw.ona_survey AS SELECT * FROM answers")
+        con.register("_population", population)
+        con.register("_answers", answers)
+        con.execute("CREATE TABLE staging.hr AS SELECT * FROM _population")
+        con.execute("CREATE TABLE raw.ona_survey AS SELECT * FROM _answers")
         run_model(con, _ties_model(), {"wave": WAVE, "strong_threshold": strong_threshold})
         ties = con.execute(
             "SELECT respondent_id, nominee_id, relation, strength, is_strong FROM staging.ties "
