@@ -10,7 +10,7 @@ from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTI
 from scl_pipeline.lib.ingestion.validation import rules
 from scl_pipeline.lib.ingestion.validation.findings import ValidationReport
 from scl_pipeline.lib.ingestion.validation.gx_execution import run_suite
-from scl_pipeline.lib.ingestion.validation.suites import References
+from scl_pipeline.lib.ingestion.validation.expectations import References
 from scl_pipeline.lib.waves import is_wave, wave_start
 
 

@@ -26,13 +26,8 @@ from scl_pipeline.lib.ingestion.validation.findings import (
     ValidationReport,
     empty_quarantine,
 )
-from scl_pipeline.lib.ingestion.validation.suites import (
-    SPECS,
-    ExpectationDef,
-    References,
-    add_derived_columns,
-    expectations_for,
-)
+from scl_pipeline.lib.ingestion.validation.expectations import ExpectationDef, References
+from scl_pipeline.lib.ingestion.validation.suites import SPECS, add_derived_columns, expectations_for
 
 _META_KEY = "scl_expectation"
 _lock = threading.Lock()

@@ -27,8 +27,6 @@ derived column (``ExpectationDef.derive``) that GX then checks row by row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -47,6 +45,19 @@ from scl_pipeline.lib.ingestion.contract import (
     FileSpec,
 )
 from scl_pipeline.lib.ingestion.validation import rules
+from scl_pipeline.lib.ingestion.validation.expectations import (
+    ExpectationDef,
+    References,
+    chronology,
+    column_check,
+    date,
+    in_reference,
+    in_set,
+    not_empty,
+    not_null,
+    required_columns,
+    unique,
+)
 from scl_pipeline.lib.ingestion.validation.findings import Severity
 
 DUPLICATE_OF = "__duplicate_of_row"
@@ -54,143 +65,6 @@ SELF_NOMINATION = "__self_nomination"
 NOMINATION_KEY: tuple[str, ...] = ("respondent_id", "nominee_id", "relation")
 
 SPECS: dict[str, FileSpec] = {s.name: s for s in ALL_SPECS}
-
-
-@dataclass(frozen=True)
-class References:
-    """Other files a suite checks against; ``None`` skips the expectations that need them."""
-
-    hr_ids: frozenset[str] | None = None
-    hr_label: str = "HR export"
-    assignment_ids: frozenset[str] | None = None
-    assignment_label: str = "experiment assignment"
-    wave_end: pd.Timestamp | None = None  # last instant of the wave's quarter (UTC)
-
-
-Builder = Callable[[Any, pd.DataFrame, References], Any]
-Reason = Callable[[dict[str, Any], References], str]
-
-
-@dataclass(frozen=True)
-class ExpectationDef:
-    """One expectation: ``build(gxe, frame, refs)`` returns the GX expectation, or ``None`` when
-    it does not apply (a reference file not given). It runs only when all ``columns`` exist;
-    missing required columns are reported by the file's ``required_columns`` expectation."""
-
-    name: str
-    file_kind: str
-    severity: Severity
-    column: str | None
-    columns: tuple[str, ...]
-    description: str
-    build: Builder
-    reason: Reason | None = None  # WARNING only: the quarantine reason of one offending row
-    # Shown in each sample row besides the offending values: contract columns, or derived ones
-    # by their name without the ``__`` prefix (derived columns not listed stay hidden).
-    context: tuple[str, ...] = ()
-    # Computes the derived (``__``-prefixed) columns the GX expectation reads.
-    derive: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
-
-
-def _required_columns(spec: FileSpec) -> ExpectationDef:
-    return ExpectationDef(
-        name=f"{spec.name}.required_columns",
-        file_kind=spec.name,
-        severity=Severity.ERROR,
-        column=None,
-        columns=(),
-        description=f"the file has the required columns {', '.join(spec.required)}",
-        build=lambda gxe, frame, refs: gxe.ExpectTableColumnsToMatchSet(column_set=list(spec.required), exact_match=False),
-    )
-
-
-def _not_empty(spec: FileSpec) -> ExpectationDef:
-    return ExpectationDef(
-        name=f"{spec.name}.not_empty",
-        file_kind=spec.name,
-        severity=Severity.ERROR,
-        column=None,
-        columns=(),
-        description="the file has at least one data row (a header-only export is a failed export)",
-        build=lambda gxe, frame, refs: gxe.ExpectTableRowCountToBeBetween(min_value=1),
-    )
-
-
-def _not_null(spec: FileSpec, column: str) -> ExpectationDef:
-    return ExpectationDef(
-        name=f"{spec.name}.{column}_not_null",
-        file_kind=spec.name,
-        severity=Severity.ERROR,
-        column=column,
-        columns=(column,),
-        description=f"{column} is present on every row (blank cells count as missing)",
-        build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToNotBeNull(column=column),
-    )
-
-
-def _unique(spec: FileSpec, column: str) -> ExpectationDef:
-    return ExpectationDef(
-        name=f"{spec.name}.{column}_unique",
-        file_kind=spec.name,
-        severity=Severity.ERROR,
-        column=column,
-        columns=(column,),
-        description=f"{column} is unique (every row of a duplicated id is reported)",
-        build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeUnique(column=column),
-    )
-
-
-def _in_set(spec: FileSpec, column: str, allowed: frozenset[str], what: str) -> ExpectationDef:
-    return ExpectationDef(
-        name=f"{spec.name}.{column}_valid",
-        file_kind=spec.name,
-        severity=Severity.ERROR,
-        column=column,
-        columns=(column,),
-        description=f"{column} is {what}: one of {', '.join(sorted(allowed))} (case and spaces ignored)",
-        build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeInSet(column=column, value_set=sorted(allowed)),
-    )
-
-
-def _date(spec: FileSpec, column: str) -> ExpectationDef:
-    return ExpectationDef(
-        name=f"{spec.name}.{column}_parseable",
-        file_kind=spec.name,
-        severity=Severity.ERROR,
-        column=column,
-        columns=(column,),
-        description=f"{column} is an ISO 8601 date or timestamp when present",
-        build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToNotBeInSet(
-            column=column, value_set=rules.unparseable_dates(rules.distinct_values(frame[column]))
-        ),
-    )
-
-
-def _in_reference(spec: FileSpec, column: str, reference: str) -> ExpectationDef:
-    """WARNING: ``column`` names someone in the reference ids (``hr`` or ``assignment``)."""
-
-    def build(gxe: Any, frame: pd.DataFrame, refs: References) -> Any:
-        known = refs.hr_ids if reference == "hr" else refs.assignment_ids
-        if known is None:
-            return None
-        outside = rules.ids_outside(rules.distinct_values(frame[column]), known)
-        return gxe.ExpectColumnValuesToNotBeInSet(column=column, value_set=outside)
-
-    def reason(row: dict[str, Any], refs: References) -> str:
-        label = refs.hr_label if reference == "hr" else refs.assignment_label
-        return f"{column} {row.get(column)!r} is not in the {label}"
-
-    target = "the HR export" if reference == "hr" else "the experiment's assignment"
-    return ExpectationDef(
-        name=f"{spec.name}.{column}_in_{reference}",
-        file_kind=spec.name,
-        severity=Severity.WARNING,
-        column=column,
-        columns=(column,),
-        description=f"{column} is someone in {target} (rows naming anyone else are quarantined)",
-        build=build,
-        reason=reason,
-    )
 
 
 def _duplicate_reason(row: dict[str, Any], refs: References) -> str:
@@ -201,56 +75,23 @@ def _duplicate_reason(row: dict[str, Any], refs: References) -> str:
     )
 
 
-def parsed_column(column: str) -> str:
-    """The derived column holding ``column`` parsed as a UTC timestamp (NaT when unparseable)."""
-    return f"__{column}_parsed"
-
-
-def _chronology(spec: FileSpec, earlier: str, later: str, severity: Severity) -> ExpectationDef:
-    def reason(row: dict[str, Any], refs: References) -> str:
-        return f"{later} {row.get(later)!r} is before {earlier} {row.get(earlier)!r}"
-
-    return ExpectationDef(
-        name=f"{spec.name}.{later}_not_before_{earlier}",
-        file_kind=spec.name,
-        severity=severity,
-        column=later,
-        columns=(earlier, later),
-        description=f"{later} is not before {earlier} when both are present",
-        build=lambda gxe, frame, refs: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A=parsed_column(later),
-            column_B=parsed_column(earlier),
-            or_equal=True,
-            ignore_row_if="either_value_is_missing",
-        ),
-        reason=reason if severity is Severity.WARNING else None,
-        context=(earlier, later),
-        derive=lambda frame: {parsed_column(c): rules.parse_timestamps(frame[c]) for c in (earlier, later)},
-    )
-
-
 def _hr_suite() -> list[ExpectationDef]:
     s = HR_EXPORT
     return [
-        _required_columns(s),
-        _not_empty(s),
-        _not_null(s, "employee_id"),
-        _unique(s, "employee_id"),
-        _not_null(s, "country"),
-        _not_null(s, "department"),
-        _not_null(s, "level"),
-        ExpectationDef(
-            name="hr_export.country_known",
-            file_kind=s.name,
-            severity=Severity.ERROR,
-            column="country",
-            columns=("country",),
-            description="country is an ISO 3166-1 alpha-2/alpha-3 code or English name",
-            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToNotBeInSet(
+        required_columns(s),
+        not_empty(s),
+        not_null(s, "employee_id"),
+        unique(s, "employee_id"),
+        not_null(s, "country"),
+        not_null(s, "department"),
+        not_null(s, "level"),
+        column_check(
+            s, "country", "known", "country is an ISO 3166-1 alpha-2/alpha-3 code or English name",
+            lambda gxe, frame, refs: gxe.ExpectColumnValuesToNotBeInSet(
                 column="country", value_set=rules.unknown_countries(rules.distinct_values(frame["country"]))
             ),
         ),
-        _date(s, "hire_date"),
+        date(s, "hire_date"),
         ExpectationDef(
             name="hr_export.hired_by_wave_end",
             file_kind=s.name,
@@ -265,17 +106,17 @@ def _hr_suite() -> list[ExpectationDef]:
             ),
             context=("employee_id", "hire_date"),
         ),
-        _in_set(s, "invited_to_survey", rules.BOOLEAN_WORDS, "a boolean"),
+        in_set(s, "invited_to_survey", rules.BOOLEAN_WORDS, "a boolean"),
     ]
 
 
 def _survey_suite() -> list[ExpectationDef]:
     s = ONA_SURVEY
     return [
-        _required_columns(s),
-        _not_empty(s),
-        _not_null(s, "respondent_id"),
-        _not_null(s, "nominee_id"),
+        required_columns(s),
+        not_empty(s),
+        not_null(s, "respondent_id"),
+        not_null(s, "nominee_id"),
         ExpectationDef(
             name="ona_survey.no_self_nomination",
             file_kind=s.name,
@@ -291,21 +132,14 @@ def _survey_suite() -> list[ExpectationDef]:
                 SELF_NOMINATION: frame["nominee_id"].where(frame["respondent_id"] == frame["nominee_id"], None)
             },
         ),
-        ExpectationDef(
-            name="ona_survey.strength_valid",
-            file_kind=s.name,
-            severity=Severity.ERROR,
-            column="strength",
-            columns=("strength",),
-            description="strength is an integer from 1 to 5 when present (4.0 counts as 4)",
-            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToMatchRegex(
-                column="strength", regex=rules.STRENGTH_REGEX
-            ),
+        column_check(
+            s, "strength", "valid", "strength is an integer from 1 to 5 when present (4.0 counts as 4)",
+            lambda gxe, frame, refs: gxe.ExpectColumnValuesToMatchRegex(column="strength", regex=rules.STRENGTH_REGEX),
         ),
-        _in_set(s, "relation", KNOWN_RELATIONS, "a known relation"),
-        _date(s, "answered_at"),
-        _in_reference(s, "respondent_id", "hr"),
-        _in_reference(s, "nominee_id", "hr"),
+        in_set(s, "relation", KNOWN_RELATIONS, "a known relation"),
+        date(s, "answered_at"),
+        in_reference(s, "respondent_id", "hr"),
+        in_reference(s, "nominee_id", "hr"),
         ExpectationDef(
             name="ona_survey.no_duplicate_nomination",
             file_kind=s.name,
@@ -327,47 +161,47 @@ def _survey_suite() -> list[ExpectationDef]:
 def _participants_suite() -> list[ExpectationDef]:
     s = PARTICIPANTS
     return [
-        _required_columns(s),
-        _not_empty(s),
-        _not_null(s, "employee_id"),
-        _unique(s, "employee_id"),
-        _not_null(s, "cohort"),
-        _date(s, "start_date"),
-        _date(s, "end_date"),
-        _in_set(s, "completed", rules.BOOLEAN_WORDS, "a boolean"),
+        required_columns(s),
+        not_empty(s),
+        not_null(s, "employee_id"),
+        unique(s, "employee_id"),
+        not_null(s, "cohort"),
+        date(s, "start_date"),
+        date(s, "end_date"),
+        in_set(s, "completed", rules.BOOLEAN_WORDS, "a boolean"),
         # A roster row ending before it starts is a data-entry error in a small, curated file.
-        _chronology(s, "start_date", "end_date", Severity.ERROR),
-        _in_reference(s, "employee_id", "hr"),
+        chronology(s, "start_date", "end_date", Severity.ERROR),
+        in_reference(s, "employee_id", "hr"),
     ]
 
 
 def _assignment_suite() -> list[ExpectationDef]:
     s = ASSIGNMENT
     return [
-        _required_columns(s),
-        _not_empty(s),
-        _not_null(s, "employee_id"),
-        _unique(s, "employee_id"),
-        _not_null(s, "group"),
-        _in_set(s, "group", EXPERIMENT_GROUPS, "an experiment group"),
-        _in_reference(s, "employee_id", "hr"),
+        required_columns(s),
+        not_empty(s),
+        not_null(s, "employee_id"),
+        unique(s, "employee_id"),
+        not_null(s, "group"),
+        in_set(s, "group", EXPERIMENT_GROUPS, "an experiment group"),
+        in_reference(s, "employee_id", "hr"),
     ]
 
 
 def _interactions_suite() -> list[ExpectationDef]:
     s = INTERACTIONS
     return [
-        _required_columns(s),
-        _not_null(s, "asker_id"),
-        _not_null(s, "responder_id"),
-        _not_null(s, "asked_at"),
-        _date(s, "asked_at"),
-        _date(s, "answered_at"),
+        required_columns(s),
+        not_null(s, "asker_id"),
+        not_null(s, "responder_id"),
+        not_null(s, "asked_at"),
+        date(s, "asked_at"),
+        date(s, "answered_at"),
         # One log row answered before it was asked (a clock or export glitch) must not count as
         # an answered question, but does not make the rest of the log untrustworthy.
-        _chronology(s, "asked_at", "answered_at", Severity.WARNING),
-        _in_reference(s, "asker_id", "assignment"),
-        _in_reference(s, "responder_id", "assignment"),
+        chronology(s, "asked_at", "answered_at", Severity.WARNING),
+        in_reference(s, "asker_id", "assignment"),
+        in_reference(s, "responder_id", "assignment"),
     ]
 
 
