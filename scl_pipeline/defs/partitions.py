@@ -1,4 +1,7 @@
-"""Quarterly wave partitions. Keys are quarter start dates; lib.waves maps them to ``YYYY-Qn``."""
+"""Quarterly wave partitions (keys are quarter start dates; lib.waves maps them to ``YYYY-Qn``),
+the grain tags jobs select by, the warehouse pool, and the decorators of wave-grain steps."""
+
+from collections.abc import Callable
 
 import dagster as dg
 
@@ -22,3 +25,13 @@ ALL_WAVES_GRAIN = {GRAIN_TAG: "all_waves"}
 # Every asset that opens the warehouse file runs in this pool; dagster_home/dagster.yaml
 # limits it to 1 so parallel runs (backfills) never collide on DuckDB's single-writer lock.
 WAREHOUSE_POOL = "duckdb"
+
+
+def wave_asset(**asset_args) -> Callable:
+    """``@dg.asset`` of a wave-partitioned asset that opens the warehouse."""
+    return dg.asset(partitions_def=wave_partitions, tags=WAVE_GRAIN, pool=WAREHOUSE_POOL, **asset_args)
+
+
+def wave_multi_asset(specs: list[dg.AssetSpec], **asset_args) -> Callable:
+    """``@dg.multi_asset`` of one wave step writing several assets together (never subset)."""
+    return dg.multi_asset(specs=specs, partitions_def=wave_partitions, pool=WAREHOUSE_POOL, can_subset=False, **asset_args)

@@ -12,7 +12,7 @@ import dagster as dg
 import pandas as pd
 
 from scl_pipeline.defs.ingestion.checks import file_check_results, file_check_specs, raw_key
-from scl_pipeline.defs.partitions import PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
+from scl_pipeline.defs.partitions import PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
@@ -98,15 +98,12 @@ def _results(
     yield from checks
 
 
-@dg.multi_asset(
-    specs=[
+@wave_multi_asset(
+    [
         _spec(HR_EXPORT, "The wave's HR export: the population of the wave (one row per employee), validated."),
         _spec(ONA_SURVEY, "The wave's ONA survey answers: one row per nomination, validated; quarantined rows excluded."),
     ],
     check_specs=[*file_check_specs(HR_EXPORT), *file_check_specs(ONA_SURVEY)],
-    partitions_def=wave_partitions,
-    pool=WAREHOUSE_POOL,
-    can_subset=False,
 )
 def wave_exports(context: dg.AssetExecutionContext, lake: DataLakeResource):
     """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction."""

@@ -36,31 +36,30 @@ def file_check_specs(spec: FileSpec) -> list[dg.AssetCheckSpec]:
 
 
 def file_check_results(spec: FileSpec, report: ValidationReport) -> list[dg.AssetCheckResult]:
+    def result(check_name: str, findings: list, severity: dg.AssetCheckSeverity, **metadata) -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(
+            asset_key=raw_key(spec),
+            check_name=check_name,
+            passed=not findings,
+            severity=severity,
+            metadata={
+                "file": dg.MetadataValue.path(report.file),
+                "rows_checked": report.rows,
+                **metadata,
+                "findings": dg.MetadataValue.md(findings_markdown(findings)),
+            },
+        )
+
     errors, warnings = report.errors, report.warnings
-    common = {"file": dg.MetadataValue.path(report.file), "rows_checked": report.rows}
     return [
-        dg.AssetCheckResult(
-            asset_key=raw_key(spec),
-            check_name=valid_check_name(spec),
-            passed=not errors,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                **common,
-                "expectations_run": len(report.expectations_run),
-                "failed_expectations": {f.expectation: f.rows_failed for f in errors},
-                "findings": dg.MetadataValue.md(findings_markdown(errors)),
-            },
+        result(
+            valid_check_name(spec), errors, dg.AssetCheckSeverity.ERROR,
+            expectations_run=len(report.expectations_run),
+            failed_expectations={f.expectation: f.rows_failed for f in errors},
         ),
-        dg.AssetCheckResult(
-            asset_key=raw_key(spec),
-            check_name=quarantine_check_name(spec),
-            passed=not warnings,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                **common,
-                "quarantined_rows": len(report.quarantine),
-                "quarantined_by": {f.expectation: f.rows_failed for f in warnings},
-                "findings": dg.MetadataValue.md(findings_markdown(warnings)),
-            },
+        result(
+            quarantine_check_name(spec), warnings, dg.AssetCheckSeverity.WARN,
+            quarantined_rows=len(report.quarantine),
+            quarantined_by={f.expectation: f.rows_failed for f in warnings},
         ),
     ]

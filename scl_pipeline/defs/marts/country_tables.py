@@ -4,20 +4,19 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from scl_pipeline.defs.marts.specs import wave_mart_spec
-from scl_pipeline.defs.partitions import WAREHOUSE_POOL, wave_partitions
+from scl_pipeline.defs.marts.specs import mart_key, wave_mart_spec
+from scl_pipeline.defs.partitions import wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.marts.country_tables import country_mixing, country_wave_bonds
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
-BONDS_KEY = dg.AssetKey(["marts", "country_wave_bonds"])
-MIXING_KEY = dg.AssetKey(["marts", "country_mixing"])
+BONDS_KEY, MIXING_KEY = mart_key("country_wave_bonds"), mart_key("country_mixing")
 
 
-@dg.multi_asset(
-    specs=[
+@wave_multi_asset(
+    [
         wave_mart_spec(
             BONDS_KEY,
             "One row per country and wave: people, internal and external edges of U, E-I and "
@@ -28,10 +27,7 @@ MIXING_KEY = dg.AssetKey(["marts", "country_mixing"])
             "One row per wave and (country, other_country) pair with strong arcs: arcs of D "
             "and row_share (share of the arcs sent from country).",
         ),
-    ],
-    partitions_def=wave_partitions,
-    pool=WAREHOUSE_POOL,
-    can_subset=False,
+    ]
 )
 def country_tables(context: dg.AssetExecutionContext, lake: DataLakeResource) -> Iterator[dg.MaterializeResult]:
     """Country bonds and the country mixing matrix of the wave, from its saved snapshot."""

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from scl_pipeline.defs.marts.specs import wave_mart_spec
+from scl_pipeline.defs.marts.specs import mart_key, wave_mart_spec
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
-from scl_pipeline.defs.partitions import WAREHOUSE_POOL, wave_partitions
+from scl_pipeline.defs.partitions import wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource, MetricsSettings, NetworkSettings, RoleSettings
 from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.person_metrics import person_metrics
@@ -17,12 +17,11 @@ from scl_pipeline.lib.warehouse.reads import program_roster
 from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
-PERSON_KEY = dg.AssetKey(["marts", "person_wave_metrics"])
-THRESHOLDS_KEY = dg.AssetKey(["marts", "role_thresholds"])
+PERSON_KEY, THRESHOLDS_KEY = mart_key("person_wave_metrics"), mart_key("role_thresholds")
 
 
-@dg.multi_asset(
-    specs=[
+@wave_multi_asset(
+    [
         wave_mart_spec(
             PERSON_KEY,
             "One row per person and wave: HR attributes, program participation, degrees, "
@@ -36,10 +35,7 @@ THRESHOLDS_KEY = dg.AssetKey(["marts", "role_thresholds"])
             "One row per wave and role: the metric, percentile, floor and threshold used "
             "to assign the role that wave (RoleSettings).",
         ),
-    ],
-    partitions_def=wave_partitions,
-    pool=WAREHOUSE_POOL,
-    can_subset=False,
+    ]
 )
 def person_wave_metrics(
     context: dg.AssetExecutionContext,

@@ -4,7 +4,7 @@
 import dagster as dg
 import pandas as pd
 
-from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
+from scl_pipeline.defs.partitions import wave_asset
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings, RoleSettings
 from scl_pipeline.lib.network.snapshot import build_snapshot
 from scl_pipeline.lib.network.wave_graphs import RELATIONS_FOLDER, save_wave_snapshots, snapshot_frames
@@ -15,14 +15,11 @@ from scl_pipeline.lib.waves import partition_key_to_wave
 NETWORK_GROUP = "network"
 SNAPSHOT_KEY = dg.AssetKey(["network", "graph_snapshot"])
 
-@dg.asset(
+@wave_asset(
     key=SNAPSHOT_KEY,
     deps=[dg.AssetKey(["staging", "hr"]), dg.AssetKey(["staging", "ties"]), dg.AssetKey(["raw", "ona_survey"])],
-    partitions_def=wave_partitions,
     group_name=NETWORK_GROUP,
     kinds={"igraph", "parquet", "duckdb"},
-    tags=WAVE_GRAIN,
-    pool=WAREHOUSE_POOL,
 )
 def graph_snapshot(
     context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings, roles: RoleSettings

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from scl_pipeline.defs.network.snapshot import NETWORK_GROUP, SNAPSHOT_KEY
-from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
+from scl_pipeline.defs.partitions import wave_asset
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.network.wave_stats import graph_stats
@@ -11,14 +11,8 @@ from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 
-@dg.asset(
-    key=dg.AssetKey(["network", "wave_graph_stats"]),
-    deps=[SNAPSHOT_KEY],
-    partitions_def=wave_partitions,
-    group_name=NETWORK_GROUP,
-    kinds={"igraph", "duckdb"},
-    tags=WAVE_GRAIN,
-    pool=WAREHOUSE_POOL,
+@wave_asset(
+    key=dg.AssetKey(["network", "wave_graph_stats"]), deps=[SNAPSHOT_KEY], group_name=NETWORK_GROUP, kinds={"igraph", "duckdb"}
 )
 def wave_graph_stats(context: dg.AssetExecutionContext, lake: DataLakeResource) -> dg.MaterializeResult:
     """One row per wave: components, largest-component share, isolates, articulation points,

@@ -17,7 +17,7 @@ from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.defs.serving.assets import SERVING_KEY, build_serving_asset
 from scl_pipeline.lib.serving.catalog import REGISTRY, group, person
 from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
-from scl_pipeline.lib.serving.publish import current_parquet_dir
+from scl_pipeline.lib.serving.publication import current_parquet_dir
 from scl_pipeline_tests.helpers.dagster import project_defs, resources_for, wave_asset_keys
 from scl_pipeline_tests.helpers.landing import small_org, write_wave
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY
+from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, FileSpec
 from scl_pipeline.lib.ingestion.validation.files import (
     ids_of,
     validate_assignment,
@@ -15,31 +15,27 @@ from scl_pipeline.lib.ingestion.validation.files import (
     validate_interactions,
     validate_survey,
 )
-from scl_pipeline.lib.ingestion.validation.findings import FileSetValidation, ValidationReport
+from scl_pipeline.lib.ingestion.validation.findings import FileSetValidation
+
+
+def _report_of(spec: FileSpec) -> property:
+    return property(lambda self: self.reports[spec.name], doc=f"The {spec.stem} file's ValidationReport.")
 
 
 @dataclass
 class WaveValidation(FileSetValidation):
     """The validation of one wave: passes when neither file has an ERROR finding."""
 
-    @property
-    def hr(self) -> ValidationReport:
-        return self.reports[HR_EXPORT.name]
-
-    @property
-    def survey(self) -> ValidationReport:
-        return self.reports[ONA_SURVEY.name]
+    hr = _report_of(HR_EXPORT)
+    survey = _report_of(ONA_SURVEY)
 
 
 @dataclass
 class ExperimentValidation(FileSetValidation):
-    @property
-    def assignment(self) -> ValidationReport:
-        return self.reports[ASSIGNMENT.name]
+    """The validation of one experiment: its assignment and its question/answer log."""
 
-    @property
-    def interactions(self) -> ValidationReport:
-        return self.reports[INTERACTIONS.name]
+    assignment = _report_of(ASSIGNMENT)
+    interactions = _report_of(INTERACTIONS)
 
 
 def validate_wave(hr: pd.DataFrame, survey: pd.DataFrame, wave: str) -> WaveValidation:
