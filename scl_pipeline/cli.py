@@ -37,13 +37,13 @@ def _instance():
     return dg.DagsterInstance.from_config(str(home))
 
 
-def _run(lake: DataLake, waves: list[str]) -> int:
+def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False) -> int:
     from scl_pipeline.definitions import build_defs
     from scl_pipeline.runner import run_pipeline
 
     print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
     with _instance() as instance:
-        results = run_pipeline(build_defs(lake.root), waves, instance)
+        results = run_pipeline(build_defs(lake.root, allow_demo_key), waves, instance)
     failed = [r for r in results if not r.success]
     _print_summary(lake)
     if failed:
@@ -103,21 +103,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 shutil.rmtree(folder)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
         generate_demo_org(lake.landing, people=args.people, seed=args.seed)
-    _allow_demo_key()
-    return _run(lake, landed_waves(lake))
+    return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())
 
 
-def _allow_demo_key() -> None:
-    """The demo publishes its serving copy without a secret: allow the public demo key, loudly."""
-    from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
+def _demo_key_needed() -> bool:
+    """The demo publishes its serving copy without a secret: the public demo key, said loudly."""
+    from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
 
     if os.environ.get(PSEUDONYM_KEY_ENV, "").strip():
-        return
-    os.environ[ALLOW_DEMO_KEY_ENV] = "1"
+        return False
     print(
-        f"{PSEUDONYM_KEY_ENV} is not set: the demo's serving copy uses the PUBLIC DEMO pseudonym key "
-        f"({ALLOW_DEMO_KEY_ENV}=1). Its pseudonyms protect nothing; set {PSEUDONYM_KEY_ENV} for real data."
+        f"{PSEUDONYM_KEY_ENV} is not set: the demo's serving copy uses the PUBLIC DEMO pseudonym key. "
+        f"Its pseudonyms protect nothing; set {PSEUDONYM_KEY_ENV} for real data."
     )
+    return True
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -1,7 +1,10 @@
 """``scl run`` runs the jobs the UI and the schedule run, prints a line per stage, and a failed
 wave stops only that wave."""
 
+import os
+
 import dagster as dg
+import duckdb
 
 from scl_pipeline.definitions import build_defs
 from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
@@ -40,3 +43,19 @@ def test_jobs_run_per_wave_with_a_line_per_stage_and_a_bad_wave_stops_alone(lake
         ("wave_job", "2021-Q1"), ("wave_job", "2021-Q2"), ("wave_job", "2021-Q3"),
     ]
     assert query(lake, "select wave from marts.wave_summary order by wave")["wave"].tolist() == ["2021-Q1", "2021-Q3"]
+
+
+def test_the_demo_key_is_allowed_through_the_definitions_not_the_environment(lake, monkeypatch):
+    from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV
+
+    monkeypatch.delenv(PSEUDONYM_KEY_ENV, raising=False)
+    monkeypatch.delenv(ALLOW_DEMO_KEY_ENV, raising=False)
+    write_wave(lake, "2021-Q1", *small_org())
+    instance = dg.DagsterInstance.ephemeral()
+    refused = run_pipeline(build_defs(lake.root), ["2021-Q1"], instance, echo=lambda _: None)
+    assert [r.stage for r in refused if not r.success] == ["serving"]
+    allowed = run_pipeline(build_defs(lake.root, allow_demo_key=True), ["2021-Q1"], instance, echo=lambda _: None)
+    assert all(r.success for r in allowed)
+    assert ALLOW_DEMO_KEY_ENV not in os.environ
+    with duckdb.connect(str(lake.serving / "scl.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT key_source FROM serving.publication").fetchall() == [("demo",)]

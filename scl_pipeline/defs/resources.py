@@ -46,6 +46,13 @@ class NetworkSettings(dg.ConfigurableResource):
         return {"primary_relation": self.primary_relation, "strong_threshold": self.strong_threshold}
 
 
+class ServingSettings(dg.ConfigurableResource):
+    """How the BI copy is published. ``allow_demo_key``: without ``SCL_PSEUDONYM_KEY``, publish
+    with the public, labelled demo key (``scl demo`` only; ``SCL_ALLOW_DEMO_KEY=1`` also allows it)."""
+
+    allow_demo_key: bool = False
+
+
 class _DataclassSettings(dg.ConfigurableResource):
     """Base of the generated settings resources: ``config()`` is the library's dataclass."""
 
@@ -68,11 +75,14 @@ RoleSettings = settings_resource(RoleConfig, "RoleSettings")
 MetricsSettings = settings_resource(MetricsConfig, "MetricsSettings")
 
 
-def project_resources(lake_root: Path | str, **settings: dict) -> dict[str, dg.ConfigurableResource]:
+def project_resources(
+    lake_root: Path | str, allow_demo_key: bool = False, **settings: dict
+) -> dict[str, dg.ConfigurableResource]:
     """Every resource the assets use, for the data lake at ``lake_root``. ``settings`` overrides
     fields per resource, e.g. ``roles={"percentile": 80.0}``."""
     return {
         "lake": DataLakeResource(root=str(lake_root)),
+        "serving": ServingSettings(allow_demo_key=allow_demo_key),
         "settings": NetworkSettings(**settings.get("settings", {})),
         "roles": RoleSettings(**settings.get("roles", {})),
         "metrics": MetricsSettings(**settings.get("metrics", {})),

@@ -12,7 +12,7 @@ import dagster as dg
 
 from scl_pipeline.defs.serving.automation import AFTER_UPSTREAM_UPDATES
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
-from scl_pipeline.defs.resources import DataLakeResource
+from scl_pipeline.defs.resources import DataLakeResource, ServingSettings
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
 from scl_pipeline.lib.serving.privacy import PseudonymKeyError, key_from_environment
 from scl_pipeline.lib.serving.publish import publish_serving
@@ -45,14 +45,15 @@ def build_serving_asset(
         pool=WAREHOUSE_POOL,
         automation_condition=AFTER_UPSTREAM_UPDATES,
     )
-    def bi_copy(context: dg.AssetExecutionContext, lake: DataLakeResource) -> dg.MaterializeResult:
+    def bi_copy(context: dg.AssetExecutionContext, lake: DataLakeResource, serving: ServingSettings) -> dg.MaterializeResult:
         """Publish the registered marts to BI: ``serving/scl.duckdb`` and ``serving/parquet/``
         (pseudonymised employee ids, groups under 5 people withheld and flagged), swapped in
-        atomically. The key comes from SCL_PSEUDONYM_KEY; only `scl demo` allows the public demo key."""
+        atomically. The key comes from SCL_PSEUDONYM_KEY; only `scl demo` (or SCL_ALLOW_DEMO_KEY=1)
+        allows the public demo key."""
         if not lake.lake.warehouse_path.exists():
             raise dg.Failure(description=f"no warehouse at {lake.lake.warehouse_path}: run the waves first")
         try:
-            key = key_from_environment()
+            key = key_from_environment(allow_demo_key=serving.allow_demo_key)
             warehouse = lake.lake.warehouse_path
             # Another process (a CLI run beside the UI) may hold the warehouse's write lock for a moment.
             report = retry_on_lock(lambda: publish_serving(warehouse, lake.lake.serving, key, registry=registry), warehouse)
@@ -60,7 +61,7 @@ def build_serving_asset(
             raise dg.Failure(description=str(exc)) from None
         if report.key_source == "demo":
             context.log.warning(
-                "published with the PUBLIC DEMO pseudonym key (SCL_ALLOW_DEMO_KEY=1): pseudonyms are "
+                "published with the PUBLIC DEMO pseudonym key (scl demo or SCL_ALLOW_DEMO_KEY=1): pseudonyms are "
                 "not protected; set SCL_PSEUDONYM_KEY for real data"
             )
         for name in report.unclassified:

@@ -33,8 +33,3 @@ def normalise_country_column(values: pd.Series) -> pd.Series:
     distinct = values.dropna().unique()
     mapping = {value: normalise_country(value) for value in distinct}
     return values.map(mapping)
-
-
-def country_name(alpha_2: str) -> str:
-    country = pycountry.countries.get(alpha_2=alpha_2)
-    return country.name if country else alpha_2

@@ -94,11 +94,12 @@ def load_pseudonym_key(
     )
 
 
-def key_from_environment(environ: Mapping[str, str] | None = None) -> PseudonymKey:
-    """The key the pipeline publishes with: ``SCL_PSEUDONYM_KEY``, or the demo key only when
-    ``SCL_ALLOW_DEMO_KEY=1`` explicitly allows it."""
+def key_from_environment(environ: Mapping[str, str] | None = None, *, allow_demo_key: bool = False) -> PseudonymKey:
+    """The key the pipeline publishes with: ``SCL_PSEUDONYM_KEY``, or the demo key only when the
+    caller (``scl demo``) or ``SCL_ALLOW_DEMO_KEY=1`` explicitly allows it."""
     env = os.environ if environ is None else environ
-    return load_pseudonym_key(env, allow_demo_key=env.get(ALLOW_DEMO_KEY_ENV, "").strip() == "1")
+    allowed = allow_demo_key or env.get(ALLOW_DEMO_KEY_ENV, "").strip() == "1"
+    return load_pseudonym_key(env, allow_demo_key=allowed)
 
 
 def pseudonym(employee_id: str, key: PseudonymKey) -> str:
