@@ -69,9 +69,10 @@ def run_job(
             run_config=QUIET,
             tags={"scl/trigger": "cli", **({"scl/wave": wave} if wave else {})},
         )
-    except (dg.DagsterInvariantViolationError, dg.DagsterInvalidDefinitionError, ValueError) as exc:
-        # A run that cannot start (e.g. a wave whose quarter has no partition yet).
-        return [StageResult(wave, job_name, False, time.monotonic() - started, error=str(exc))]
+    except dg.DagsterError as exc:
+        # A run that cannot start, e.g. a wave whose quarter has no partition yet.
+        reason = f"{job_name} could not start{f' for wave {wave}' if wave else ''}: {exc}"
+        return [StageResult(wave, job_name, False, time.monotonic() - started, error=reason)]
     outcomes = stage_results(result, instance, groups, wave)
     if not result.success and all(o.success for o in outcomes):
         outcomes.append(StageResult(wave, job_name, False, time.monotonic() - started, error=failure_message(result)))

@@ -59,3 +59,14 @@ def test_the_demo_key_is_allowed_through_the_definitions_not_the_environment(lak
     assert ALLOW_DEMO_KEY_ENV not in os.environ
     with duckdb.connect(str(lake.serving / "scl.duckdb"), read_only=True) as con:
         assert con.execute("SELECT key_source FROM serving.publication").fetchall() == [("demo",)]
+
+
+def test_a_wave_without_a_partition_yet_fails_with_the_reason_and_the_run_goes_on(lake, monkeypatch):
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, "runner-test-key-0123456789abcdef")
+    write_wave(lake, "2021-Q1", *small_org())
+    lines: list[str] = []
+    results = run_pipeline(build_defs(lake.root), ["2099-Q1", "2021-Q1"], dg.DagsterInstance.ephemeral(), echo=lines.append)
+    failed = [r for r in results if not r.success]
+    assert [(r.wave, r.stage) for r in failed] == [("2099-Q1", "wave_job")]
+    assert "could not start for wave 2099-Q1" in failed[0].error and "2099-01-01" in failed[0].error
+    assert ("2021-Q1", "marts", True) in [(r.wave, r.stage, r.success) for r in results]
