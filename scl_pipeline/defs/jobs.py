@@ -1,4 +1,5 @@
-"""Jobs by grain: the scheduled/sensed unit of work is one wave, or the program inputs."""
+"""Jobs by grain: one wave, the program roster, or what reads every wave. The schedule, the sensor,
+the UI's automation and ``scl run`` all run these."""
 
 import dagster as dg
 
@@ -13,11 +14,12 @@ wave_job = dg.define_asset_job(
 program_job = dg.define_asset_job(
     "program_job",
     selection=dg.AssetSelection.tag(GRAIN_TAG, "program"),
-    description="Program roster and experiments: inputs shared by all waves.",
+    description="The program roster: the input every wave reads (participant flags).",
 )
 
 cross_wave_job = dg.define_asset_job(
     "cross_wave_job",
     selection=dg.AssetSelection.tag(GRAIN_TAG, "all_waves"),
-    description="Assets that read every wave (longitudinal marts, serving copy).",
+    description="Assets that read every wave: experiments (checked against every loaded HR export), "
+    "longitudinal marts, the serving copy.",
 )

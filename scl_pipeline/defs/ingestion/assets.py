@@ -12,7 +12,7 @@ import dagster as dg
 import pandas as pd
 
 from scl_pipeline.defs.ingestion.checks import file_check_results, file_check_specs, raw_key
-from scl_pipeline.defs.partitions import PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
+from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
@@ -32,9 +32,17 @@ from scl_pipeline.lib.waves import partition_key_to_wave
 GROUP = "ingestion"
 
 
+# Experiments are checked against every loaded HR export: they read all waves, so they load with
+# the cross-wave assets (after the waves, and again whenever a wave's HR export changes).
+_GRAIN = {"wave": WAVE_GRAIN, "program": PROGRAM_GRAIN, "experiment": ALL_WAVES_GRAIN}
+_DEPS = {"experiment": [raw_key(HR_EXPORT)]}
+
+
 def _spec(spec: FileSpec, description: str) -> dg.AssetSpec:
-    grain = WAVE_GRAIN if spec.grain == "wave" else PROGRAM_GRAIN
-    return dg.AssetSpec(raw_key(spec), description=description, group_name=GROUP, kinds={"duckdb"}, tags=grain)
+    return dg.AssetSpec(
+        raw_key(spec), description=description, group_name=GROUP, kinds={"duckdb"}, tags=_GRAIN[spec.grain],
+        deps=_DEPS.get(spec.grain, []),
+    )
 
 
 def _now() -> pd.Timestamp:

@@ -1,10 +1,12 @@
-"""The landing sensor: starts a wave's run when its exports land or change (that wave only)."""
+"""The landing sensor: starts a wave's run when its exports land or change (that wave only); a
+changed roster loads it, then re-runs the loaded waves; changed experiments load with the
+cross-wave job."""
 
 import json
 
 import dagster as dg
 
-from scl_pipeline.defs.jobs import program_job, wave_job
+from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job
 from scl_pipeline.defs.partitions import wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.ingestion.arrivals import changed_waves, scan_landing
@@ -12,7 +14,8 @@ from scl_pipeline.lib.waves import wave_to_partition_key
 
 
 HR_KEY = dg.AssetKey(["raw", "hr_export"])
-PROGRAM_KEYS = (dg.AssetKey(["raw", "participants"]), dg.AssetKey(["raw", "experiment_assignment"]))
+ROSTER_KEY = dg.AssetKey(["raw", "participants"])
+EXPERIMENTS_KEY = dg.AssetKey(["raw", "experiment_assignment"])
 
 
 def _loaded_since(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str | None, modified: float | None) -> bool:
@@ -33,10 +36,10 @@ def _wave_run(wave: str, partition_key: str, run_key: str, trigger: str) -> dg.R
 
 
 @dg.sensor(
-    jobs=[wave_job, program_job],
+    jobs=[wave_job, program_job, cross_wave_job],
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches landing/: a new or changed wave folder runs that wave; a changed roster or experiment runs the program inputs, then re-runs the loaded waves so participant flags follow.",
+    description="Watches landing/: a new or changed wave folder runs that wave; a changed roster runs the program job, then re-runs the loaded waves so participant flags follow; changed experiments run the cross-wave job.",
 )
 def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
     cursor = json.loads(context.cursor) if context.cursor else {"waves": {}, "program": None}
@@ -50,17 +53,20 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
     requests = []
     pending_refresh = cursor.get("refresh_waves_after")
     if scan.program and scan.program != cursor.get("program"):
-        if not all(_loaded_since(context.instance, k, None, scan.program_modified) for k in PROGRAM_KEYS):
+        if not _loaded_since(context.instance, ROSTER_KEY, None, scan.program_modified):
             requests.append(dg.RunRequest(run_key=f"program:{scan.program}", job_name=program_job.name))
             # Person metrics carry the participant flag: once the new roster is loaded, the
             # waves already loaded are re-run (a later tick, so they read the new roster).
             pending_refresh = scan.program_modified
-    elif pending_refresh and all(_loaded_since(context.instance, k, None, pending_refresh) for k in PROGRAM_KEYS):
+    elif pending_refresh and _loaded_since(context.instance, ROSTER_KEY, None, pending_refresh):
         for wave in scan.waves:
             key = wave_to_partition_key(wave)
             if key in partition_keys and _loaded_since(context.instance, HR_KEY, key, 0.0):
                 requests.append(_wave_run(wave, key, f"roster:{wave}:{scan.program}", "roster changed"))
         pending_refresh = None
+    if scan.experiments and scan.experiments != cursor.get("experiments"):
+        if not _loaded_since(context.instance, EXPERIMENTS_KEY, None, scan.experiments_modified):
+            requests.append(dg.RunRequest(run_key=f"experiments:{scan.experiments}", job_name=cross_wave_job.name))
     for wave in changed_waves(cursor.get("waves", {}), scan.waves):
         key = wave_to_partition_key(wave)
         if key not in partition_keys:
@@ -71,7 +77,8 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: DataLakeResource):
             continue  # loaded after its files last changed (e.g. by `scl demo`): nothing to do
         requests.append(_wave_run(wave, key, f"wave:{wave}:{scan.waves[wave]}", "landing"))
     new_cursor = json.dumps(
-        {"waves": seen, "program": scan.program, "refresh_waves_after": pending_refresh}, sort_keys=True
+        {"waves": seen, "program": scan.program, "experiments": scan.experiments, "refresh_waves_after": pending_refresh},
+        sort_keys=True,
     )
     if not requests:
         return dg.SensorResult(skip_reason="no new or changed exports in landing/", cursor=new_cursor)

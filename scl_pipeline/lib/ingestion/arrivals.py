@@ -18,9 +18,11 @@ class LandingScan:
     waves: dict[str, str] = field(default_factory=dict)
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # wave -> missing file stems
     misnamed: list[str] = field(default_factory=list)
-    program: str | None = None  # fingerprint of program/ and experiments/ together
+    program: str | None = None  # fingerprint of program/ (the roster)
     modified: dict[str, float] = field(default_factory=dict)  # wave -> newest file mtime (epoch s)
     program_modified: float | None = None
+    experiments: str | None = None  # fingerprint of experiments/
+    experiments_modified: float | None = None
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -56,17 +58,24 @@ def scan_landing(lake: DataLake) -> LandingScan:
             paths = [p for found in files.values() for p in found]
             waves[folder.name] = fingerprint(paths)
             modified[folder.name] = newest_mtime(paths)
-    program_files = [
-        p for folder in (lake.program_folder, lake.experiments_folder) if folder.is_dir() for p in folder.rglob("*") if p.is_file()
-    ]
+    program, program_modified = _folder_state(lake.program_folder)
+    experiments, experiments_modified = _folder_state(lake.experiments_folder)
     return LandingScan(
         waves=dict(sorted(waves.items(), key=lambda item: parse_wave(item[0]))),
         incomplete=incomplete,
         misnamed=misnamed,
-        program=fingerprint(program_files) if program_files else None,
+        program=program,
         modified=modified,
-        program_modified=newest_mtime(program_files) if program_files else None,
+        program_modified=program_modified,
+        experiments=experiments,
+        experiments_modified=experiments_modified,
     )
+
+
+def _folder_state(folder: Path) -> tuple[str | None, float | None]:
+    """(fingerprint, newest mtime) of every file below ``folder``; (None, None) when it has none."""
+    files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    return (fingerprint(files), newest_mtime(files)) if files else (None, None)
 
 
 def newest_mtime(paths: list[Path]) -> float:

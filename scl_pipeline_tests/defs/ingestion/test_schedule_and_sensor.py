@@ -95,6 +95,16 @@ def test_sensor_runs_program_inputs_when_roster_lands(instance, lake):
     assert [r.job_name for r in result.run_requests] == ["program_job"]
 
 
+def test_sensor_loads_changed_experiments_with_the_cross_wave_job_and_reruns_no_wave(instance, lake):
+    folder = lake.experiments_folder / "exp1"
+    folder.mkdir(parents=True)
+    (folder / "assignment.csv").write_text("employee_id,group\nE1,program\n")
+    (folder / "interactions.csv").write_text("asker_id,responder_id,asked_at\nE1,E2,2021-02-03\n")
+    first = _sense(instance, lake)
+    assert [r.job_name for r in first.run_requests] == ["cross_wave_job"]
+    assert not _sense(instance, lake, first.cursor).run_requests
+
+
 def test_sensor_skips_waves_already_loaded_after_their_files_changed(instance, lake):
     from scl_pipeline_tests.helpers.dagster import resources_for
     from scl_pipeline.lib.waves import wave_to_partition_key
