@@ -16,7 +16,6 @@ import pandas as pd
 
 from scl_pipeline.lib.network import person_metrics as pm
 from scl_pipeline.lib.network.brokerage import brokerage
-from scl_pipeline.lib.network.resilience import removal_curve, removal_impact
 from scl_pipeline.lib.network.roles import assign_roles
 from scl_pipeline.lib.network.snapshot import build_snapshot
 from scl_pipeline.lib.network.wave_stats import country_mixing, country_wave_bonds, wave_summary
@@ -82,9 +81,6 @@ def main() -> None:
     timed("wave_summary", wave_summary, snap)
     timed("country_wave_bonds", country_wave_bonds, snap)
     timed("country_mixing", country_mixing, snap)
-    top = metrics.sort_values("betweenness", ascending=False)["employee_id"].head(200)
-    timed("removal_impact (200 people)", removal_impact, snap, top)
-    timed("removal_curve (200 steps)", removal_curve, snap, top)
     width = max(map(len, timings))
     for name, seconds in timings.items():
         print(f"{name:<{width}}  {seconds:8.2f} s")

@@ -2,5 +2,6 @@
 
 Modules: ``snapshot`` (graphs D and U with one node index, persist/reload), ``person_metrics``,
 ``constraint`` (vectorised Burt constraint), ``brokerage`` (Gould–Fernandez), ``roles``,
-``wave_stats`` (wave, country and mixing tables) and ``resilience`` (fragmentation, removal).
+``wave_stats`` (wave, country and mixing tables). Removal, fragmentation and bridges live in
+``scl_pipeline.lib.resilience``.
 """
