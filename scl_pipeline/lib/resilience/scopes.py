@@ -22,6 +22,7 @@ from scl_pipeline.lib.network.snapshot import GraphSnapshot
 ORGANISATION = "organisation"
 PARTICIPANTS = "participants"
 SCOPES: tuple[str, ...] = (ORGANISATION, PARTICIPANTS)
+SCORE_DECIMALS = 12  # rankings compare normalised scores (betweenness is in [0, 1]) to this
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,8 +86,13 @@ class ScopeGraph:
         return np.unique(pos[pos >= 0]).astype(np.int64), missing
 
     def order_by(self, score: np.ndarray) -> np.ndarray:
-        """Node positions by decreasing ``score``, equal scores in employee_id order."""
-        return np.lexsort((self.id_rank, -np.asarray(score, dtype=np.float64)))
+        """Node positions by decreasing ``score``, equal scores in employee_id order.
+
+        Scores equal to 12 decimals are equal: floating-point noise between engines (e.g. two
+        symmetric brokers) must not decide who is removed first.
+        """
+        rounded = np.round(np.asarray(score, dtype=np.float64), SCORE_DECIMALS)
+        return np.lexsort((self.id_rank, -rounded))
 
 
 def organisation_scope(snapshot: GraphSnapshot) -> ScopeGraph:

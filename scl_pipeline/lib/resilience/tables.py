@@ -75,9 +75,12 @@ def _keyed(frame: pd.DataFrame, wave: str | None, scope: str, columns: tuple[str
 
 def scope_betweenness(scope: ScopeGraph, organisation_betweenness: pd.Series | None) -> np.ndarray:
     """Betweenness positional in ``scope``: the organisation's per-person values (indexed by
-    employee_id) for the organisation scope; computed on the graph itself for the others."""
+    employee_id) for the organisation scope; computed exactly on the scope graph itself for
+    the participants (small), normalised as networkx does."""
     if scope.name != ORGANISATION:
-        return np.asarray(scope.graph.betweenness(directed=False), dtype=np.float64)
+        raw = np.asarray(scope.graph.betweenness(directed=False), dtype=np.float64)
+        n = scope.n
+        return raw / ((n - 1) * (n - 2) / 2) if n > 2 else raw  # normalised as SPEC §2
     if organisation_betweenness is None:
         raise ValueError("organisation betweenness is required for the organisation scope")
     values = organisation_betweenness.copy()
