@@ -94,8 +94,9 @@ def bridge_criticality(scope: ScopeGraph, critical_min_people: int = DEFAULT_CRI
 
     people_cut_off: people of the largest component of U, other than v, outside the largest
     component of U - {v}. pieces: components of U - {v} inside v's component.
-    countries_cut_off: countries with people in the largest component of U and none in the
-    largest component of U - {v} (v's own country counts when v was its only person there).
+    countries_cut_off: countries with people in the largest component of U that still have
+    people in U - {v} but none in its largest component (a country whose only person was v is
+    gone, not cut off; the same "still present" rule as a scenario's country pairs).
     critical: people_cut_off >= ``critical_min_people`` or countries_cut_off >= 1.
     rank: critical first, then people_cut_off, countries_cut_off, pieces (all descending),
     then employee_id.
@@ -190,7 +191,9 @@ def bridge_criticality(scope: ScopeGraph, critical_min_people: int = DEFAULT_CRI
         runner_counts = (np.bincount(scope.country[membership == runner], minlength=k)
                          if runner >= 0 else np.zeros(k, dtype=np.int64))
         new_lcc = np.where(piece_wins[q][:, None], piece_counts, runner_counts[None, :])
-        countries_cut_off[q] = (in_lcc_country[None, :] & (new_lcc == 0)).sum(axis=1)
+        # A country whose only person was v left with v: it is gone, not cut off.
+        left = np.bincount(scope.country, minlength=k)[None, :] - (scope.country[aps[q]][:, None] == np.arange(k))
+        countries_cut_off[q] = (in_lcc_country[None, :] & (left > 0) & (new_lcc == 0)).sum(axis=1)
 
     critical = (people_cut_off >= critical_min_people) | (countries_cut_off >= 1)
     table = pd.DataFrame({

@@ -51,7 +51,7 @@ def bridge_rows(graph: nx.Graph, critical_min_people: int = 5) -> dict[str, tupl
         own = nx.node_connected_component(graph, v)
         pieces = sum(1 for c in nx.connected_components(rest) if c <= own)
         cut = len(before - {v} - after)
-        lost = len(countries_in(graph, before) - countries_in(graph, after))
+        lost = len((countries_in(graph, before) - countries_in(graph, after)) & countries_in(rest, rest.nodes))
         out[str(v)] = (len(own), cut, pieces, lost, cut >= critical_min_people or lost >= 1)
     return out
 

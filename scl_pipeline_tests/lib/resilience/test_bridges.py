@@ -49,8 +49,9 @@ def test_star():
     graph = nx.star_graph(6)  # centre 0
     country = {v: "BR" if v == 0 else "AR" for v in graph}
     table = _table(graph, country)
-    # six singletons remain; "1" holds the smallest id so it is "the largest"; BR is gone
-    assert _figures(table, "0") == (7, 5, 6, 1, True)
+    # six singletons remain; "1" holds the smallest id so it is "the largest"; BR's only person
+    # was the centre: BR is gone with it, not cut off
+    assert _figures(table, "0") == (7, 5, 6, 0, True)
 
 
 def test_two_cliques_joined_through_one_person():
@@ -61,7 +62,7 @@ def test_two_cliques_joined_through_one_person():
     country = {v: "AR" if v < 4 else "BR" if v > 4 else "CL" for v in graph}
     table = _table(graph, country)
     assert list(table.index) == ["4"]
-    assert _figures(table, "4") == (9, 4, 2, 2, True)  # BR and the joiner's own CL
+    assert _figures(table, "4") == (9, 4, 2, 1, True)  # BR; the joiner's own CL leaves with them
 
 
 def test_path_rank():
@@ -99,9 +100,10 @@ def test_largest_component_splits_below_the_runner_up(other_size, cut, countries
     graph.add_edges_from(nx.complete_graph(range(90, 90 + other_size)).edges)
     country = {v: "AR" if v < 4 else "CL" if v == 4 else "BR" if v < 9 else "DE" for v in graph}
     table = _table(graph, country)
-    # B of 6 > 4: B becomes the largest, all eight of A are cut off, AR and BR (and CL) leave it.
-    # B of 4 ties the halves: "0" < "90", so the AR half stays the largest.
-    assert _figures(table, "4")[:4] == (9, cut, 2, countries + 1)
+    # B of 6 > 4: B becomes the largest, all eight of A are cut off and with them AR and BR
+    # (CL, the joiner's own country, is gone). B of 4 ties the halves: "0" < "90", so the AR
+    # half stays the largest and only BR is cut off.
+    assert _figures(table, "4")[:4] == (9, cut, 2, countries)
 
 
 def test_no_articulation_point_gives_an_empty_table_with_the_columns():
