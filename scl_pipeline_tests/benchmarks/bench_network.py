@@ -8,8 +8,6 @@ memory of the process.
 from __future__ import annotations
 
 import argparse
-import resource
-import time
 
 import numpy as np
 import pandas as pd
@@ -19,6 +17,7 @@ from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.roles import assign_roles
 from scl_pipeline.lib.network.snapshot import build_snapshot
 from scl_pipeline.lib.network.wave_stats import country_mixing, country_wave_bonds, wave_summary
+from scl_pipeline_tests.benchmarks.timing import Timings
 
 
 def synthetic_wave(people: int, arcs_per_person: float, countries: int, seed: int = 7):
@@ -53,13 +52,7 @@ def main() -> None:
     parser.add_argument("--countries", type=int, default=89)
     args = parser.parse_args()
     nodes, ties = synthetic_wave(args.people, args.arcs_per_person, args.countries)
-    timings: dict[str, float] = {}
-
-    def timed(name, fn, *a, **k):
-        start = time.perf_counter()
-        out = fn(*a, **k)
-        timings[name] = time.perf_counter() - start
-        return out
+    timed = Timings()
 
     snap = timed("build snapshot + graphs", lambda: (s := build_snapshot(nodes, ties), s.graph_u, s.graph_d, s.adjacency_u)[0])
     print(f"people {snap.n:,}  ties {len(snap.arcs):,}  strong arcs {len(snap.strong_arcs[0]):,}  "
@@ -81,11 +74,7 @@ def main() -> None:
     timed("wave_summary", wave_summary, snap)
     timed("country_wave_bonds", country_wave_bonds, snap)
     timed("country_mixing", country_mixing, snap)
-    width = max(map(len, timings))
-    for name, seconds in timings.items():
-        print(f"{name:<{width}}  {seconds:8.2f} s")
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory: {peak_mib:,.0f} MiB")
+    timed.report()
 
 
 if __name__ == "__main__":

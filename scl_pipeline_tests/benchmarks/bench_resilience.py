@@ -12,8 +12,6 @@ compute it); here it is sampled from 100 sources and not part of the timings.
 from __future__ import annotations
 
 import argparse
-import resource
-import time
 
 import numpy as np
 import pandas as pd
@@ -27,6 +25,7 @@ from scl_pipeline.lib.resilience.scenarios import (
 )
 from scl_pipeline.lib.resilience.scopes import wave_scopes
 from scl_pipeline.lib.resilience.tables import ResilienceSettings, scope_betweenness, wave_resilience
+from scl_pipeline_tests.benchmarks.timing import Timings
 
 
 def realistic_wave(people: int, countries: int, seed: int = 9):
@@ -98,13 +97,7 @@ def run(people: int, countries: int) -> None:
     between = pm.betweenness(snap, pm.MetricsConfig(exact_betweenness_max_nodes=0, betweenness_samples=100))
     organisation_betweenness = pd.Series(between["betweenness"].to_numpy(), index=snap.index)
     settings = ResilienceSettings()
-    timings: dict[str, float] = {}
-
-    def timed(name, fn, *a, **k):
-        start = time.perf_counter()
-        out = fn(*a, **k)
-        timings[name] = time.perf_counter() - start
-        return out
+    timed = Timings()
 
     scopes = timed("scopes (both)", wave_scopes, snap, participants)
     for name, scope in scopes.items():
@@ -126,11 +119,7 @@ def run(people: int, countries: int) -> None:
     result = timed("wave_resilience TOTAL (both scopes, 4 tables)", wave_resilience, fresh, participants,
                    organisation_betweenness, None, None, settings)
     print("headline:", {k: v for k, v in result.headline.items() if k != "worst_country_scenario"})
-    width = max(map(len, timings))
-    for name, seconds in timings.items():
-        print(f"{name:<{width}}  {seconds:8.2f} s")
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory: {peak_mib:,.0f} MiB")
+    timed.report()
 
 
 def main() -> None:

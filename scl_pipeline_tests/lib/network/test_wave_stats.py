@@ -1,7 +1,6 @@
 import itertools
 
 import networkx as nx
-import numpy as np
 import pytest
 
 from scl_pipeline.lib.network.snapshot import build_snapshot
