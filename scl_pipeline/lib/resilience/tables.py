@@ -73,6 +73,12 @@ def _keyed(frame: pd.DataFrame, wave: str | None, scope: str, columns: tuple[str
     return out[list(columns)]
 
 
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    # A scope with no rows (e.g. no participant present) must not decide the column dtypes.
+    rows = [f for f in frames if len(f)]
+    return pd.concat(rows, ignore_index=True) if rows else frames[0].reset_index(drop=True)
+
+
 def scope_betweenness(scope: ScopeGraph, organisation_betweenness: pd.Series | None) -> np.ndarray:
     """Betweenness positional in ``scope``: the organisation's per-person values (indexed by
     employee_id) for the organisation scope; computed exactly on the scope graph itself for
@@ -155,6 +161,5 @@ def wave_resilience(
         curve, summary = robustness_curves(scope, betweenness, max_k, settings.random_draws, settings.seed)
         parts["curve"].append(_keyed(curve, wave, name, ROBUSTNESS_CURVE_COLUMNS))
         parts["summary"].append(_keyed(summary, wave, name, ROBUSTNESS_SUMMARY_COLUMNS))
-    bridges, scenarios, curve, summary = (pd.concat(parts[k], ignore_index=True)
-                                          for k in ("bridges", "scenarios", "curve", "summary"))
+    bridges, scenarios, curve, summary = (_stack(parts[k]) for k in ("bridges", "scenarios", "curve", "summary"))
     return WaveResilience(bridges, scenarios, curve, summary, _headline(bridges, scenarios, summary), missing)

@@ -1,5 +1,6 @@
 """The four tables of a wave for both scopes, the headline, and the demo organisation."""
 
+import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -173,3 +174,19 @@ def test_demo_organisation_every_wave_matches_the_recount(demo_org):
             row = rows.loc[f"country_cross_country_holders:{country}"]
             for col, value in expected.items():
                 assert row[col] == pytest.approx(value, nan_ok=True), (wave, country, col)
+
+
+@pytest.mark.parametrize("present", [[], ["1"], ["1", "2"]])
+def test_few_or_no_participants_still_give_every_table(present):
+    snap = _snapshot_with_countries(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no pandas dtype warning from an empty scope
+        result = wave_resilience(snap, present + ["not-in-this-wave"], _betweenness(snap))
+    assert list(result.robustness_curve.columns) == CURVE
+    mine = result.robustness_summary[result.robustness_summary["scope"] == "participants"]
+    assert list(mine["people"]) == [len(present)] * 3
+    curve = result.robustness_curve[result.robustness_curve["scope"] == "participants"]
+    assert curve.loc[curve["k"] == 0, "largest_component_share"].isna().all() == (not present)
+    scenarios = result.resilience_scenarios
+    assert (scenarios.loc[scenarios["scope"] == "participants", "people_before"] == len(present)).all()
+    assert result.headline["critical_bridges"]["participants"] == 0
