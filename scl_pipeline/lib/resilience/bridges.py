@@ -18,6 +18,7 @@ smaller than the runner-up.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,70 @@ def _depth_first(indptr: np.ndarray, indices: np.ndarray, root: int) -> tuple[np
     return np.asarray(pre), np.asarray(end), np.asarray(parent)
 
 
+@dataclass(frozen=True)
+class _BlockCutTree:
+    """The block-cut forest under one virtual root, numbered depth first.
+
+    Tree nodes: 0..B-1 blocks, B..B+A-1 articulation points, B+A the root (joined to one block
+    of every component that has an edge). ``edge_block``/``edge_ap``: one row per (block,
+    articulation point in it), ``edge_ap`` indexing the sorted articulation points.
+    People are sorted by the preorder number of the tree node they are counted at (an
+    articulation point at its own node, anyone else at their only block, isolates last), so
+    a subtree's people are one run [lo, hi) of that order; ``country_counts`` holds prefix
+    sums (n + 1 x countries) and ``sorted_rank`` the id ranks in that order.
+    """
+
+    pre: np.ndarray
+    end: np.ndarray
+    parent: np.ndarray
+    ap_node: np.ndarray
+    anchor_of: np.ndarray
+    edge_block: np.ndarray
+    edge_ap: np.ndarray
+    sorted_key: np.ndarray
+    sorted_rank: np.ndarray
+    country_counts: np.ndarray
+
+    def run(self, node: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """[lo, hi) of the people in the subtree of each tree ``node``."""
+        return np.searchsorted(self.sorted_key, self.pre[node]), np.searchsorted(self.sorted_key, self.end[node])
+
+
+def _block_cut_tree(scope: ScopeGraph, blocks, aps: np.ndarray, membership: np.ndarray) -> _BlockCutTree:
+    n = scope.n
+    block_sizes = np.fromiter((len(b) for b in blocks), dtype=np.int64, count=len(blocks))
+    n_blocks = len(block_sizes)
+    members = np.fromiter(itertools.chain.from_iterable(blocks), dtype=np.int64, count=int(block_sizes.sum()))
+    block_of = np.repeat(np.arange(n_blocks), block_sizes)
+    ap_node = np.full(n, -1, dtype=np.int64)
+    ap_node[aps] = n_blocks + np.arange(len(aps))
+    holds_ap = ap_node[members] >= 0
+    edge_block, edge_ap_node = block_of[holds_ap], ap_node[members[holds_ap]]
+    home = ap_node.copy()  # the tree node each person is counted at (-1: isolate, no block)
+    home[members[~holds_ap]] = block_of[~holds_ap]
+    block_comp = membership[members[np.cumsum(block_sizes) - block_sizes]]
+    anchor_comps, anchors = np.unique(block_comp, return_index=True)
+    root = n_blocks + len(aps)
+    rows = np.concatenate([edge_block, np.full(len(anchors), root)])
+    cols = np.concatenate([edge_ap_node, anchors])
+    adjacency = sp.csr_matrix(
+        (np.ones(2 * len(rows), dtype=np.int8), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
+        shape=(root + 1, root + 1),
+    )
+    pre, end, parent = _depth_first(adjacency.indptr, adjacency.indices, root)
+    anchor_of = np.full(int(membership.max()) + 1, -1, dtype=np.int64)
+    anchor_of[anchor_comps] = anchors
+    key = np.where(home >= 0, pre[np.maximum(home, 0)], root + 1)
+    people = np.argsort(key, kind="stable")
+    counts = np.zeros((n + 1, scope.n_countries), dtype=np.int32)
+    counts[np.arange(1, n + 1), scope.country[people]] = 1
+    return _BlockCutTree(
+        pre=pre, end=end, parent=parent, ap_node=ap_node, anchor_of=anchor_of, edge_block=edge_block,
+        edge_ap=edge_ap_node - n_blocks, sorted_key=key[people], sorted_rank=scope.id_rank[people],
+        country_counts=np.cumsum(counts, axis=0, dtype=np.int32),
+    )
+
+
 def _empty_table() -> pd.DataFrame:
     return pd.DataFrame({
         "employee_id": pd.Series(dtype=object), "country": pd.Series(dtype=object),
@@ -117,74 +182,40 @@ def bridge_criticality(scope: ScopeGraph, critical_min_people: int = DEFAULT_CRI
     lcc = by_rule[0]
     runner = by_rule[1] if len(by_rule) > 1 else -1
 
-    # Block-cut tree: nodes 0..B-1 blocks, B..B+A-1 articulation points, B+A a virtual root
-    # joined to one block of every component that has an edge.
-    block_sizes = np.fromiter((len(b) for b in blocks), dtype=np.int64, count=len(blocks))
-    n_blocks, n_aps = len(block_sizes), len(aps)
-    members = np.fromiter(itertools.chain.from_iterable(blocks), dtype=np.int64, count=int(block_sizes.sum()))
-    block_of = np.repeat(np.arange(n_blocks), block_sizes)
-    ap_node = np.full(n, -1, dtype=np.int64)
-    ap_node[aps] = n_blocks + np.arange(n_aps)
-    holds_ap = ap_node[members] >= 0
-    edge_block, edge_ap = block_of[holds_ap], ap_node[members[holds_ap]]
-    home = ap_node.copy()  # the tree node each person is counted at (-1: isolate, no block)
-    home[members[~holds_ap]] = block_of[~holds_ap]
-    block_comp = membership[members[np.cumsum(block_sizes) - block_sizes]]
-    anchor_comps, anchors = np.unique(block_comp, return_index=True)
-    root = n_blocks + n_aps
-    rows = np.concatenate([edge_block, np.full(len(anchors), root)])
-    cols = np.concatenate([edge_ap, anchors])
-    tree = sp.csr_matrix(
-        (np.ones(2 * len(rows), dtype=np.int8), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
-        shape=(root + 1, root + 1),
-    )
-    pre, end, parent = _depth_first(tree.indptr, tree.indices, root)
-    anchor_of = np.full(len(comp_size), -1, dtype=np.int64)
-    anchor_of[anchor_comps] = anchors
-
-    # People in tree preorder: a subtree's people are one contiguous run [lo, hi).
-    key = np.where(home >= 0, pre[np.maximum(home, 0)], root + 1)
-    people = np.argsort(key, kind="stable")
-    sorted_key = key[people]
-    counts = np.zeros((n + 1, scope.n_countries), dtype=np.int32)
-    counts[np.arange(1, n + 1), scope.country[people]] = 1
-    counts = np.cumsum(counts, axis=0, dtype=np.int32)
-    sorted_rank = rank[people]
-
-    def run(node: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return np.searchsorted(sorted_key, pre[node]), np.searchsorted(sorted_key, end[node])
-
-    ap_index = edge_ap - n_blocks
-    sub_lo, sub_hi = run(ap_node[aps])  # v and everything below v
-    comp_lo, comp_hi = run(anchor_of[membership[aps]])
-    child = parent[edge_block] == edge_ap
-    blk_lo, blk_hi = run(edge_block)
-    a = ap_index
+    tree = _block_cut_tree(scope, blocks, aps, membership)
+    a = tree.edge_ap
+    sub_lo, sub_hi = tree.run(tree.ap_node[aps])  # v and everything below v
+    comp_lo, comp_hi = tree.run(tree.anchor_of[membership[aps]])
+    blk_lo, blk_hi = tree.run(tree.edge_block)
+    child = tree.parent[tree.edge_block] == tree.ap_node[aps][a]
+    # Each (block, v) pair is one piece of U - {v}: the block's subtree when the block hangs
+    # below v, else the rest of v's component above v.
     piece_size = np.where(child, blk_hi - blk_lo, (comp_hi[a] - comp_lo[a]) - (sub_hi[a] - sub_lo[a]))
-    above_min = np.minimum(_range_min(sorted_rank, comp_lo[a], sub_lo[a], n),
-                           _range_min(sorted_rank, sub_hi[a], comp_hi[a], n))
-    piece_min = np.where(child, _range_min(sorted_rank, blk_lo, blk_hi, n), above_min)
-    pieces = np.bincount(ap_index, minlength=n_aps)
-    best_order = np.lexsort((piece_min, -piece_size, ap_index))
-    first = best_order[np.r_[True, ap_index[best_order][1:] != ap_index[best_order][:-1]]]
-    best = np.empty(n_aps, dtype=np.int64)
-    best[ap_index[first]] = first  # the largest piece of each articulation point (tie rule)
+    above_min = np.minimum(_range_min(tree.sorted_rank, comp_lo[a], sub_lo[a], n),
+                           _range_min(tree.sorted_rank, sub_hi[a], comp_hi[a], n))
+    piece_min = np.where(child, _range_min(tree.sorted_rank, blk_lo, blk_hi, n), above_min)
+    pieces = np.bincount(a, minlength=len(aps))
+    by_piece = np.lexsort((piece_min, -piece_size, a))
+    first = by_piece[np.r_[True, a[by_piece][1:] != a[by_piece][:-1]]]
+    best = np.empty(len(aps), dtype=np.int64)
+    best[a[first]] = first  # the largest piece of each articulation point (tie rule)
 
     in_lcc = membership[aps] == lcc
     p_size, p_min = piece_size[best], piece_min[best]
     if runner >= 0:
         piece_wins = (p_size > comp_size[runner]) | ((p_size == comp_size[runner]) & (p_min < comp_min[runner]))
     else:
-        piece_wins = np.ones(n_aps, dtype=bool)
+        piece_wins = np.ones(len(aps), dtype=bool)
     lcc_size = comp_size[lcc]
     people_cut_off = np.where(in_lcc, np.where(piece_wins, lcc_size - 1 - p_size, lcc_size - 1), 0)
 
-    countries_cut_off = np.zeros(n_aps, dtype=np.int64)
+    countries_cut_off = np.zeros(len(aps), dtype=np.int64)
     q = np.flatnonzero(in_lcc)
     if len(q):
         k = scope.n_countries
         in_lcc_country = np.bincount(scope.country[membership == lcc], minlength=k) > 0
         b = best[q]
+        counts = tree.country_counts
         below = counts[blk_hi[b]] - counts[blk_lo[b]]
         above = (counts[comp_hi[q]] - counts[comp_lo[q]]) - (counts[sub_hi[q]] - counts[sub_lo[q]])
         piece_counts = np.where(child[b][:, None], below, above)
