@@ -84,7 +84,7 @@ class _Problems:
         joined = found.groupby(keys, sort=False, dropna=False).agg(
             source_row=("source_row", "first"), problem=("problem", "; ".join), reason=("reason", "; ".join)
         )
-        return joined.reset_index()[list(PROBLEM_COLUMNS)]
+        return joined.reset_index().sort_values(keys, ignore_index=True)[list(PROBLEM_COLUMNS)]
 
 
 def _assignment(assignment: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
