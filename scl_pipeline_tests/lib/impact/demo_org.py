@@ -8,6 +8,7 @@ the network library, as in the pipeline.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class DemoLake:
     interactions: pd.DataFrame
 
 
-def _wave(root: Path, wave: str, roster: pd.DataFrame) -> tuple[GraphSnapshot, pd.DataFrame]:
+def _snapshot(root: Path, wave: str) -> GraphSnapshot:
     folder = root / "waves" / wave
     hr = pd.read_csv(folder / "hr_export.csv", dtype=str, keep_default_na=False)
     survey = pd.read_csv(folder / "ona_survey.csv", dtype={"respondent_id": str, "nominee_id": str, "relation": str})
@@ -40,21 +41,24 @@ def _wave(root: Path, wave: str, roster: pd.DataFrame) -> tuple[GraphSnapshot, p
     ties = (survey.sort_values("strength").drop_duplicates(["respondent_id", "nominee_id", "relation"], keep="last")
             .reset_index(drop=True)[["respondent_id", "nominee_id", "relation", "strength"]])
     nodes = hr[["employee_id", "country", "department", "level"]]
-    snap = build_snapshot(nodes, ties, wave=wave)
+    return build_snapshot(nodes, ties, wave=wave)
+
+
+def person_wave_rows(snap: GraphSnapshot, roster: pd.DataFrame) -> pd.DataFrame:
+    """``marts.person_wave_metrics`` rows of the snapshot's wave, as the pipeline computes them."""
+    wave = snap.wave
     metrics = person_metrics(snap)
     flags, _ = assign_roles(metrics, wave=wave)
     table = person_wave_table(snap, metrics, brokerage(snap), flags, roster).assign(wave=wave)
-    return snap, table
+    return table
 
 
-def read_demo_lake(root: Path) -> DemoLake:
-    import json
-
+def read_demo_lake(root: Path, metrics_waves: list[str] | None = None) -> DemoLake:
+    """Every wave's snapshot; person metrics of ``metrics_waves`` (default: every wave)."""
     truth = json.loads((root / "_demo_truth.json").read_text())
     roster = pd.read_csv(root / "program" / "participants.csv", dtype={"employee_id": str, "cohort": str})
-    snapshots, metrics = {}, {}
-    for wave in truth["waves"]:
-        snapshots[wave], metrics[wave] = _wave(root, wave, roster)
+    snapshots = {wave: _snapshot(root, wave) for wave in truth["waves"]}
+    metrics = {w: person_wave_rows(snapshots[w], roster) for w in (truth["waves"] if metrics_waves is None else metrics_waves)}
     folder = root / "experiments" / truth["experiment_id"]
     assignment = pd.read_csv(folder / "assignment.csv", dtype=str).assign(experiment_id=truth["experiment_id"])
     interactions = pd.read_csv(folder / "interactions.csv", dtype=str).assign(experiment_id=truth["experiment_id"])
