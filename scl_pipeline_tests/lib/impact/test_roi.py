@@ -18,21 +18,25 @@ ROSTER = pd.DataFrame({"employee_id": ["P", "Q", "R"], "cohort": ["C1", "C1", "C
                        "start_date": pd.to_datetime(["2021-01-15", "2021-01-15", "2022-02-01"])})
 
 
-def metrics(wave: str) -> pd.DataFrame:
-    return pd.DataFrame({"employee_id": PEOPLE, "wave": wave, "central_connector": [p in KEY for p in PEOPLE],
+def metrics(wave: str, people=PEOPLE) -> pd.DataFrame:
+    return pd.DataFrame({"employee_id": people, "wave": wave, "central_connector": [p in KEY for p in people],
                          "boundary_spanner": False})
 
 
 def worked_example(text: str | None = None, edges=None):
-    base = snapshot_of(COUNTRY, BASE_EDGES, "2020-Q4")
-    now = snapshot_of(COUNTRY, edges or [e for e in NOW_EDGES if "k1" not in e], "2021-Q4")
+    """Without ``edges``: the 11 people and edges of docs/roi.md (no k1, k2)."""
+    people = PEOPLE if edges else [p for p in PEOPLE if not p.startswith("k")]
+    country = {p: COUNTRY[p] for p in people}
+    base = snapshot_of(country, BASE_EDGES, "2020-Q4")
+    now = snapshot_of(country, edges or [e for e in NOW_EDGES if "k1" not in e], "2021-Q4")
     assumptions = load_roi_assumptions() if text is None else assumptions_from_text(text)
-    return roi_table(now, base, metrics("2021-Q4"), metrics("2020-Q4"), ROSTER, assumptions)
+    return roi_table(now, base, metrics("2021-Q4", people), metrics("2020-Q4", people), ROSTER, assumptions)
 
 
 def test_docs_worked_example():
     """docs/roi.md, 'Worked example': the shipped defaults on the 11-person organisation."""
     table = worked_example()
+    assert table["wave"].tolist() == ["2021-Q4"] * 3
     assert list(table.columns) == list(ROI_COLUMNS)
     assert table["scenario"].tolist() == ["low", "mid", "high"]
     assert (table["assumptions_version"] == "scl-default-1").all() and (table["currency"] == "USD").all()
