@@ -35,10 +35,11 @@ def main() -> None:
     timings: dict[str, float] = {}
 
     def timed(name, fn, *a, **k):
-        start = time.perf_counter()
-        out = fn(*a, **k)
-        timings[name] = time.perf_counter() - start
-        return out
+        timings[name] = -time.perf_counter()
+        try:
+            return fn(*a, **k)
+        finally:
+            timings[name] += time.perf_counter()
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

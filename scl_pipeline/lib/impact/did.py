@@ -105,8 +105,9 @@ def impact_did(
     ``participant`` flag of ``current``; ``control`` picks the comparison group from the baseline
     frame (participants are never controls). A metric missing at either wave for a person
     (constraint of an isolate is NaN) leaves that person out of that metric only; ``participants``
-    and ``controls`` count who was used. Empty frame when either wave has no rows or the wave
-    is not after the baseline (at the baseline itself every difference is 0 by construction).
+    and ``controls`` count who was used. Empty frame when either wave has no rows, no participant
+    is present in both, or the wave is not after the baseline (at the baseline itself every
+    difference is 0 by construction).
     """
     metrics = tuple(metrics)
     if draws < MIN_DRAWS:
@@ -127,6 +128,8 @@ def impact_did(
     people = now.index.intersection(base.index)
     is_participant = now.loc[people, "participant"].fillna(False).astype(bool).to_numpy()
     is_control = ~is_participant & people.isin(eligible.astype(str))
+    if not is_participant.any():
+        return empty_did()
 
     rows = []
     for metric in metrics:

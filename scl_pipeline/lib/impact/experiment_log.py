@@ -3,9 +3,9 @@ and rows that must go to quarantine with their reason (nothing is dropped silent
 
 Problems found (``problem`` codes, docs/impact.md):
 
-assignment: ``missing_employee_id``, ``unknown_group`` (not program/control), ``in_both_groups``
+assignment: ``missing_id`` (employee_id or experiment_id), ``unknown_group`` (not program/control), ``in_both_groups``
 (listed as program and as control in the same experiment: every row of that person).
-interactions: ``missing_value`` (asker, responder or a parseable asked_at), ``bad_answered_at``
+interactions: ``missing_value`` (experiment_id, asker, responder or a parseable asked_at), ``bad_answered_at``
 (not empty and not a timestamp), ``asker_not_member`` / ``responder_not_member`` (not in the
 experiment's usable assignment), ``self_question`` (asker = responder),
 ``answered_before_asked``, ``duplicate_row`` (the same question logged again; the first is kept).
@@ -92,9 +92,9 @@ def _assignment(assignment: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
     frame["experiment_id"] = _text(frame["experiment_id"])
     frame["employee_id"] = _text(frame["employee_id"])
     group = _text(frame["group"]).str.lower()
-    no_id = frame["employee_id"].isna()
-    problems.add(frame, no_id, "assignment", "missing_employee_id",
-                 pd.Series("employee_id is empty", index=frame.index))
+    no_id = frame["employee_id"].isna() | frame["experiment_id"].isna()
+    problems.add(frame, no_id, "assignment", "missing_id",
+                 pd.Series("employee_id and experiment_id are required", index=frame.index))
     bad_group = ~group.isin(GROUPS).fillna(False).astype(bool) & ~no_id
     problems.add(frame, bad_group, "assignment", "unknown_group",
                  "group " + frame["group"].astype("string").fillna("<empty>").map(repr) + f" is not one of {list(GROUPS)}")
@@ -116,9 +116,10 @@ def _interactions(interactions: pd.DataFrame, members: pd.DataFrame, problems: _
     asked = _timestamps(frame["asked_at"])
     answered_text = _text(frame["answered_at"].astype("string"))
     answered = _timestamps(frame["answered_at"])
-    missing = (frame["asker_id"].isna() | frame["responder_id"].isna() | asked.isna()).to_numpy()
+    missing = (frame["experiment_id"].isna() | frame["asker_id"].isna() | frame["responder_id"].isna()
+               | asked.isna()).to_numpy()
     bad = problems.add(frame, missing, "interactions", "missing_value", pd.Series(
-        "asker_id, responder_id and a parseable asked_at are required; asked_at is "
+        "experiment_id, asker_id, responder_id and a parseable asked_at are required; asked_at is "
         + frame["asked_at"].astype("string").fillna("<empty>").map(repr), index=frame.index))
     bad_answer = answered_text.notna() & answered.isna()
     bad = bad | problems.add(frame, bad_answer, "interactions", "bad_answered_at",

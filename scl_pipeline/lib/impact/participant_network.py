@@ -42,8 +42,9 @@ def roster_ids(roster: pd.DataFrame | None) -> pd.Index:
 
 
 def present(snapshot: GraphSnapshot, ids) -> pd.Index:
-    """The ``ids`` in the snapshot's population."""
-    return pd.Index(snapshot.nodes[NODE_ID].astype(str)).intersection(pd.Index(list(ids), dtype=object))
+    """The ``ids`` (compared as strings) in the snapshot's population."""
+    wanted = pd.Index([str(i) for i in ids], dtype=object)
+    return pd.Index(snapshot.nodes[NODE_ID].astype(str)).intersection(wanted)
 
 
 def _cross_country(snapshot: GraphSnapshot, pairs: pd.DataFrame) -> int:

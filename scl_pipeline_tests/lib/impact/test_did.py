@@ -105,6 +105,7 @@ def test_empty_and_not_after_baseline_give_empty_frames():
         impact_did(now, base.iloc[:0]),
         impact_did(base, base),  # the baseline against itself
         impact_did(base.assign(wave="2020-Q3"), base),
+        impact_did(now.assign(participant=False), base),  # no roster: nobody is a participant
     ):
         assert table.empty and list(table.columns) == list(DID_COLUMNS)
 

@@ -53,9 +53,10 @@ def test_several_reasons_of_one_row_are_joined_and_source_row_is_kept():
 
 
 def test_unknown_group_and_missing_id_and_required_columns():
-    assignment = pd.DataFrame({"experiment_id": "E", "employee_id": ["a", None, "c"], "group": ["treatment", "program", "control"]})
+    assignment = pd.DataFrame({"experiment_id": ["E", "E", "E", None], "employee_id": ["a", None, "c", "d"],
+                               "group": ["treatment", "program", "control", "control"]})
     problems = experiment_problems(assignment, pd.DataFrame(columns=["experiment_id", "asker_id", "responder_id", "asked_at", "answered_at"]))
-    assert problems.set_index("row")["problem"].to_dict() == {0: "unknown_group", 1: "missing_employee_id"}
+    assert problems.set_index("row")["problem"].to_dict() == {0: "unknown_group", 1: "missing_id", 3: "missing_id"}
     assert "'treatment' is not one of ['program', 'control']" in problems.iloc[0]["reason"]
     with pytest.raises(ValueError, match=r"experiment interactions: missing column\(s\) \['answered_at'\]"):
         experiment_problems(assignment, pd.DataFrame(columns=["experiment_id", "asker_id", "responder_id", "asked_at"]))

@@ -90,3 +90,12 @@ def test_empty_experiment_inputs():
     silent = experiment_kbis(ASSIGNMENT, INTERACTIONS.iloc[:0], {})
     assert (silent["count"] == 0).all() and (silent["p_value"] == 1.0).all()
     assert set(silent["members"]) == {4, 5}
+
+
+def test_timestamp_columns_as_the_warehouse_types_them(kbis):
+    # raw.experiment_interactions holds TIMESTAMPs: datetime columns give the same table.
+    log = INTERACTIONS[INTERACTIONS["answered_at"] != "yesterday"].copy()
+    for col in ("asked_at", "answered_at"):
+        log[col] = pd.to_datetime(log[col])
+    assert pd.api.types.is_datetime64_any_dtype(log["answered_at"])
+    assert experiment_kbis(ASSIGNMENT, log, graphs()).equals(kbis)

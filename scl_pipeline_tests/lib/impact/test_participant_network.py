@@ -71,6 +71,12 @@ def test_empty_inputs_give_empty_frames_with_the_columns(waves):
         participant_network(waves, ROSTER, "2019-Q1")
 
 
+def test_integer_ids_are_compared_as_text():
+    country = {"1": "US", "2": "FR", "3": "FR"}
+    now = snapshot_of(country, [("1", "2")], "2021-Q1")
+    assert participant_network_row(now, [1, 2]).iloc[0]["ties"] == 1
+
+
 def test_no_cross_country_tie_at_baseline_gives_no_ratio():
     country = {"A": "US", "B": "FR"}
     base, now = snapshot_of(country, [], "2020-Q4"), snapshot_of(country, [("A", "B")], "2021-Q1")
