@@ -152,7 +152,7 @@ def program_report(inputs: ReportInputs) -> Report:
                ("ties among them", f"{fmt.count(first['ties'])} → {fmt.count(last['ties'])}"),
                ("with a new strong bond", fmt.share(last["new_bond_share"]))]
     if inputs.experiment_kbis is not None and len(inputs.experiment_kbis):
-        experiments = dict.fromkeys(inputs.experiment_kbis["experiment_id"].astype(str))
+        experiments = sorted(set(inputs.experiment_kbis["experiment_id"].astype(str)))
         for number, experiment in enumerate(experiments, start=1):
             # Numbered, not named after the id: an id is free text, a file name is not.
             figures.append(ReportFigure(

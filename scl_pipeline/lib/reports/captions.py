@@ -11,7 +11,7 @@ import pandas as pd
 
 from scl_pipeline.lib.reports import formatting as fmt
 from scl_pipeline.lib.reports.inputs import BRIDGE_CRITICALITY, PARTICIPANTS_SCOPE, flag, one_wave
-from scl_pipeline.lib.reports.program_charts import fragmentation_by_wave, indicator_name
+from scl_pipeline.lib.reports.program_charts import fragmentation_by_wave, indicator_name, indicator_order
 from scl_pipeline.lib.reports.wave_charts import HALF, MixingMatrix, SCOPE_TITLE
 from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
 
@@ -164,7 +164,7 @@ def trend_caption(participant_network: pd.DataFrame, resilience_scenarios: pd.Da
 def experiment_caption(experiment_kbis: pd.DataFrame, experiment_id: str) -> str:
     rows = experiment_kbis[experiment_kbis["experiment_id"].astype(str) == str(experiment_id)]
     sentences = []
-    for indicator in dict.fromkeys(rows["indicator"].astype(str)):
+    for indicator in indicator_order(rows["indicator"]):
         groups = rows[rows["indicator"] == indicator].set_index("group")
         if not {"program", "control"} <= set(groups.index):
             continue

@@ -50,6 +50,14 @@ def largest_component(graph: nx.Graph) -> set[str]:
     return set(min(components, key=lambda c: (-len(c), c[0])))
 
 
+def cut_off_by(graph: nx.Graph, removed: set[str]) -> set[str]:
+    """People of the largest component who are outside the largest one once ``removed`` are gone
+    (bridge_criticality's ``people_cut_off``, for a set)."""
+    before = largest_component(graph)
+    after = largest_component(graph.subgraph(set(graph) - removed))
+    return before - removed - after
+
+
 def bridges_of(bridge_criticality: pd.DataFrame | None, wave: str) -> tuple[set[str], set[str]]:
     """(single bridges, critical bridges) of the participants' network at ``wave``."""
     if bridge_criticality is None:
@@ -173,9 +181,7 @@ def scenario_network_png(people: pd.DataFrame, edges: pd.DataFrame, wave: str,
             f"scenario {title!r}: {len(unknown)} removed people are not participants of wave {wave}"
         )
     palette = palette or CountryPalette.of(pg.people["country"])
-    before = largest_component(pg.graph)
-    after = largest_component(pg.graph.subgraph(set(pg.graph) - removed))
-    cut_off = before - removed - after
+    cut_off = cut_off_by(pg.graph, removed)
     with canvas.style():
         fig = canvas.new_figure(canvas.WIDE)
         ax = fig.add_axes((0.01, 0.02, 0.72, 0.86))

@@ -31,6 +31,12 @@ def indicator_name(indicator: str) -> str:
     return INDICATOR_NAMES.get(indicator, indicator.replace("_", " ").capitalize())
 
 
+def indicator_order(indicators: pd.Series) -> list[str]:
+    """The spec's indicators in the spec's order, then any other alphabetically."""
+    present = set(indicators.astype(str))
+    return [i for i in INDICATOR_NAMES if i in present] + sorted(present - set(INDICATOR_NAMES))
+
+
 def fragmentation_by_wave(resilience_scenarios: pd.DataFrame, scope: str = PARTICIPANTS_SCOPE) -> pd.DataFrame:
     """Per wave: fragmentation of the scope's network as it is (``before``: nothing removed,
     the same on every scenario row of the wave) and after removing the baseline's single bridges."""
@@ -90,7 +96,7 @@ def experiment_png(experiment_kbis: pd.DataFrame, experiment_id: str) -> bytes:
     rows = rows[rows["experiment_id"].astype(str) == str(experiment_id)]
     if rows.empty:
         raise ReportInputError(f"experiment_kbis: no rows for experiment {experiment_id!r}")
-    indicators = list(dict.fromkeys(rows["indicator"].astype(str)))
+    indicators = indicator_order(rows["indicator"])
     width = 0.38
     with canvas.style():
         fig = canvas.new_figure(canvas.CHART)

@@ -55,11 +55,11 @@ def people_frame(graphs: dict[str, nx.Graph], seed: int = 5, departments=DEPARTM
     return pd.concat(frames, ignore_index=True)
 
 
-def organisation_graph(seed: int = 9, extra=ORG_EXTRA, scale: int = 4) -> nx.DiGraph:
+def organisation_graph(seed: int = 9, countries=COUNTRIES, extra=ORG_EXTRA, scale: int = 4) -> nx.DiGraph:
     """D over a small organisation: the participants' countries at ``scale`` times their size
     plus two tiny countries; 85% of each person's nominations stay in their country."""
     rng = np.random.default_rng(seed)
-    sizes = [(c, n * scale) for c, n in COUNTRIES] + list(extra)
+    sizes = [(c, n * scale) for c, n in countries] + list(extra)
     country = [c for c, n in sizes for _ in range(n)]
     d = nx.DiGraph()
     d.add_nodes_from((i, {"country": c}) for i, c in enumerate(country))
@@ -148,8 +148,10 @@ def participant_network_frame(graphs: dict[str, nx.Graph]) -> pd.DataFrame:
     return frame
 
 
-def story_inputs(seed: int = 11) -> ReportInputs:
-    graphs, bridges = participant_graphs(seed)
+def story_inputs(seed: int = 11, countries=COUNTRIES, departments=DEPARTMENTS) -> ReportInputs:
+    """Every mart of the story; ``countries`` (name, participants; must keep the hub) and
+    ``departments`` (six names) let a test rename groups, e.g. to hostile strings."""
+    graphs, _ = participant_graphs(seed, countries)
     bridge = pd.concat([bridge_frame(g, w) for w, g in graphs.items()], ignore_index=True)
     baseline_bridges = set(bridge.loc[bridge["wave"] == BASELINE, "employee_id"])
     scenarios = pd.DataFrame([r for w, g in graphs.items()
@@ -157,13 +159,13 @@ def story_inputs(seed: int = 11) -> ReportInputs:
     curves = pd.DataFrame([r for w, g in graphs.items() for r in curve_rows(g, w)])
     edges = pd.DataFrame([(w, a, b) for w, g in graphs.items() for a, b in sorted(g.edges())],
                          columns=["wave", "source", "target"])
-    org = organisation_graph()
+    org = organisation_graph(countries=countries)
     mixing, bonds, summaries = [], [], []
     for w in WAVES:
         m, b, s = organisation_marts(org, w)
         mixing.append(m), bonds.append(b), summaries.append(s)
     return ReportInputs(
-        people=people_frame(graphs), participant_edges=edges, bridge_criticality=bridge,
+        people=people_frame(graphs, departments=departments), participant_edges=edges, bridge_criticality=bridge,
         resilience_scenarios=scenarios, robustness_curve=curves,
         country_mixing=pd.concat(mixing, ignore_index=True),
         country_wave_bonds=pd.concat(bonds, ignore_index=True),
