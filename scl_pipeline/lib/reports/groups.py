@@ -26,6 +26,13 @@ TOP_COUNTRIES = 9
 _PALETTE = tuple(to_hex(c) for i, c in enumerate(colormaps["tab10"].colors) if i != 7)
 
 
+LABEL_LIMIT = 26  # characters; longer names are cut with an ellipsis so a legend stays on the page
+
+
+def short(name: str, limit: int = LABEL_LIMIT) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "\u2026"
+
+
 def named_groups(sizes: Mapping[str, int] | pd.Series, top: int,
                  min_size: int = MIN_GROUP_SIZE) -> list[str]:
     """The groups to name, largest first: at most ``top``, each of ``min_size`` people or more."""
@@ -62,11 +69,8 @@ class CountryPalette:
             return _PALETTE[self.named.index(country)]
         return OTHER_COLOUR
 
-    def label(self, country: str) -> str:
-        return country if country in self.named else OTHER_LABEL
-
     def legend(self, with_sizes: bool = True) -> list[tuple[str, str]]:
         """(label, colour) pairs: the named countries (with their head counts), then "other"."""
-        items = [(f"{c} ({n:,})" if with_sizes else c, _PALETTE[i])
+        items = [(f"{short(c)} ({n:,})" if with_sizes else short(c), _PALETTE[i])
                  for i, (c, n) in enumerate(zip(self.named, self.sizes))]
         return [*items, (OTHER_LABEL, OTHER_COLOUR)]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.reports import canvas
-from scl_pipeline.lib.reports.groups import OTHER, OTHER_LABEL, named_groups, pool
+from scl_pipeline.lib.reports.groups import OTHER, OTHER_LABEL, named_groups, pool, short
 from scl_pipeline.lib.reports.inputs import (
     COUNTRY_MIXING,
     COUNTRY_WAVE_BONDS,
@@ -80,9 +80,9 @@ def mixing_heatmap_png(country_mixing: pd.DataFrame, country_wave_bonds: pd.Data
         fig = canvas.new_figure((10.0, 8.0))
         ax = fig.add_axes((0.22, 0.2, 0.62, 0.68))
         image = ax.imshow(np.nan_to_num(values, nan=0.0), cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
-        rows = [f"{c} ({matrix.people[c]:,})" for c in matrix.shares.index]
+        rows = [f"{short(c)} ({matrix.people[c]:,})" for c in matrix.shares.index]
         ax.set_yticks(range(len(rows)), rows)
-        ax.set_xticks(range(len(matrix.shares.columns)), list(matrix.shares.columns),
+        ax.set_xticks(range(len(matrix.shares.columns)), [short(c) for c in matrix.shares.columns],
                       rotation=45, ha="right")
         ax.set_ylabel("ties named by people in (people)")
         ax.set_xlabel("... trusting someone in")

@@ -1,19 +1,7 @@
 import pytest
 
+from scl_pipeline_tests.lib.reports.hostile import hostile_story_inputs
 from scl_pipeline_tests.lib.reports.marts import story_inputs
-from scl_pipeline_tests.lib.reports.story import COUNTRIES, DEPARTMENTS
-
-SCRIPT_COUNTRY = "<script>alert(1)</script>"
-FORMULA_COUNTRY = '=HYPERLINK("http://example.invalid","click")'
-MATH_COUNTRY = "$\\frac{$ land"
-SCRIPT_DEPARTMENT = "<img src=x onerror=alert(2)>"
-FORMULA_DEPARTMENT = "=HYPERLINK(\"http://example.invalid\")"
-
-HOSTILE_COUNTRIES = tuple(
-    ({"Germany": SCRIPT_COUNTRY, "Kenya": FORMULA_COUNTRY, "Chile": MATH_COUNTRY}.get(c, c), n)
-    for c, n in COUNTRIES
-)
-HOSTILE_DEPARTMENTS = (SCRIPT_DEPARTMENT, FORMULA_DEPARTMENT, *DEPARTMENTS[2:])
 
 
 @pytest.fixture(scope="session")
@@ -25,4 +13,4 @@ def story():
 @pytest.fixture(scope="session")
 def hostile_story():
     """The same story with countries and departments named like markup and spreadsheet formulas."""
-    return story_inputs(countries=HOSTILE_COUNTRIES, departments=HOSTILE_DEPARTMENTS)
+    return hostile_story_inputs()

@@ -10,7 +10,7 @@ import pytest
 from scl_pipeline.lib.reports.build import PROGRAM_FOLDER, wave_report, write_reports
 from scl_pipeline.lib.reports.inputs import ReportInputError
 from scl_pipeline.lib.reports.scenarios import main_scenario, removed_people
-from scl_pipeline_tests.lib.reports.conftest import (
+from scl_pipeline_tests.lib.reports.hostile import (
     FORMULA_COUNTRY,
     FORMULA_DEPARTMENT,
     SCRIPT_COUNTRY,
