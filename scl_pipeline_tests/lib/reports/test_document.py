@@ -1,11 +1,13 @@
 """The HTML page: escaped, self-contained, deterministic, written atomically."""
 
 import base64
+import io
 import os
 import re
 
 import markupsafe
 import pytest
+from PIL import Image
 
 from scl_pipeline.lib.reports import document
 from scl_pipeline.lib.reports.canvas import PNG_MAGIC
@@ -77,3 +79,15 @@ def test_a_failed_write_leaves_the_old_page_and_no_temporary_file(tmp_path, monk
         write_report(_report("new"), folder)
     assert "Report old" in (folder / "report.html").read_text(encoding="utf-8")
     assert sorted(os.listdir(folder)) == ["first.png", "report.html"]
+
+
+def test_preview_markdown_is_a_small_copy_for_the_dagster_ui(story):
+    from scl_pipeline.lib.reports.wave_charts import mixing_heatmap_png
+
+    png = mixing_heatmap_png(story.country_mixing, story.country_wave_bonds, "2020-Q4")
+    markdown = ReportFigure("country_mixing", "<b>t</b>", "c", png).preview_markdown()
+    match = re.fullmatch(r"!\[country_mixing\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", markdown)
+    small = Image.open(io.BytesIO(base64.b64decode(match.group(1))))
+    assert small.size == (640, 512)  # 1000 x 800 scaled to 640 wide
+    assert len(markdown) < len(png) * 4 / 3 / 2  # base64 of less than half the bytes
+    assert ReportFigure("country_mixing", "t", "c", png).preview_markdown() == markdown
