@@ -115,6 +115,8 @@ def wave_report(inputs: ReportInputs, wave: str) -> Report:
     numbers = [("people in the organisation", fmt.count(summary["population"])),
                ("largest connected group", fmt.share(summary["largest_component_share"])),
                ("single bridges (organisation)", fmt.count(summary["articulation_points"])),
+               *([("critical bridges (organisation)", fmt.count(summary["critical_bridges"]))]
+                 if "critical_bridges" in summary.index else []),
                ("cross-country ties", fmt.share(summary["cross_country_edge_share"])),
                ("E-I index", fmt.number(summary["ei_index"]))]
     if net is not None:
