@@ -4,14 +4,20 @@ A relationship is an undirected pair of colleagues with a *closeness* from 1 to 
 them see; each survey wave samples directed nominations from it (``survey``). The structure
 follows what organisational network studies report (sources in ``docs/demo_organisation.md``):
 
-* **teams** - people under the same manager know each other, and most people know their
-  manager: dense, close groups that give the network its clustering;
+* **teams and projects** - people under the same manager mostly know each other and their
+  manager; each department of a country is also cut at random into project groups of eight
+  that often work together: dense, close groups that give the network its clustering;
 * **department and country** - further colleagues in the same country, most in the same
   department, chosen in proportion to their popularity, so a few people are named by many
   (central connectors) and in-degree has a long tail;
 * **abroad** - about one in ten relationships crosses countries, mostly within the same global
-  department; people of small offices, who have few compatriots, look abroad more;
-* **triadic closure** - colleagues of colleagues meet: each round closes random open triads.
+  department and towards popular people (so big countries more often); people of tiny offices,
+  who have few compatriots, look abroad instead;
+* **triadic closure** - colleagues of colleagues meet: each round, half of the people introduce
+  two of their colleagues to each other;
+* **periphery** - a few people (remote, part-time, new in the role) keep only some of them.
+
+The parameters were tuned against the published figures listed in ``docs/demo_organisation.md``.
 
 Everything is vectorised numpy over everyone ever employed (joiners included), so 300,000
 people take a few seconds.
@@ -26,10 +32,10 @@ import numpy as np
 from scl_pipeline.lib.demo.organisation import Organisation
 
 # Dense small groups: the manager's team and a cross-team project group within the department.
-TEAM_TIES = 5.0
+TEAM_TIES = 5.5  # expected relationships with teammates; the pair probability is capped at TEAM_P
 TEAM_P = 0.9
 PROJECT_SIZE = 8
-PROJECT_P = 0.6
+PROJECT_P = 0.7
 MANAGER_TIE = 0.75  # share of people who have a relationship with their (local) manager
 # Further relationships each person seeks (mean draws; the other end is chosen by popularity).
 DEPARTMENT_DRAWS = 0.9
@@ -40,6 +46,10 @@ ABROAD_RETRIES = 4
 CLOSURE_ROUNDS = 5
 CLOSURE_SHARE = 0.5  # share of people who introduce two of their colleagues in a round
 SOCIABILITY_SIGMA = 0.45  # lognormal spread of how many relationships a person seeks
+# Some people stay at the edge (remote, part-time, new in the role): they keep only a share of
+# the relationships drawn for them, which gives the network its peripheral people.
+PERIPHERAL_SHARE = 0.06
+PERIPHERAL_KEEP = 0.3
 # A department (or country) with fewer people than this cannot host a person's local ties;
 # those draws go one level up (country, then abroad).
 MIN_LOCAL_POOL = 4
@@ -98,10 +108,6 @@ def _pool_size(key: np.ndarray) -> np.ndarray:
     """Per person, how many people share their ``key``."""
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     return counts[inverse]
-
-
-def _draws(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
-    return rng.poisson(mean)
 
 
 def _group_pairs(
@@ -167,11 +173,11 @@ def build_relationships(rng: np.random.Generator, org: Organisation) -> Relation
     n_projects = len(np.unique(project_key))
     project = _group_pairs(rng, project_key, people, np.full(n_projects, PROJECT_P))
 
-    dept_seekers = np.repeat(people, _draws(rng, dept_mean))
+    dept_seekers = np.repeat(people, rng.poisson(dept_mean))
     dept = _block_pick(rng, dept_key, dept_key[dept_seekers], org.popularity**POPULARITY_EXPONENT)
-    country_seekers = np.repeat(people, _draws(rng, country_mean))
+    country_seekers = np.repeat(people, rng.poisson(country_mean))
     country = _block_pick(rng, org.country, org.country[country_seekers], org.popularity**POPULARITY_EXPONENT)
-    abroad_seekers = np.repeat(people, _draws(rng, abroad_mean))
+    abroad_seekers = np.repeat(people, rng.poisson(abroad_mean))
     abroad = _abroad_pick(rng, org, abroad_seekers, n_dept)
 
     src = [team[0], with_manager, project[0], dept_seekers, country_seekers, abroad_seekers]
@@ -183,6 +189,9 @@ def build_relationships(rng: np.random.Generator, org: Organisation) -> Relation
         a, b, k = _dedupe(
             np.concatenate([a, x]), np.concatenate([b, y]), np.concatenate([k, np.full(len(x), len(KINDS) - 1)]), n
         )
+    peripheral = rng.random(n) < PERIPHERAL_SHARE
+    kept = rng.random(len(a)) < np.where(peripheral[a], PERIPHERAL_KEEP, 1.0) * np.where(peripheral[b], PERIPHERAL_KEEP, 1.0)
+    a, b, k = a[kept], b[kept], k[kept]
     cum = np.cumsum(_CLOSENESS_P, axis=1)
     closeness = 1 + (rng.random(len(a))[:, None] > cum[k]).sum(axis=1)
     return Relationships(a=a, b=b, closeness=closeness.astype(np.int64), kind=k)
