@@ -12,8 +12,8 @@ network no longer needs the hub at all:
 3. one bond for every other bonder still without one;
 4. random cross-country bonds until the growth target is met.
 
-The few participants who form no bond belong to tied country groups of three or more, so they
-stay connected through their compatriots. Participant pairs of a later wave's survey are
+The few participants who form no bond belong to tied country groups (the largest first, never
+a whole group), so they stay connected through their compatriots. Participant pairs of a later wave's survey are
 exactly the baseline's plus the bonds that have started (``overlay_participant_ties``): the
 program effect is planted, not left to sampling noise.
 """
@@ -45,17 +45,17 @@ class BondPlan:
 
 
 def _non_bonders(rng: np.random.Generator, story: ParticipantStory, participants: np.ndarray, country: np.ndarray, k: int) -> np.ndarray:
-    """``k`` tied, non-hub participants, at most all but one of each country group of 3 or more."""
+    """``k`` tied, non-hub participants, at most all but one of each country group (the one
+    left bonds, so the group stays linked); larger groups first."""
     tied = np.setdiff1d(participants, story.untied)
     tied = tied[country[tied] != story.hub]
     candidates: list[int] = []
-    for c in np.unique(country[tied]):
+    for c in sorted(np.unique(country[tied]).tolist(), key=lambda c: -int((country[tied] == c).sum())):
         group = rng.permutation(tied[country[tied] == c])
-        if len(group) >= 3:
-            candidates += group[:-1].tolist()
+        candidates += group[:-1].tolist()
     if len(candidates) < k:
         raise ValueError(f"only {len(candidates)} participants can stay without a new bond; {k} must")
-    return np.sort(rng.choice(np.array(candidates, dtype=np.int64), size=k, replace=False))
+    return np.sort(np.array(candidates[:k], dtype=np.int64))
 
 
 def plan_bonds(

@@ -99,6 +99,7 @@ def generate_demo_org(
         rng,
         key_collaborators(drawn0, org.country, active0) & responded0,
         clear_key_collaborators(drawn0, org.country, active0, ROLE_MARGIN),
+        responded0,
         drawn0,
         org.country,
         hub,

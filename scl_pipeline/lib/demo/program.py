@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scl_pipeline.lib.demo.network import cross_country_ties, edge_keys, strong_edges
+from scl_pipeline.lib.demo.network import cross_country_ties, edge_keys, strong_edges, strong_in_degree
 from scl_pipeline.lib.demo.story import N_BRIDGES, ParticipantStory
 from scl_pipeline.lib.demo.survey import STRONG, WEAK_CAP, Nominations
 
@@ -33,6 +33,7 @@ def select_participants(
     rng: np.random.Generator,
     eligible: np.ndarray,
     preferred: np.ndarray,
+    respondents: np.ndarray,
     baseline: Nominations,
     country: np.ndarray,
     hub: int,
@@ -40,17 +41,20 @@ def select_participants(
     n_hub: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted participant indices and the 8 bridges, drawn from the ``eligible`` mask with
-    ``preferred`` people first."""
+    ``preferred`` people first. A small hub short of key collaborators is topped up with its
+    most-named ``respondents`` (their role is then restored, see ``network.restore_roles``)."""
     pool = np.flatnonzero(eligible)
-    hub_pool = pool[country[pool] == hub]
-    if len(hub_pool) < n_hub:
-        raise ValueError(
-            f"the hub country has {len(hub_pool)} key collaborators for its {n_hub} planted "
-            "participants: raise the number of people"
-        )
     if len(pool) < n_participants:
         raise ValueError(f"only {len(pool)} key collaborators for {n_participants} participants")
+    hub_pool = pool[country[pool] == hub]
     hub_chosen = _pick(rng, hub_pool, preferred, n_hub)
+    if len(hub_chosen) < n_hub:
+        others = np.flatnonzero(respondents & ~eligible & (country == hub))
+        indeg = strong_in_degree(baseline, len(country))[others]
+        top_up = others[np.lexsort((rng.random(len(others)), -indeg))][: n_hub - len(hub_chosen)]
+        if len(hub_chosen) + len(top_up) < n_hub:
+            raise ValueError(f"the hub country has too few respondents for its {n_hub} planted participants")
+        hub_chosen = np.concatenate([hub_chosen, top_up])
     a, b = strong_edges(baseline)
     spanning = cross_country_ties(a, b, country, len(country))[hub_chosen]
     bridges = hub_chosen[np.lexsort((rng.random(n_hub), -spanning))[:N_BRIDGES]]

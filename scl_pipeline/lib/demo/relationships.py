@@ -32,18 +32,18 @@ import numpy as np
 from scl_pipeline.lib.demo.organisation import Organisation
 
 # Dense small groups: the manager's team and a cross-team project group within the department.
-TEAM_TIES = 5.5  # expected relationships with teammates; the pair probability is capped at TEAM_P
+TEAM_TIES = 6.0  # expected relationships with teammates; the pair probability is capped at TEAM_P
 TEAM_P = 0.9
-PROJECT_SIZE = 8
+PROJECT_SIZE = 10
 PROJECT_P = 0.7
 MANAGER_TIE = 0.75  # share of people who have a relationship with their (local) manager
 # Further relationships each person seeks (mean draws; the other end is chosen by popularity).
-DEPARTMENT_DRAWS = 0.9
-COUNTRY_DRAWS = 0.4
+DEPARTMENT_DRAWS = 0.8
+COUNTRY_DRAWS = 0.3
 ABROAD_DRAWS = 0.6
 ABROAD_SAME_DEPARTMENT = 0.6
 ABROAD_RETRIES = 4
-CLOSURE_ROUNDS = 5
+CLOSURE_ROUNDS = 3
 CLOSURE_SHARE = 0.5  # share of people who introduce two of their colleagues in a round
 SOCIABILITY_SIGMA = 0.45  # lognormal spread of how many relationships a person seeks
 # Some people stay at the edge (remote, part-time, new in the role): they keep only a share of
@@ -54,7 +54,7 @@ PERIPHERAL_KEEP = 0.3
 # those draws go one level up (country, then abroad).
 MIN_LOCAL_POOL = 4
 # Popularity sharpened: a few people are named by many (central connectors).
-POPULARITY_EXPONENT = 1.5
+POPULARITY_EXPONENT = 1.8
 
 KINDS: tuple[str, ...] = ("team", "manager", "project", "department", "country", "abroad", "closure")
 # Closeness 1..5 by kind: teams and managers are close, distant colleagues less so.
