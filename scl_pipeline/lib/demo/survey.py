@@ -24,7 +24,7 @@ from scl_pipeline.lib.landing.contract import DEFAULT_RELATION, ONA_SURVEY
 
 STRONG = 4  # SPEC §2 default strong_threshold
 WEAK_CAP = STRONG - 1
-NAME_PROBABILITY = 0.82
+NAME_PROBABILITY = 0.86
 MAX_NAMES = 20
 NEVER_RESPONDS = 0.08
 RESPONSE_PROBABILITY = 0.88

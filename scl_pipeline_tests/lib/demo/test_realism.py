@@ -20,7 +20,7 @@ def assert_realistic(figures: dict[str, float]) -> None:
     assert 8 <= figures["rows_per_person"] <= 12, figures
     assert 0.70 <= figures["response_rate"] <= 0.85, figures
     assert 0.45 <= figures["strong_share"] <= 0.70, figures
-    assert 0.30 <= figures["reciprocity"] <= 0.60, figures
+    assert 0.30 <= figures["reciprocity"] <= 0.65, figures
     assert 6 <= figures["mean_degree"] <= 12, figures
     assert 0.15 <= figures["clustering"] <= 0.40, figures
     assert figures["largest_component_share"] >= 0.95, figures
