@@ -159,8 +159,8 @@ def overlay_participant_ties(
     ba, bb = bonds.a[started], bonds.b[started]
     bond_keys = edge_keys(ba, bb, n)
     keep = ~(member[trust.src] & member[trust.dst])
-    base = member[baseline_trust.src] & member[baseline_trust.dst]
-    base &= ~np.isin(edge_keys(baseline_trust.src, baseline_trust.dst, n), bond_keys)
+    base = np.flatnonzero(member[baseline_trust.src] & member[baseline_trust.dst])
+    base = base[~np.isin(edge_keys(baseline_trust.src[base], baseline_trust.dst[base], n), bond_keys)]
     return Nominations(
         np.concatenate([trust.src[keep], baseline_trust.src[base], ba, bb]),
         np.concatenate([trust.dst[keep], baseline_trust.dst[base], bb, ba]),

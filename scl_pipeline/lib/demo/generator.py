@@ -29,7 +29,7 @@ from scl_pipeline.lib.demo.measures import (
     participant_wave,
     removal,
 )
-from scl_pipeline.lib.demo.network import clear_key_collaborators, edge_keys, key_collaborators, restore_roles
+from scl_pipeline.lib.demo.network import edge_keys, key_collaborators, restore_roles
 from scl_pipeline.lib.demo.organisation import build_organisation, hr_table, plan_leavers
 from scl_pipeline.lib.demo.program import plant_baseline, select_participants
 from scl_pipeline.lib.demo.relationships import build_relationships
@@ -98,7 +98,7 @@ def generate_demo_org(
     participants, bridges = select_participants(
         rng,
         key_collaborators(drawn0, org.country, active0) & responded0,
-        clear_key_collaborators(drawn0, org.country, active0, ROLE_MARGIN),
+        key_collaborators(drawn0, org.country, active0, margin=ROLE_MARGIN),
         responded0,
         drawn0,
         org.country,
@@ -111,6 +111,7 @@ def generate_demo_org(
     story = plan_story(rng, participants, org.country, hub, bridges, scale.untied_participants)
     trust0 = restore_roles(rng, plant_baseline(rng, drawn0, member, story), participants, org.country, active0)
     key0 = key_collaborators(trust0, org.country, active0)
+    del drawn0  # a million rows at 100,000 people
     org.invited[member] = True
 
     bonds = plan_bonds(rng, participants, org.country, story, n_waves - 1)

@@ -6,6 +6,8 @@ generator calls key collaborators are the ones the pipeline's role rules find.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from scl_pipeline.lib.demo.survey import STRONG, Nominations
@@ -43,43 +45,37 @@ def cross_country_ties(a: np.ndarray, b: np.ndarray, country: np.ndarray, n: int
     return np.bincount(a[cross], minlength=n) + np.bincount(b[cross], minlength=n)
 
 
-def role_thresholds(nominations: Nominations, country: np.ndarray, population: np.ndarray) -> tuple[float, float]:
-    """SPEC §2 central-connector and boundary-spanner thresholds over ``population``.
+@dataclass(frozen=True)
+class RoleMetrics:
+    """Per person strong in-degree and cross-country ties, and SPEC §2's thresholds on them."""
 
-    Percentiles are over the whole population, zeros included, numpy's linear interpolation.
-    """
+    in_degree: np.ndarray
+    cross_country: np.ndarray
+    connector: float  # central-connector threshold on in_degree
+    spanner: float  # boundary-spanner threshold on cross_country
+
+
+def role_metrics(nominations: Nominations, country: np.ndarray, population: np.ndarray) -> RoleMetrics:
+    """Percentiles are over the whole ``population``, zeros included, numpy's linear interpolation."""
     n = len(country)
-    indeg = strong_in_degree(nominations, n)
+    in_degree = strong_in_degree(nominations, n)
     a, b = strong_edges(nominations)
-    cct = cross_country_ties(a, b, country, n)
-    return (
-        max(3.0, float(np.percentile(indeg[population], 90))),
-        max(1.0, float(np.percentile(cct[population], 90))),
+    cross = cross_country_ties(a, b, country, n)
+    return RoleMetrics(
+        in_degree=in_degree,
+        cross_country=cross,
+        connector=max(3.0, float(np.percentile(in_degree[population], 90))),
+        spanner=max(1.0, float(np.percentile(cross[population], 90))),
     )
 
 
-def key_collaborators(nominations: Nominations, country: np.ndarray, population: np.ndarray) -> np.ndarray:
-    """Central connectors or boundary spanners (SPEC §2 role rules) among ``population``."""
-    n = len(country)
-    connector, spanner = role_thresholds(nominations, country, population)
-    a, b = strong_edges(nominations)
-    return population & (
-        (strong_in_degree(nominations, n) >= connector) | (cross_country_ties(a, b, country, n) >= spanner)
-    )
-
-
-def clear_key_collaborators(
-    nominations: Nominations, country: np.ndarray, population: np.ndarray, margin: int
+def key_collaborators(
+    nominations: Nominations, country: np.ndarray, population: np.ndarray, margin: int = 0
 ) -> np.ndarray:
-    """Key collaborators at least ``margin`` above a role's threshold: a few ties more or less
-    do not take the role away."""
-    n = len(country)
-    connector, spanner = role_thresholds(nominations, country, population)
-    a, b = strong_edges(nominations)
-    return population & (
-        (strong_in_degree(nominations, n) >= connector + margin)
-        | (cross_country_ties(a, b, country, n) >= spanner + margin)
-    )
+    """Central connectors or boundary spanners (SPEC §2 role rules) among ``population``; with a
+    ``margin``, only those that many ties above a threshold (a few ties less keep the role)."""
+    m = role_metrics(nominations, country, population)
+    return population & ((m.in_degree >= m.connector + margin) | (m.cross_country >= m.spanner + margin))
 
 
 def restore_roles(
@@ -91,22 +87,23 @@ def restore_roles(
     nominations of them are rated 4 instead first, else new ones come from respondents. Ties
     among ``people`` themselves are never touched."""
     src, dst, strength = nominations.src, nominations.dst, nominations.strength.copy()
-    n = len(country)
+    is_person = np.zeros(len(country), dtype=bool)
+    is_person[people] = True
     for _round in range(3):
         fixed = Nominations(src, dst, strength)
-        lost = people[~key_collaborators(fixed, country, population)[people]]
+        roles = role_metrics(fixed, country, population)
+        keeps = (roles.in_degree[people] >= roles.connector) | (roles.cross_country[people] >= roles.spanner)
+        lost = people[~keeps]
         if not len(lost):
             return fixed
-        connector, spanner = role_thresholds(fixed, country, population)
-        indeg = strong_in_degree(fixed, n)
         a, b = strong_edges(fixed)
-        cct = cross_country_ties(a, b, country, n)
-        outsider = ~np.isin(src, people)
-        respondents = np.setdiff1d(unique_sorted(src), people)
+        outsider = ~is_person[src]
+        respondents = unique_sorted(src)
+        respondents = respondents[~is_person[respondents]]
         add_src: list[np.ndarray] = []
         for p in lost.tolist():
-            need_connector = int(np.ceil(connector - indeg[p]))
-            need_spanner = int(np.ceil(spanner - cct[p]))
+            need_connector = int(np.ceil(roles.connector - roles.in_degree[p]))
+            need_spanner = int(np.ceil(roles.spanner - roles.cross_country[p]))
             neighbours = np.concatenate([a[b == p], b[a == p]])
             if need_spanner < need_connector:
                 need, from_ok = need_spanner, (country != country[p])
@@ -123,10 +120,3 @@ def restore_roles(
         dst = np.concatenate([dst, add_dst])
         strength = np.concatenate([strength, np.full(len(add_dst), STRONG, dtype=strength.dtype)])
     raise RuntimeError(f"could not give {len(lost)} participants their key-collaborator role back")
-
-
-def induced_degree(a: np.ndarray, b: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Per person, the number of U-neighbours inside ``members`` (zero for non-members)."""
-    inside = members[a] & members[b]
-    n = len(members)
-    return np.bincount(a[inside], minlength=n) + np.bincount(b[inside], minlength=n)

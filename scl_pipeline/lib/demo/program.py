@@ -74,14 +74,14 @@ def plant_baseline(rng: np.random.Generator, trust: Nominations, member: np.ndar
     """``trust`` with the participant pairs rewritten to the planted network (module docstring)."""
     n = len(member)
     src, dst, strength = trust.src, trust.dst, trust.strength.copy()
-    planted = np.isin(edge_keys(src, dst, n), edge_keys(story.a, story.b, n))
-    inside = member[src] & member[dst]
-    strength[inside & ~planted] = np.minimum(strength[inside & ~planted], WEAK_CAP)
-    strength[planted] = rng.integers(STRONG, 6, size=int(planted.sum()))
+    inside = np.flatnonzero(member[src] & member[dst])
+    planted = np.isin(edge_keys(src[inside], dst[inside], n), edge_keys(story.a, story.b, n))
+    strength[inside[~planted]] = np.minimum(strength[inside[~planted]], WEAK_CAP)
+    strength[inside[planted]] = rng.integers(STRONG, 6, size=int(planted.sum()))
     # Both directions of every planted edge: add the rows the sample did not draw.
     want_src = np.concatenate([story.a, story.b])
     want_dst = np.concatenate([story.b, story.a])
-    missing = ~np.isin(want_src * n + want_dst, src * n + dst)
+    missing = ~np.isin(want_src * n + want_dst, src[inside] * n + dst[inside])
     add_src, add_dst = want_src[missing], want_dst[missing]
     return Nominations(
         np.concatenate([src, add_src]),
