@@ -12,6 +12,7 @@ from scipy.sparse.csgraph import connected_components
 
 from scl_pipeline.lib.demo.network import cross_country_ties, edge_keys, strong_edges, strong_in_degree, unique_sorted
 from scl_pipeline.lib.demo.survey import Nominations
+from scl_pipeline.lib.network.resilience import fragmentation_from_sizes
 
 DID_METRICS: tuple[str, ...] = ("strong_in_degree", "cross_country_ties", "countries_reached")
 
@@ -45,10 +46,9 @@ def removal(nodes: np.ndarray, a: np.ndarray, b: np.ndarray, removed: np.ndarray
     out: dict[str, float] = {"removed": int(np.isin(nodes, removed).sum())}
     for when, gone in (("before", np.zeros(0, dtype=np.int64)), ("after", removed)):
         rest, labels = _without(nodes, a, b, gone)
-        sizes = np.bincount(labels).astype(float)
-        m = sizes.sum()
-        out[f"largest_component_share_{when}"] = float(sizes.max() / m)
-        out[f"fragmentation_{when}"] = float(1 - (sizes * (sizes - 1)).sum() / (m * (m - 1)))
+        sizes = np.bincount(labels)
+        out[f"largest_component_share_{when}"] = float(sizes.max() / sizes.sum())
+        out[f"fragmentation_{when}"] = fragmentation_from_sizes(sizes)
     return out
 
 
