@@ -44,7 +44,9 @@ class BondPlan:
     bonders: np.ndarray  # participants planned to form a new bond with another participant
 
 
-def _non_bonders(rng: np.random.Generator, story: ParticipantStory, participants: np.ndarray, country: np.ndarray, k: int) -> np.ndarray:
+def _non_bonders(
+    rng: np.random.Generator, story: ParticipantStory, participants: np.ndarray, country: np.ndarray, k: int
+) -> np.ndarray:
     """``k`` tied, non-hub participants, at most all but one of each country group (the one
     left bonds, so the group stays linked); larger groups first."""
     tied = np.setdiff1d(participants, story.untied)

@@ -70,7 +70,9 @@ def select_participants(
     return participants, np.sort(bridges)
 
 
-def plant_baseline(rng: np.random.Generator, trust: Nominations, member: np.ndarray, story: ParticipantStory) -> Nominations:
+def plant_baseline(
+    rng: np.random.Generator, trust: Nominations, member: np.ndarray, story: ParticipantStory
+) -> Nominations:
     """``trust`` with the participant pairs rewritten to the planted network (module docstring)."""
     n = len(member)
     src, dst, strength = trust.src, trust.dst, trust.strength.copy()

@@ -190,7 +190,8 @@ def build_relationships(rng: np.random.Generator, org: Organisation) -> Relation
             np.concatenate([a, x]), np.concatenate([b, y]), np.concatenate([k, np.full(len(x), len(KINDS) - 1)]), n
         )
     peripheral = rng.random(n) < PERIPHERAL_SHARE
-    kept = rng.random(len(a)) < np.where(peripheral[a], PERIPHERAL_KEEP, 1.0) * np.where(peripheral[b], PERIPHERAL_KEEP, 1.0)
+    keep_p = np.where(peripheral[a], PERIPHERAL_KEEP, 1.0) * np.where(peripheral[b], PERIPHERAL_KEEP, 1.0)
+    kept = rng.random(len(a)) < keep_p
     a, b, k = a[kept], b[kept], k[kept]
     cum = np.cumsum(_CLOSENESS_P, axis=1)
     closeness = 1 + (rng.random(len(a))[:, None] > cum[k]).sum(axis=1)

@@ -166,15 +166,18 @@ def _person_metrics(graph: nx.Graph, arcs: pd.DataFrame) -> pd.DataFrame:
     """strong_in_degree (D), cross_country_ties and countries_reached (U) per person."""
     indeg = arcs[["respondent_id", "nominee_id"]].drop_duplicates()["nominee_id"].value_counts()
     rows = {}
+    country = nx.get_node_attributes(graph, "country")
     for person in graph:
-        abroad = [graph.nodes[m]["country"] for m in graph[person] if graph.nodes[m]["country"] != graph.nodes[person]["country"]]
+        abroad = [country[m] for m in graph[person] if country[m] != country[person]]
         rows[person] = (indeg.get(person, 0), len(abroad), len(set(abroad)))
     return pd.DataFrame.from_dict(
         rows, orient="index", columns=["strong_in_degree", "cross_country_ties", "countries_reached"]
     )
 
 
-def test_participants_gain_against_the_default_control(small_org: Path, baseline: nx.Graph, last: nx.Graph, truth: dict) -> None:
+def test_participants_gain_against_the_default_control(
+    small_org: Path, baseline: nx.Graph, last: nx.Graph, truth: dict
+) -> None:
     """SPEC §3b difference-in-differences with a seeded bootstrap over people."""
     before = _person_metrics(baseline, strong_arcs(small_org, truth["waves"][0]))
     after = _person_metrics(last, strong_arcs(small_org, truth["waves"][-1]))
@@ -189,9 +192,7 @@ def test_participants_gain_against_the_default_control(small_org: Path, baseline
         assert planted["participants_baseline"] == pytest.approx(before.loc[participants, metric].mean())
         p = change.loc[participants, metric].to_numpy()
         c = change.loc[control, metric].to_numpy()
-        draws = [
-            rng.choice(p, len(p)).mean() - rng.choice(c, len(c)).mean() for _ in range(2000)
-        ]
+        draws = [rng.choice(p, len(p)).mean() - rng.choice(c, len(c)).mean() for _ in range(2000)]
         assert np.percentile(draws, 2.5) > 0, metric
 
 
