@@ -8,20 +8,18 @@ memory of the process.
 from __future__ import annotations
 
 import argparse
-import resource
-import time
 
 import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.network import person_metrics as pm
 from scl_pipeline.lib.network.brokerage import brokerage
-from scl_pipeline.lib.network.resilience import removal_curve, removal_impact
 from scl_pipeline.lib.network.roles import assign_roles
 from scl_pipeline.lib.network.snapshot import build_snapshot
 from scl_pipeline_tests.helpers.staging import stage_ties
 from scl_pipeline.lib.marts.country_tables import country_mixing, country_wave_bonds
 from scl_pipeline.lib.network.wave_stats import graph_stats
+from scl_pipeline_tests.benchmarks.timing import Timings
 
 
 def synthetic_wave(people: int, arcs_per_person: float, countries: int, seed: int = 7):
@@ -57,13 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     nodes, survey = synthetic_wave(args.people, args.arcs_per_person, args.countries)
     ties = stage_ties(nodes, survey)  # the staging SQL flags strong ties, as in the pipeline
-    timings: dict[str, float] = {}
-
-    def timed(name, fn, *a, **k):
-        start = time.perf_counter()
-        out = fn(*a, **k)
-        timings[name] = time.perf_counter() - start
-        return out
+    timed = Timings()
 
     snap = timed("build snapshot + graphs", lambda: (s := build_snapshot(nodes, ties), s.graph_u, s.graph_d, s.adjacency_u)[0])
     print(f"people {snap.n:,}  ties {len(snap.arcs):,}  strong arcs {len(snap.strong_arcs[0]):,}  "
@@ -85,14 +77,7 @@ def main() -> None:
     timed("graph_stats", graph_stats, snap)
     timed("country_wave_bonds", country_wave_bonds, snap)
     timed("country_mixing", country_mixing, snap)
-    top = metrics.sort_values("betweenness", ascending=False)["employee_id"].head(200)
-    timed("removal_impact (200 people)", removal_impact, snap, top)
-    timed("removal_curve (200 steps)", removal_curve, snap, top)
-    width = max(map(len, timings))
-    for name, seconds in timings.items():
-        print(f"{name:<{width}}  {seconds:8.2f} s")
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory: {peak_mib:,.0f} MiB")
+    timed.report()
 
 
 if __name__ == "__main__":

@@ -70,11 +70,14 @@ def plan_exchanges(
     eng = np.zeros(m, dtype=bool)
     con = np.zeros(m, dtype=bool)
     compatriots = np.bincount(country, minlength=int(country.max()) + 1)[country] - 1
-    # Members with compatriots can exchange at home, so flags that need partners go to them first.
+    # Members with compatriots can exchange at home, so flags that need partners go to them first:
+    # engagement (two answers) to those with compatriots who ask.
     at_home = compatriots >= 3
     for g, in_group in enumerate(groups):
         kg |= _pick_flags(rng, in_group, TARGET_RATES["knowledge_gaps"][g], at_home)
-        eng |= _pick_flags(rng, in_group, TARGET_RATES["engagement"][g], at_home)
+    askers_at_home = np.bincount(country[kg], minlength=int(country.max()) + 1)[country] - kg >= 2
+    for g, in_group in enumerate(groups):
+        eng |= _pick_flags(rng, in_group, TARGET_RATES["engagement"][g], askers_at_home)
     active = kg | eng
     for g, in_group in enumerate(groups):
         # Members alone in their country can only exchange abroad: they connect first.

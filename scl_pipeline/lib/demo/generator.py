@@ -2,14 +2,14 @@
 
 Order of events (all from one ``np.random.default_rng(seed)``, so a seed fixes every byte):
 
-1. the organisation (countries, people, hierarchy, joiners);
-2. the hub country's 8 bridges with their partners abroad and anchors at home;
-3. latent relationships and the baseline survey;
-4. baseline key collaborators (SPEC §2 connector/spanner rules), participants chosen from them,
-   and the baseline tuned to the planted number of participants without a participant tie;
-5. leavers (never a story person, key collaborator or participant) and the new-bond plan;
-6. the later survey waves, with participant ties replaced by baseline ties plus started bonds;
-7. the program roster and the experiment in the second-to-last wave.
+1. the organisation (countries, people, hierarchy, joiners) and its latent relationships;
+2. the baseline survey, sampled from the relationships;
+3. baseline key collaborators (SPEC §2 connector/spanner rules); participants chosen from them,
+   the hub's bridges among them; the participants' own baseline network planted (``story``);
+4. leavers (never a participant or key collaborator) and the new-bond plan (``bonds``);
+5. the later survey waves, with participant pairs replaced by baseline ties plus started bonds;
+6. the program roster and the experiment in the second-to-last wave;
+7. the truth file, with what was planted measured on the generator's own arrays (``measures``).
 """
 
 from __future__ import annotations
@@ -20,23 +20,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scl_pipeline.lib.demo.bonds import overlay_participant_ties, plan_bonds
 from scl_pipeline.lib.demo.experiment import INDICATORS, TARGET_RATES, build_experiment, kbi_rates
-from scl_pipeline.lib.demo.network import edge_keys, induced_degree, key_collaborators, strong_edges
-from scl_pipeline.lib.demo.organisation import build_organisation, hr_frame, plan_leavers
-from scl_pipeline.lib.demo.program import (
-    overlay_participant_ties,
-    plan_bonds,
-    select_participants,
-    tune_baseline_isolation,
+from scl_pipeline.lib.demo.measures import (
+    bridge_criticality,
+    difference_in_differences,
+    induced_edges,
+    participant_wave,
+    removal,
 )
+from scl_pipeline.lib.demo.network import edge_keys, key_collaborators, restore_roles
+from scl_pipeline.lib.demo.organisation import build_organisation, hr_table, plan_leavers
+from scl_pipeline.lib.demo.program import plant_baseline, select_participants
+from scl_pipeline.lib.demo.relationships import build_relationships
 from scl_pipeline.lib.demo.scale import scale_for
-from scl_pipeline.lib.demo.story import plant_bridges
+from scl_pipeline.lib.demo.story import HUB_SIZE_RANK, plan_story
 from scl_pipeline.lib.demo.survey import (
-    build_latent_ties,
     draw_energy,
     draw_respondents,
     draw_trust,
-    survey_frame,
+    response_propensity,
+    survey_table,
 )
 from scl_pipeline.lib.demo.truth import DemoTruth
 from scl_pipeline.lib.demo.writer import write_table
@@ -44,6 +48,7 @@ from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, FORMATS, HR_EXPORT, 
 from scl_pipeline.lib.waves import parse_wave, wave_range, wave_start
 
 PROGRAM_WEEKS = 8
+ROLE_MARGIN = 1
 COMPLETION_RATE = 0.93
 
 
@@ -82,32 +87,35 @@ def generate_demo_org(
     n_waves = len(waves)
 
     org = build_organisation(rng, people, scale.countries, n_waves, wave_start(waves[0]))
-    story = plant_bridges(rng, org)
-    story_people = np.zeros(org.size, dtype=bool)
-    story_people[story.people] = True
-    org.invited[story_people] = True
-    org.status[story_people] = "active"
-    ties = build_latent_ties(rng, org, *story.pinned_arcs())
+    relationships = build_relationships(rng, org)
+    propensity = response_propensity(rng, org.size)
+    hub = HUB_SIZE_RANK
 
     active0 = org.active(0)
-    trust0 = draw_trust(rng, ties, active0, draw_respondents(rng, org, 0, story_people))
-    key0 = key_collaborators(trust0, org.country, active0)
-    participants = select_participants(rng, key0, org.country, len(org.countries), story, scale.participants)
+    responded0 = draw_respondents(rng, org, propensity, 0, np.zeros(org.size, dtype=bool))
+    drawn0 = draw_trust(rng, relationships, active0, responded0)
+    # Clear key collaborators first, so planting the participants' ties rarely moves a role.
+    participants, bridges = select_participants(
+        rng,
+        key_collaborators(drawn0, org.country, active0) & responded0,
+        key_collaborators(drawn0, org.country, active0, margin=ROLE_MARGIN),
+        responded0,
+        drawn0,
+        org.country,
+        hub,
+        scale.participants,
+        scale.hub_participants,
+    )
     member = np.zeros(org.size, dtype=bool)
     member[participants] = True
-    trust0 = tune_baseline_isolation(rng, trust0, participants, org.country, scale.untied_participants)
+    story = plan_story(rng, participants, org.country, hub, bridges, scale.untied_participants)
+    trust0 = restore_roles(rng, plant_baseline(rng, drawn0, member, story), participants, org.country, active0)
     key0 = key_collaborators(trust0, org.country, active0)
+    del drawn0  # a million rows at 100,000 people
     org.invited[member] = True
-    org.status[member] = "active"
 
-    # Outreach prefers people who are not key collaborators, so the control group stays put.
-    initial = org.join_wave == 0
-    outreach_weight = np.where(initial & ~member & ~story_people, org.popularity, 0.0)
-    outreach_weight = np.where(key0, outreach_weight * 1e-6, outreach_weight)
-    bonds = plan_bonds(rng, participants, org.country, outreach_weight, trust0, story.bridges, n_waves - 1)
-    bond_people = np.zeros(org.size, dtype=bool)
-    bond_people[np.concatenate([bonds.a, bonds.b])] = True
-    plan_leavers(rng, org, key0 | member | story_people | bond_people, n_waves)
+    bonds = plan_bonds(rng, participants, org.country, story, n_waves - 1)
+    plan_leavers(rng, org, key0 | member, n_waves)
 
     control_pool = np.flatnonzero(key0 & ~member)
     program_members = np.sort(rng.choice(participants, size=scale.program_members, replace=False))
@@ -116,18 +124,22 @@ def generate_demo_org(
     )
 
     files: list[Path] = []
+    baseline_keys = edge_keys(story.a, story.b, org.size)
+    participant_network: dict[str, dict[str, float]] = {}
     for w, wave in enumerate(waves):
         active = org.active(w)
         if w == 0:
             trust = trust0
         else:
-            drawn = draw_trust(rng, ties, active, draw_respondents(rng, org, w, story_people | member))
+            drawn = draw_trust(rng, relationships, active, draw_respondents(rng, org, propensity, w, member))
             trust = overlay_participant_ties(drawn, member, trust0, bonds, w)
+        participant_network[wave] = participant_wave(trust, member, org.country, baseline_keys)
         energy = draw_energy(rng, trust)
         folder = landing_root / "waves" / wave
-        files.append(write_table(hr_frame(org, w), folder / HR_EXPORT.stem, file_format))
-        survey = survey_frame(rng, org, wave_start(wave), trust, energy)
+        files.append(write_table(hr_table(org, w), folder / HR_EXPORT.stem, file_format))
+        survey = survey_table(rng, org, wave_start(wave), trust, energy)
         files.append(write_table(survey, folder / ONA_SURVEY.stem, file_format))
+        del survey
 
     start, end, cohort = _program_dates(waves[1])
     roster = pd.DataFrame(
@@ -154,14 +166,16 @@ def generate_demo_org(
     country_of = pd.Series(np.asarray(org.countries)[org.country], index=org.employee_id)
     rates = kbi_rates(experiment.assignment, experiment.interactions, country_of)
 
-    a0, b0 = strong_edges(trust0)
-    untied = participants[induced_degree(a0, b0, member)[participants] == 0]
-    inside = member[a0] & member[b0]
-    cross0 = int((org.country[a0[inside]] != org.country[b0[inside]]).sum())
+    last = trust  # the last wave's
+    present = org.active(0) & org.active(n_waves - 1)
+    a0, b0 = induced_edges(trust0, member)
+    a1, b1 = induced_edges(last, member)
+    hub_people = participants[org.country[participants] == hub]
     ids = org.employee_id
     codes = np.asarray(org.countries)
     sizes = np.bincount(org.country[active0], minlength=len(codes))
     bond_order = np.argsort(edge_keys(bonds.a, bonds.b, org.size) + bonds.onset * org.size**2, kind="stable")
+    criticality = bridge_criticality(participants, a0, b0, org.country, story.bridges)
     truth = DemoTruth(
         seed=seed,
         people=people,
@@ -181,17 +195,28 @@ def generate_demo_org(
         cohort=cohort,
         program_start=start.isoformat(),
         program_end=end.isoformat(),
-        participants_without_participant_tie_at_baseline=sorted(ids[untied].tolist()),
-        baseline_cross_country_participant_ties=cross0,
+        hub_participants=sorted(ids[hub_people].tolist()),
+        participants_without_participant_tie_at_baseline=sorted(ids[story.untied].tolist()),
+        baseline_cross_country_participant_ties=int((org.country[a0] != org.country[b0]).sum()),
+        bridge_criticality={
+            str(ids[v]): {**c, "countries_cut_off": codes[c["countries_cut_off"]].tolist()}
+            for v, c in criticality.items()
+        },
+        bridge_removal={
+            waves[0]: removal(participants, a0, b0, story.bridges),
+            waves[-1]: removal(participants, a1, b1, story.bridges),
+        },
+        hub_removal={waves[-1]: removal(participants, a1, b1, hub_people)},
+        participant_network=participant_network,
+        planted_effects=difference_in_differences(
+            trust0,
+            last,
+            org.country,
+            participants[present[participants]],
+            np.flatnonzero(key0 & ~member & present),
+        ),
         new_bonds=[
-            sorted([str(ids[bonds.a[i]]), str(ids[bonds.b[i]])]) + [waves[int(bonds.onset[i])]]
-            for i in bond_order
-            if not bonds.outreach[i]
-        ],
-        outreach_ties=[
-            [str(ids[bonds.a[i]]), str(ids[bonds.b[i]]), waves[int(bonds.onset[i])]]
-            for i in bond_order
-            if bonds.outreach[i]
+            sorted([str(ids[bonds.a[i]]), str(ids[bonds.b[i]])]) + [waves[int(bonds.onset[i])]] for i in bond_order
         ],
         participants_planned_to_bond=sorted(ids[bonds.bonders].tolist()),
         experiment_id=experiment_id,

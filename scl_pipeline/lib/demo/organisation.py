@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 from scl_pipeline.lib.ingestion.contract import HR_EXPORT
 
@@ -259,14 +259,14 @@ def plan_leavers(
     org.leave_wave[leavers] = 1 + np.arange(count) % max(1, n_waves - 1)
 
 
-def hr_frame(org: Organisation, wave_index: int) -> pd.DataFrame:
+def hr_table(org: Organisation, wave_index: int) -> pa.Table:
     """The HR export of one wave: contract columns plus the PII real exports carry."""
     idx = np.flatnonzero(org.active(wave_index))
     mgr = org.manager[idx]
-    manager_id = np.where(mgr >= 0, org.employee_id[np.maximum(mgr, 0)], "")
     # A manager who has left is no longer in the export; real exports then show a vacancy.
-    manager_id = np.where((mgr >= 0) & org.active(wave_index)[np.maximum(mgr, 0)], manager_id, "")
-    frame = pd.DataFrame(
+    has_manager = (mgr >= 0) & org.active(wave_index)[np.maximum(mgr, 0)]
+    manager_id = np.where(has_manager, org.employee_id[np.maximum(mgr, 0)], "")
+    table = pa.table(
         {
             "employee_id": org.employee_id[idx],
             "full_name": org.full_name[idx],
@@ -282,6 +282,6 @@ def hr_frame(org: Organisation, wave_index: int) -> pd.DataFrame:
             "invited_to_survey": org.invited[idx],
         }
     )
-    missing = set(HR_EXPORT.columns) - set(frame.columns)
+    missing = set(HR_EXPORT.columns) - set(table.column_names)
     assert not missing, missing  # the contract is the source of the column names
-    return frame
+    return table

@@ -23,19 +23,29 @@ class DemoTruth:
     scale: dict[str, int]
     countries: dict[str, int]  # alpha-2 -> head-count at baseline, largest first
     hub_country: str
-    planted_bridges: list[str]
+    # The participants' network (SPEC §3b scope ``participants``): the planted story.
+    planted_bridges: list[str]  # the hub participants who are its single bridges at baseline
     bridge_groups: dict[str, list[str]]  # bridge id -> countries it alone links to the hub
-    bridge_partners: dict[str, list[str]]  # bridge id -> its strong ties abroad
+    bridge_partners: dict[str, list[str]]  # bridge id -> the participants abroad it is tied to
     baseline_key_collaborators: list[str]
     participants: list[str]
+    hub_participants: list[str]
     cohort: str
     program_start: str
     program_end: str
     participants_without_participant_tie_at_baseline: list[str]
     baseline_cross_country_participant_ties: int
+    # bridge id -> people_cut_off, pieces, countries_cut_off at baseline (SPEC §3b)
+    bridge_criticality: dict[str, dict]
+    # wave -> largest-component share and fragmentation before/after removing the bridges
+    bridge_removal: dict[str, dict[str, float]]
+    hub_removal: dict[str, dict[str, float]]  # the same, removing every hub participant
+    participant_network: dict[str, dict[str, float]]  # wave -> participant_network figures
+    # metric -> group means at baseline and at the last wave, and their difference-in-differences
+    # (control: non-participant key collaborators at baseline; people present in both waves)
+    planted_effects: dict[str, dict[str, float]]
     new_bonds: list[list[str]]  # [participant, participant, wave the bond first appears]
     participants_planned_to_bond: list[str]
-    outreach_ties: list[list[str]]  # [participant, colleague abroad, first wave]: countries without a bonder
     experiment_id: str
     experiment_wave: str
     experiment_program: list[str]

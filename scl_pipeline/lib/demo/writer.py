@@ -1,6 +1,9 @@
 """Byte-reproducible writing of landing files in CSV, Parquet or XLSX.
 
 CSV: UTF-8, ``\\n`` line ends, ISO dates and timestamps, empty cell for a missing value.
+Large tables (HR exports, surveys) come as Arrow tables (survey ids dictionary-encoded) and are
+written by Arrow's CSV writer, unquoted and with booleans as ``True``/``False`` like pandas'
+output, without a Python object per cell.
 Parquet: typed columns (dates as ``date32``, booleans, integers), snappy, no pandas index.
 XLSX: one sheet; openpyxl stamps the save time into ``docProps/core.xml`` and every zip entry,
 so both are rewritten to a fixed instant to make the same data give the same bytes.
@@ -16,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from scl_pipeline.lib.ingestion.contract import FORMATS
@@ -25,12 +30,21 @@ _FIXED_ISO = "2000-01-01T00:00:00Z"
 _CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def write_table(frame: pd.DataFrame, path: Path, file_format: str) -> Path:
+def write_table(frame: pd.DataFrame | pa.Table, path: Path, file_format: str) -> Path:
     """Write ``frame`` to ``path`` (suffix replaced by the format's) and return the file path."""
     if file_format not in FORMATS:
         raise ValueError(f"unknown format {file_format!r}: expected one of {', '.join(FORMATS)}")
     target = path.with_suffix(f".{file_format}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(frame, pa.Table):
+        if file_format == "csv":
+            _write_arrow_csv(frame, target)
+            return target
+        frame = _decoded(frame)
+        if file_format == "parquet":
+            pq.write_table(frame.replace_schema_metadata(None), target, compression="snappy")
+            return target
+        frame = frame.to_pandas()
     if file_format == "csv":
         frame.to_csv(target, index=False, lineterminator="\n", date_format=None)
     elif file_format == "parquet":
@@ -38,6 +52,24 @@ def write_table(frame: pd.DataFrame, path: Path, file_format: str) -> Path:
     else:
         _write_xlsx(frame, target)
     return target
+
+
+def _decoded(table: pa.Table) -> pa.Table:
+    """Dictionary-encoded columns as their plain values."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
+    return table
+
+
+def _write_arrow_csv(table: pa.Table, target: Path) -> None:
+    for i, field in enumerate(table.schema):
+        if pa.types.is_boolean(field.type):  # as pandas writes them
+            table = table.set_column(i, field.name, pc.if_else(table.column(i), "True", "False"))
+    # Arrow quotes its header whatever the quoting style: write pandas' plain header first.
+    with target.open("wb") as out:
+        out.write((",".join(table.column_names) + "\n").encode())
+        pa_csv.write_csv(table, out, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
 
 
 def _date_columns(frame: pd.DataFrame) -> list[str]:

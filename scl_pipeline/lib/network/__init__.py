@@ -3,5 +3,6 @@
 Modules: ``snapshot`` (graphs D and U with one node index, persist/reload), ``wave_graphs``
 (where a wave's snapshot is saved: folders and ``network.*`` tables), ``person_metrics``,
 ``constraint`` (vectorised Burt constraint), ``brokerage`` (Gould–Fernandez), ``roles``,
-``wave_stats`` (graph statistics of a wave, E-I) and ``resilience`` (fragmentation, removal).
+``wave_stats`` (graph statistics of a wave, E-I). Removal, fragmentation and bridges live in
+``scl_pipeline.lib.resilience``.
 """

@@ -22,20 +22,21 @@ def demo(tmp_path_factory):
     return lake, truth, result
 
 
-def test_planted_bridges_are_single_bridges_of_the_baseline(demo):
+def test_single_bridges_and_the_planted_participant_bridges(demo):
     lake, truth, _ = demo
     people = query(lake, "select * from marts.person_wave_metrics where wave = $w", {"w": truth.baseline_wave})
     people = people.set_index("employee_id")
-    assert people.loc[truth.planted_bridges, "single_bridge"].all()
-    # independent check of the same fact on the persisted arcs with networkx
+    # independent check on the persisted arcs with networkx
     arcs = query(lake, "select respondent_id, nominee_id from network.arcs where wave = $w and relation = 'trust' and strong",
                  {"w": truth.baseline_wave})
     u = nx.Graph()
     u.add_nodes_from(people.index)
     u.add_edges_from(zip(arcs["respondent_id"], arcs["nominee_id"]))
-    cut = set(nx.articulation_points(u))
-    assert set(truth.planted_bridges) <= cut
-    assert set(people.index[people["single_bridge"]]) == cut
+    assert set(people.index[people["single_bridge"]]) == set(nx.articulation_points(u))
+    # The planted story is in the participants' network (SPEC §3b): its single bridges are the
+    # hub country's planted bridges, all flagged as participants.
+    assert set(nx.articulation_points(u.subgraph(truth.participants))) == set(truth.planted_bridges)
+    assert people.loc[truth.planted_bridges, "participant"].all()
 
 
 def test_key_collaborators_carry_a_role_and_participants_are_flagged(demo):

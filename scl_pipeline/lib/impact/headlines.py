@@ -1,0 +1,110 @@
+"""One-line headlines of the impact marts for asset metadata, and the KBI bar-chart data.
+
+Each function takes rows of a mart and returns text (or a frame) exactly as shown; a row without
+the numbers a sentence needs gives a sentence saying so, never a made-up figure.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from scl_pipeline.lib.impact.experiment_log import GROUPS
+from scl_pipeline.lib.impact.kbis import INDICATORS
+
+INDICATOR_LABELS: dict[str, str] = {
+    "knowledge_gaps_addressed": "Addressing knowledge gaps",
+    "building_connectivity": "Building connectivity",
+    "engagement": "Engagement",
+}
+CHART_COLUMNS: tuple[str, ...] = (
+    "experiment_id", "indicator", "label", "group", "members", "count", "share", "ci_low",
+    "ci_high", "err_low", "err_high", "p_value", "small_group",
+)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def percent(share: float) -> str:
+    return "n/a" if _missing(share) else f"{share:.0%}"
+
+
+def p_value_text(p: float) -> str:
+    if _missing(p):
+        return "p n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def new_bond_headline(row: pd.Series) -> str:
+    """'95% of participants formed a new strong bond with another participant since 2020-Q4 (190 of 200)'."""
+    if _missing(row.get("new_bond_share")):
+        return f"{row['wave']}: no baseline wave to compare the participants' bonds with"
+    both = int(row["participants_in_both_waves"])
+    formed = round(row["new_bond_share"] * both)
+    return (f"{percent(row['new_bond_share'])} of participants formed a new strong bond with another "
+            f"participant since {row['baseline_wave']} ({formed} of {both})")
+
+
+def participant_network_headline(row: pd.Series) -> str:
+    """Untied participants, cross-country ties against the baseline, and 2-step reach."""
+    parts = [f"{int(row['participants_without_participant_tie'])} of {int(row['participants'])} "
+             "participants without a tie to another participant"]
+    ratio = row.get("cross_country_ratio_to_baseline")
+    if not _missing(ratio):
+        parts.append(f"cross-country ties among them {ratio:.1f}x the baseline")
+    parts.append(f"{percent(row['reach_2_share'])} of the organisation within 2 steps")
+    return f"{row['wave']}: " + "; ".join(parts)
+
+
+def did_headline(did: pd.DataFrame, metric: str = "strong_in_degree") -> str:
+    """'strong_in_degree: participants +2.10 against controls (95% interval 1.40 to 2.80), 2021-Q4 vs 2020-Q4'."""
+    rows = did[did["metric"] == metric]
+    if rows.empty or _missing(rows.iloc[0]["did"]):
+        return f"{metric}: no difference-in-differences (no baseline, participants or controls)"
+    r = rows.iloc[0]
+    return (f"{metric}: participants {r['did']:+.2f} against controls (95% interval {r['ci_low']:.2f} "
+            f"to {r['ci_high']:.2f}), {r['wave']} vs {r['baseline_wave']}")
+
+
+def kbi_headline(kbis: pd.DataFrame) -> str:
+    """'Addressing knowledge gaps 65% vs 25% (p < 0.001); ...' per experiment (program vs control)."""
+    lines = []
+    for experiment_id, rows in kbis.groupby("experiment_id", sort=True):
+        shares = rows.set_index(["indicator", "group"])
+        parts = []
+        for indicator in INDICATORS:
+            if (indicator, "program") not in shares.index:
+                continue
+            prog, ctrl = shares.loc[(indicator, "program")], shares.loc[(indicator, "control")]
+            parts.append(f"{INDICATOR_LABELS[indicator]} {percent(prog['share'])} vs {percent(ctrl['share'])} "
+                         f"({p_value_text(prog['p_value'])})")
+        lines.append(f"{experiment_id}: program vs control: " + "; ".join(parts))
+    return "\n".join(lines) if lines else "no experiment"
+
+
+def roi_range(roi: pd.DataFrame) -> str:
+    """The ROI multiples of the scenarios as a range, '5.1x–8.7x' (one value when they agree)."""
+    multiples = pd.to_numeric(roi["roi_multiple"], errors="coerce").dropna() if len(roi) else pd.Series(dtype=float)
+    if multiples.empty:
+        return "n/a"
+    low, high = f"{multiples.min():.1f}x", f"{multiples.max():.1f}x"
+    return low if low == high else f"{low}–{high}"
+
+
+def kbi_chart_data(kbis: pd.DataFrame) -> pd.DataFrame:
+    """One bar per experiment x indicator x group: share, interval and the error-bar lengths
+    (``err_low`` = share - ci_low, ``err_high`` = ci_high - share) in INDICATORS, GROUPS order."""
+    if kbis.empty:
+        return pd.DataFrame(columns=list(CHART_COLUMNS))
+    out = kbis.copy()
+    out["label"] = out["indicator"].map(INDICATOR_LABELS)
+    out["err_low"] = out["share"] - out["ci_low"]
+    out["err_high"] = out["ci_high"] - out["share"]
+    order = {name: i for i, name in enumerate(INDICATORS)}
+    group_order = {name: i for i, name in enumerate(GROUPS)}
+    out = out.assign(_i=out["indicator"].map(order), _g=out["group"].map(group_order))
+    out = out.sort_values(["experiment_id", "_i", "_g"], ignore_index=True)
+    return out[list(CHART_COLUMNS)]

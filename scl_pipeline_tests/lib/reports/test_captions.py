@@ -1,0 +1,140 @@
+"""Captions: the numbers they print, checked against independent counts, and who they never name."""
+
+import igraph as ig
+import pandas as pd
+import pytest
+
+from scl_pipeline.lib.reports import captions
+from scl_pipeline.lib.reports.inputs import ReportInputError
+from scl_pipeline.lib.reports.canvas import PNG_MAGIC
+from scl_pipeline.lib.reports.groups import CountryPalette
+from scl_pipeline.lib.reports.layout import participant_graph
+from scl_pipeline.lib.reports.network_figures import participants_network_png
+from scl_pipeline.lib.reports.wave_charts import mixing_matrix
+from scl_pipeline_tests.helpers.datasets import lazega, network_inputs
+from scl_pipeline_tests.lib.reports.story import BASELINE, bridge_frame
+
+
+def _igraph_articulation_points(pg) -> set[str]:
+    nodes = sorted(pg.graph)
+    index = {v: i for i, v in enumerate(nodes)}
+    g = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in pg.graph.edges()])
+    return {nodes[i] for i in g.articulation_points()}
+
+
+def test_bridges_caption_counts_the_articulation_points(story):
+    pg = participant_graph(story.people, story.participant_edges, BASELINE)
+    points = _igraph_articulation_points(pg)
+    rows = story.bridge_criticality.query("wave == @BASELINE")
+    assert set(rows["employee_id"]) == points
+    critical = int(rows["critical"].sum())
+    in_india = sum(pg.people.loc[v, "country"] == "India" for v in points)
+    assert captions.bridges_caption(story.bridge_criticality, BASELINE) == (
+        f"{len(points)} people are the only bridges between parts of the participants' network; "
+        f"{critical} critical (each alone would cut off at least 5 people or a whole country). "
+        f"{in_india} of them work in India."
+    )
+    assert in_india == 8  # the story's hub: its 8 bridges; no other country has 5 or more
+
+
+def test_bridges_caption_on_the_lazega_law_firm():
+    """Real data: the 71 lawyers' friendship network (offices as countries), all participants."""
+    hr, ties = network_inputs(lazega(primary="friendship"))
+    ties = ties[ties["relation"] == "trust"]  # the relation under test is renamed trust
+    people = hr.assign(wave="W", participant=True, central_connector=False, boundary_spanner=False,
+                       information_broker=False, catalyst=False)
+    edges = ties.rename(columns={"respondent_id": "source", "nominee_id": "target"})[["source", "target"]]
+    pg = participant_graph(people, edges, "W")
+    for v in pg.graph:
+        pg.graph.nodes[v]["country"] = pg.people.loc[v, "country"]
+    points = _igraph_articulation_points(pg)
+    bridges = bridge_frame(pg.graph, "W")
+    assert set(bridges["employee_id"]) == points and len(points) == 1
+    # Lawyer 15 (Providence, "MX", 4 lawyers) is the only link of another MX lawyer; without 15
+    # no MX lawyer is left in the largest component: critical by the country rule.
+    row = bridges.iloc[0]
+    assert (row["people_cut_off"], row["countries_cut_off"], row["critical"]) == (1, 1, True)
+    assert captions.bridges_caption(bridges, "W") == (
+        "1 person is the only bridge between parts of the participants' network; 1 critical (each "
+        "alone would cut off at least 5 people or a whole country).")
+    assert CountryPalette.of(people["country"]).named == ("US", "CA")  # MX: 4 lawyers, unnamed
+    png = participants_network_png(people, edges, "W", bridge_criticality=bridges)
+    assert png.startswith(PNG_MAGIC) and len(png) > 20_000
+
+
+def test_a_country_is_named_only_for_five_people_or_more():
+    def row(n, country="Fiji", kind="country_single_bridges"):
+        return pd.Series({"wave": "W", "scope": "participants", "scenario": "s", "kind": kind,
+                          "country": country, "removed_people": n, "components_before": 3,
+                          "components_after": 15, "largest_component_share_before": 0.78,
+                          "largest_component_share_after": 0.414, "fragmentation_before": 0.2,
+                          "fragmentation_after": 0.8, "country_pairs_disconnected": 6})
+
+    assert captions.scenario_caption(row(8)) == (
+        "Removing the 8 single bridges in Fiji takes the participants' network from 3 to 15 separate "
+        "groups (people without a tie count as one each); the largest connected group goes from 78% to "
+        "41% of the people left, fragmentation from 20% to 80%. 6 pairs of countries lose their last "
+        "connection.")
+    assert "the 4 single bridges in one country" in captions.scenario_caption(row(4))
+    assert "Fiji" not in captions.scenario_caption(row(4)) + captions.scenario_title(row(4))
+    assert captions.scenario_title(row(1)) == "Without the single bridge in one country, W"
+    assert "the 6 people in Fiji with a tie abroad" in captions.scenario_caption(
+        row(6, kind="country_cross_country_holders"))
+    bridges = pd.DataFrame({"wave": "W", "scope": "participants", "employee_id": list("abcd"),
+                            "country": "Fiji", "people_cut_off": [9, 1, 1, 0], "critical": [True, False, False, False]})
+    assert "Fiji" not in captions.bridges_caption(bridges, "W")
+
+
+def test_critical_k_is_the_first_removal_below_one_half():
+    curve = pd.DataFrame({"k": [0, 1, 2, 3, 4, 5], "largest_component_share": [1, .9, .6, .5, .4, .3]})
+    assert captions.critical_k(curve) == 4  # 0.5 is not below one half
+    assert captions.critical_k(curve.head(4)) is None
+    rows = pd.concat([curve.assign(strategy="betweenness"),
+                      curve.assign(strategy="random", largest_component_share=0.8, draws=20)])
+    rows = rows.assign(wave="W", scope="participants")
+    assert captions.robustness_caption(rows, "W") == (
+        "In the participants' network, removing the 4 people with the highest betweenness leaves no "
+        "connected group holding half of the people left; removing 5 people at random (average of 20 "
+        "draws) still leaves 80% of them connected.")
+
+
+def test_mixing_matrix_pools_small_countries_and_leaves_out_a_small_rest():
+    arcs = {("A", "A"): 30, ("A", "B"): 10, ("A", "C"): 5, ("B", "B"): 8, ("B", "A"): 2,
+            ("C", "C"): 4, ("C", "A"): 1, ("D", "A"): 1}
+    mixing = pd.DataFrame([(s, t, n) for (s, t), n in arcs.items()],
+                          columns=["country", "other_country", "arcs"]).assign(wave="W")
+    bonds = pd.DataFrame({"wave": "W", "country": list("ABCD"), "people": [10, 6, 3, 1]})
+    m = mixing_matrix(mixing, bonds, "W")
+    assert list(m.shares.index) == ["A", "B"] and m.left_out_people == 4  # C + D: 4 < 5, not shown
+    assert m.shares.loc["A", "A"] == pytest.approx(30 / 45) and m.shares.loc["A", "B"] == pytest.approx(10 / 45)
+    assert m.shares.loc["B", "A"] == pytest.approx(2 / 10) and m.shares.loc["B", "B"] == pytest.approx(8 / 10)
+    bonds.loc[3, "people"] = 2  # the rest is now 5 people: shown, unnamed
+    m = mixing_matrix(mixing, bonds, "W")
+    assert list(m.shares.index) == ["A", "B", "other countries"] and m.left_out_people == 0
+    assert m.shares.loc["other countries", "A"] == pytest.approx(2 / 6)
+    assert m.shares.loc["other countries", "other countries"] == pytest.approx(4 / 6)
+    assert m.shares.loc["A", "other countries"] == pytest.approx(5 / 45)
+    assert m.people.tolist() == [10, 6, 5]
+    with pytest.raises(ReportInputError, match="country_mixing: no rows for wave X"):
+        mixing_matrix(mixing, bonds, "X")
+
+
+def test_experiment_caption_and_small_groups(story):
+    text = captions.experiment_caption(story.experiment_kbis, "qa-2022")
+    assert text.startswith("Engagement: 60% of program members against 12% of control (+48 points, p < 0.001).")
+    small = story.experiment_kbis.copy()
+    small.loc[(small["indicator"] == "engagement") & (small["group"] == "control"), "members"] = 4
+    assert "Engagement: not shown, a group has fewer than 5 members." in captions.experiment_caption(small, "qa-2022")
+
+
+def test_roi_and_trend_captions(story):
+    mid = story.roi.set_index("scenario").loc["mid"]
+    assert captions.roi_caption(story.roi, "2022-Q4") == (
+        f"In the mid scenario the new bonds are worth {mid['value'] / 1e6:.1f} M EUR against a program "
+        f"cost of 250 k EUR: ROI {mid['roi_multiple']:.1f}x (low 3.5x, high 5.8x). Assumptions: version "
+        "2024-01, every input a column of marts.roi.")
+    net = story.participant_network.sort_values("wave")
+    text = captions.trend_caption(net, story.resilience_scenarios)
+    assert text.startswith(f"From 2020-Q4 to 2022-Q4, ties among participants went from {net['ties'].iloc[0]} "
+                           f"to {net['ties'].iloc[-1]}, and ties across countries from "
+                           f"{net['cross_country_ties'].iloc[0]} to {net['cross_country_ties'].iloc[-1]}.")
