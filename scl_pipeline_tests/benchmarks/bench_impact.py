@@ -70,7 +70,7 @@ def main() -> None:
     print("\n" + network.to_string(index=False))
     print("\nDiD, key-collaborator control\n" + did.drop(columns=["control_definition", "wave", "baseline_wave"]).to_string(index=False))
     print("\nDiD, all non-participants\n" + did_all[["metric", "controls", "did", "ci_low", "ci_high"]].to_string(index=False))
-    print("\nKBIs (SPEC definitions, K=2); generator's planted rates (its own definitions):", truth.kbi_rates)
+    print("\nKBIs (SPEC definitions, K=2); planted rates (generator, same definitions):", truth.kbi_rates)
     print(kbis.drop(columns=["activity_measure", "experiment_id"]).to_string(index=False))
     print(headlines.kbi_headline(kbis))
     print("\nROI\n" + roi.T.to_string())

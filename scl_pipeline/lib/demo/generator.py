@@ -8,7 +8,8 @@ Order of events (all from one ``np.random.default_rng(seed)``, so a seed fixes e
    the hub's bridges among them; the participants' own baseline network planted (``story``);
 4. leavers (never a participant or key collaborator) and the new-bond plan (``bonds``);
 5. the later survey waves, with participant pairs replaced by baseline ties plus started bonds;
-6. the program roster and the experiment in the second-to-last wave;
+6. the program roster and the experiment in the second-to-last wave, planted against the
+   strong-tie graph of the wave before it (SPEC §3b's reference wave);
 7. the truth file, with what was planted measured on the generator's own arrays (``measures``).
 """
 
@@ -21,7 +22,15 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.demo.bonds import overlay_participant_ties, plan_bonds
-from scl_pipeline.lib.demo.experiment import INDICATORS, TARGET_RATES, build_experiment, kbi_rates
+from scl_pipeline.lib.demo.experiment import (
+    CASE_STUDY_RATES,
+    DEFINITIONS,
+    INDICATORS,
+    K,
+    build_experiment,
+    kbi_rates,
+    member_neighbours,
+)
 from scl_pipeline.lib.demo.measures import (
     bridge_criticality,
     difference_in_differences,
@@ -29,7 +38,7 @@ from scl_pipeline.lib.demo.measures import (
     participant_wave,
     removal,
 )
-from scl_pipeline.lib.demo.network import edge_keys, key_collaborators, restore_roles
+from scl_pipeline.lib.demo.network import edge_keys, key_collaborators, restore_roles, strong_edges
 from scl_pipeline.lib.demo.organisation import build_organisation, hr_table, plan_leavers
 from scl_pipeline.lib.demo.program import plant_baseline, select_participants
 from scl_pipeline.lib.demo.relationships import build_relationships
@@ -45,7 +54,7 @@ from scl_pipeline.lib.demo.survey import (
 from scl_pipeline.lib.demo.truth import DemoTruth
 from scl_pipeline.lib.demo.writer import write_table
 from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, FORMATS, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
-from scl_pipeline.lib.waves import parse_wave, wave_range, wave_start
+from scl_pipeline.lib.waves import parse_wave, previous_wave, wave_range, wave_start
 
 PROGRAM_WEEKS = 8
 ROLE_MARGIN = 1
@@ -123,6 +132,11 @@ def generate_demo_org(
         rng.choice(control_pool, size=min(scale.control_members, len(control_pool)), replace=False)
     )
 
+    experiment_wave = waves[-2]
+    experiment_start = _experiment_start(experiment_wave)
+    reference_wave = previous_wave(experiment_start.date())
+    assert reference_wave in waves, (reference_wave, waves)  # waves are consecutive quarters
+
     files: list[Path] = []
     baseline_keys = edge_keys(story.a, story.b, org.size)
     participant_network: dict[str, dict[str, float]] = {}
@@ -134,6 +148,8 @@ def generate_demo_org(
             drawn = draw_trust(rng, relationships, active, draw_respondents(rng, org, propensity, w, member))
             trust = overlay_participant_ties(drawn, member, trust0, bonds, w)
         participant_network[wave] = participant_wave(trust, member, org.country, baseline_keys)
+        if wave == reference_wave:
+            reference_edges = strong_edges(trust)
         energy = draw_energy(rng, trust)
         folder = landing_root / "waves" / wave
         files.append(write_table(hr_table(org, w), folder / HR_EXPORT.stem, file_format))
@@ -154,17 +170,26 @@ def generate_demo_org(
     assert list(roster.columns) == list(PARTICIPANTS.columns)
     files.append(write_table(roster, landing_root / "program" / PARTICIPANTS.stem, file_format))
 
-    experiment_wave = waves[-2]
     year, quarter = parse_wave(experiment_wave)
     experiment_id = f"{year}-q{quarter}-collab-challenge"
+    experiment_people = np.concatenate([program_members, control_members])
     experiment = build_experiment(
-        rng, org.employee_id, org.country, program_members, control_members, _experiment_start(experiment_wave)
+        rng,
+        org.employee_id,
+        member_neighbours(experiment_people, *reference_edges),
+        program_members,
+        control_members,
+        experiment_start,
     )
     folder = landing_root / "experiments" / experiment_id
     files.append(write_table(experiment.assignment, folder / ASSIGNMENT.stem, "csv"))
     files.append(write_table(experiment.interactions, folder / INTERACTIONS.stem, "csv"))
-    country_of = pd.Series(np.asarray(org.countries)[org.country], index=org.employee_id)
-    rates = kbi_rates(experiment.assignment, experiment.interactions, country_of)
+    ra, rb = reference_edges
+    among = np.isin(ra, experiment_people) & np.isin(rb, experiment_people)
+    neighbour_pairs = {
+        (min(x, y), max(x, y)) for x, y in zip(org.employee_id[ra[among]], org.employee_id[rb[among]])
+    }
+    rates = kbi_rates(experiment.assignment, experiment.interactions, neighbour_pairs)
 
     last = trust  # the last wave's
     present = org.active(0) & org.active(n_waves - 1)
@@ -223,13 +248,11 @@ def generate_demo_org(
         experiment_wave=experiment_wave,
         experiment_program=sorted(ids[program_members].tolist()),
         experiment_control=sorted(ids[control_members].tolist()),
-        kbi_definitions={
-            "knowledge_gaps": "asked at least one question that another member answered",
-            "connectivity": "had an answered question, as asker or responder, with a member in another country",
-            "engagement": "answered at least two questions of other experiment members",
-        },
-        kbi_target_rates={k: {"program": TARGET_RATES[k][0], "control": TARGET_RATES[k][1]} for k in INDICATORS},
+        kbi_definitions=dict(DEFINITIONS),
+        kbi_target_rates={k: {"program": CASE_STUDY_RATES[k][0], "control": CASE_STUDY_RATES[k][1]} for k in INDICATORS},
         kbi_rates=rates,
+        kbi_k=K,
+        kbi_reference_wave=reference_wave,
         files=sorted(p.relative_to(landing_root).as_posix() for p in files),
     )
     truth.write(landing_root)

@@ -50,9 +50,13 @@ class DemoTruth:
     experiment_wave: str
     experiment_program: list[str]
     experiment_control: list[str]
+    # The experiment's indicators as SPEC §3b defines them (K = kbi_k, neighbours in U at
+    # kbi_reference_wave), the case study's figures, and the planted rates recomputed from the log.
     kbi_definitions: dict[str, str]
     kbi_target_rates: dict[str, dict[str, float]]
-    kbi_rates: dict[str, dict[str, float]]  # recomputed from the written interaction log
+    kbi_rates: dict[str, dict[str, float]]
+    kbi_k: int
+    kbi_reference_wave: str
     files: list[str]  # landing-relative paths written
 
     def to_json(self) -> str:
