@@ -11,6 +11,11 @@ experiment's usable assignment), ``self_question`` (asker = responder),
 ``answered_before_asked``, ``duplicate_row`` (the same question logged again; the first is kept).
 
 Exact duplicate assignment rows are one membership and are not a problem.
+
+The row rules shared with ingestion (:func:`in_both_groups`, :func:`self_questions`,
+:func:`repeated_questions`, :func:`repeated_members`) are defined here once: the validation
+registry (``lib/ingestion/validation/suites.py``) quarantines the rows they flag before loading,
+so the warehouse's experiment tables hold only usable rows and nothing is dropped unseen.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_datetime64_any_dtype
+
+from scl_pipeline.lib.ingestion.values import parse_timestamps
 
 ASSIGNMENT_COLUMNS: tuple[str, ...] = ("experiment_id", "employee_id", "group")
 INTERACTION_COLUMNS: tuple[str, ...] = ("experiment_id", "asker_id", "responder_id", "asked_at", "answered_at")
@@ -55,7 +63,73 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _timestamps(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, errors="coerce", utc=True, format="mixed")
+    """UTC timestamps: typed values as they are (naive ones are UTC), text by the landing
+    contract's ISO 8601 rule (``lib/ingestion/values.py``); NaT when missing or unparseable."""
+    if is_datetime64_any_dtype(values):
+        parsed = pd.to_datetime(values)
+        return parsed.dt.tz_localize("UTC") if parsed.dt.tz is None else parsed.dt.tz_convert("UTC")
+    return parse_timestamps(values)
+
+
+def _experiment(frame: pd.DataFrame) -> pd.Series:
+    """The experiment of each row (one unnamed experiment when the column is absent)."""
+    if "experiment_id" in frame.columns:
+        return _text(frame["experiment_id"])
+    return pd.Series("", index=frame.index, dtype="string")
+
+
+def _first_of_same(key: pd.DataFrame, eligible: np.ndarray) -> np.ndarray:
+    """Per row, the position of the first earlier ``eligible`` row with the same ``key`` values
+    that it repeats, else -1 (the first of identical rows is kept)."""
+    out = np.full(len(key), -1, dtype=np.int64)
+    rows = np.flatnonzero(eligible)
+    if not len(rows):
+        return out
+    group = key.iloc[rows].groupby(list(key.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(rows).groupby(group).transform("min").to_numpy()
+    repeats = first < rows
+    out[rows[repeats]] = first[repeats]
+    return out
+
+
+def in_both_groups(assignment: pd.DataFrame) -> np.ndarray:
+    """Rows of a person listed as program and as control in one experiment: every row of that
+    person (which group is right cannot be told). Needs employee_id and group; experiment_id when
+    the frame holds several experiments. Rows without an id or a known group never count."""
+    ids, group, experiment = _text(assignment["employee_id"]), _text(assignment["group"]).str.lower(), _experiment(assignment)
+    valid = (ids.notna() & group.isin(GROUPS).fillna(False) & experiment.notna()).to_numpy(dtype=bool)
+    keys = pd.DataFrame({"experiment": experiment, "id": ids, "group": group})[valid]
+    out = np.zeros(len(assignment), dtype=bool)
+    out[np.flatnonzero(valid)] = (keys.groupby(["experiment", "id"])["group"].transform("nunique") > 1).to_numpy()
+    return out
+
+
+def repeated_members(assignment: pd.DataFrame) -> np.ndarray:
+    """Per row, the position of an earlier row listing the same person in the same group of the
+    same experiment (that row is kept), else -1."""
+    ids, group = _text(assignment["employee_id"]), _text(assignment["group"]).str.lower()
+    key = pd.DataFrame({"experiment": _experiment(assignment), "id": ids, "group": group})
+    return _first_of_same(key, (ids.notna() & group.notna()).to_numpy(dtype=bool))
+
+
+def self_questions(interactions: pd.DataFrame) -> np.ndarray:
+    """Rows whose asker is also the responder."""
+    asker, responder = _text(interactions["asker_id"]), _text(interactions["responder_id"])
+    return (asker == responder).fillna(False).to_numpy(dtype=bool)
+
+
+def repeated_questions(interactions: pd.DataFrame) -> np.ndarray:
+    """Per row, the position of an earlier row logging the same question (same experiment, asker,
+    responder, asked_at and answered_at instants, and question_id when the log has one; that row
+    is kept), else -1. Rows without asker, responder or a parseable asked_at never repeat."""
+    key = pd.DataFrame({"experiment": _experiment(interactions), "asker": _text(interactions["asker_id"]),
+                        "responder": _text(interactions["responder_id"]), "asked": _timestamps(interactions["asked_at"])})
+    if "answered_at" in interactions.columns:
+        key["answered"] = _timestamps(interactions["answered_at"])
+    if "question_id" in interactions.columns:
+        key["question"] = _text(interactions["question_id"])
+    complete = key[["experiment", "asker", "responder", "asked"]].notna().all(axis=1).to_numpy()
+    return _first_of_same(key, complete)
 
 
 class _Problems:
@@ -100,9 +174,7 @@ def _assignment(assignment: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
                  "group " + frame["group"].astype("string").fillna("<empty>").map(repr) + f" is not one of {list(GROUPS)}")
     frame["group"] = group
     valid = ~no_id & ~bad_group
-    groups_per_member = frame[valid].groupby(["experiment_id", "employee_id"], dropna=False)["group"].nunique()
-    both = groups_per_member[groups_per_member > 1].index
-    in_both = valid & pd.MultiIndex.from_frame(frame[["experiment_id", "employee_id"]]).isin(both)
+    in_both = valid & in_both_groups(frame)
     problems.add(frame, in_both, "assignment", "in_both_groups",
                  "employee_id " + frame["employee_id"].map(repr) + " is listed in both the program and the control group")
     usable = frame[valid & ~in_both]
@@ -130,17 +202,14 @@ def _interactions(interactions: pd.DataFrame, members: pd.DataFrame, problems: _
         bad = bad | problems.add(frame, outside, "interactions", f"{role}_not_member",
                      f"{role}_id " + frame[f"{role}_id"].map(repr) + " is not a member of the experiment's assignment "
                      "(absent, or quarantined there)")
-    self_q = ~missing & (frame["asker_id"] == frame["responder_id"]).fillna(False).astype(bool)
+    self_q = ~missing & self_questions(frame)
     bad = bad | problems.add(frame, self_q, "interactions", "self_question",
                  pd.Series("asker_id and responder_id are the same person", index=frame.index))
     early = (answered < asked).fillna(False).astype(bool)
     bad = bad | problems.add(frame, early, "interactions", "answered_before_asked",
                  "answered_at " + answered.astype("string").map(repr) + " is before asked_at " + asked.astype("string").map(repr))
     frame["asked_at"], frame["answered_at"] = asked, answered
-    key = ["experiment_id", "asker_id", "responder_id", "asked_at", "answered_at"]
-    if "question_id" in frame.columns:
-        key.append("question_id")
-    dup = frame.duplicated(key, keep="first") & ~missing
+    dup = (repeated_questions(frame) >= 0) & ~missing
     bad = bad | problems.add(frame, dup, "interactions", "duplicate_row",
                              pd.Series("the same question is logged in an earlier row", index=frame.index))
     usable = frame[~bad].copy()

@@ -13,8 +13,11 @@ Severity policy:
 - WARNING (the wave passes, offending rows go to quarantine with their reason): single rows that
   the population or reference files exclude — a survey row naming someone outside the wave's HR
   export (SPEC §2: never silently dropped), duplicate nominations beyond the kept one (SPEC §2
-  keeps the highest strength), participants / assignment members absent from HR, interactions
-  by people outside the experiment's assignment or answered before they were asked.
+  keeps the highest strength), participants / assignment members absent from HR, a member listed
+  in both experiment groups (every row of that person) or listed again, interactions by people
+  outside the experiment's assignment, answered before they were asked, answered by the asker
+  or logged twice. The experiment rules are ``lib/impact/experiment_log.py``'s (one definition,
+  also applied by the experiment indicators).
 
 Strategy for data-dependent checks (countries, dates, reference ids): the distinct values are
 tested once in pandas (:mod:`rules`) and GX gets ``ExpectColumnValuesToNotBeInSet`` of the failing
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.contract import (
@@ -59,9 +63,13 @@ from scl_pipeline.lib.ingestion.validation.expectations import (
     unique,
 )
 from scl_pipeline.lib.ingestion.validation.findings import Severity
+from scl_pipeline.lib.impact import experiment_log
 
 DUPLICATE_OF = "__duplicate_of_row"
 SELF_NOMINATION = "__self_nomination"
+IN_BOTH_GROUPS = "__in_both_groups"
+REPEAT_OF = "__repeat_of_row"
+SELF_QUESTION = "__self_question"
 NOMINATION_KEY: tuple[str, ...] = ("respondent_id", "nominee_id", "relation")
 
 SPECS: dict[str, FileSpec] = {s.name: s for s in ALL_SPECS}
@@ -175,16 +183,56 @@ def _participants_suite() -> list[ExpectationDef]:
     ]
 
 
+def _kept_row(frame: pd.DataFrame, repeat_of: np.ndarray) -> pd.Series:
+    """The ``source_row`` of the kept row each repeated row repeats (``None`` for the others)."""
+    rows = frame[SOURCE_ROW].to_numpy(dtype=object)
+    kept = np.where(repeat_of >= 0, rows[np.maximum(repeat_of, 0)], None)
+    return pd.Series(kept, index=frame.index, dtype=object)
+
+
 def _assignment_suite() -> list[ExpectationDef]:
     s = ASSIGNMENT
     return [
         required_columns(s),
         not_empty(s),
         not_null(s, "employee_id"),
-        unique(s, "employee_id"),
         not_null(s, "group"),
         in_set(s, "group", EXPERIMENT_GROUPS, "an experiment group"),
         in_reference(s, "employee_id", "hr"),
+        ExpectationDef(
+            name="experiment_assignment.not_in_both_groups",
+            file_kind=s.name,
+            severity=Severity.WARNING,
+            column="employee_id",
+            columns=("employee_id", "group"),
+            description=(
+                "nobody is listed in both the program and the control group (every row of such a "
+                "person is quarantined: which group is right cannot be told)"
+            ),
+            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=IN_BOTH_GROUPS),
+            reason=lambda row, refs: (
+                f"employee_id {row.get('employee_id')!r} is listed in both the program and the control group"
+            ),
+            context=("employee_id", "group"),
+            derive=lambda frame: {
+                IN_BOTH_GROUPS: frame["employee_id"].where(experiment_log.in_both_groups(frame), None)
+            },
+        ),
+        ExpectationDef(
+            name="experiment_assignment.no_repeated_member",
+            file_kind=s.name,
+            severity=Severity.WARNING,
+            column="employee_id",
+            columns=("employee_id", "group"),
+            description="each member is listed once; a row repeating a member in the same group is quarantined, the first kept",
+            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=REPEAT_OF),
+            reason=lambda row, refs: (
+                f"employee_id {row.get('employee_id')!r} is already listed in group {row.get('group')!r} "
+                f"in source row {row.get(REPEAT_OF.lstrip('_'))}"
+            ),
+            context=(REPEAT_OF.lstrip("_"), "employee_id", "group"),
+            derive=lambda frame: {REPEAT_OF: _kept_row(frame, experiment_log.repeated_members(frame))},
+        ),
     ]
 
 
@@ -202,6 +250,33 @@ def _interactions_suite() -> list[ExpectationDef]:
         chronology(s, "asked_at", "answered_at", Severity.WARNING),
         in_reference(s, "asker_id", "assignment"),
         in_reference(s, "responder_id", "assignment"),
+        ExpectationDef(
+            name="experiment_interactions.no_self_question",
+            file_kind=s.name,
+            severity=Severity.WARNING,
+            column="responder_id",
+            columns=("asker_id", "responder_id"),
+            description="nobody answers their own question (responder_id differs from asker_id)",
+            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=SELF_QUESTION),
+            reason=lambda row, refs: f"asker_id and responder_id are the same person {row.get('asker_id')!r}",
+            context=("asker_id", "responder_id"),
+            derive=lambda frame: {SELF_QUESTION: frame["responder_id"].where(experiment_log.self_questions(frame), None)},
+        ),
+        ExpectationDef(
+            name="experiment_interactions.no_repeated_question",
+            file_kind=s.name,
+            severity=Severity.WARNING,
+            column="asker_id",
+            columns=("asker_id", "responder_id", "asked_at"),
+            description=(
+                "each question is logged once (a row with the asker, responder, asked_at, answered_at "
+                "and question_id of an earlier row is quarantined, the first kept)"
+            ),
+            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=REPEAT_OF),
+            reason=lambda row, refs: f"the same question is logged in source row {row.get(REPEAT_OF.lstrip('_'))}",
+            context=(REPEAT_OF.lstrip("_"), "asker_id", "responder_id", "asked_at"),
+            derive=lambda frame: {REPEAT_OF: _kept_row(frame, experiment_log.repeated_questions(frame))},
+        ),
     ]
 
 

@@ -138,10 +138,12 @@ CASES = [
     Case("experiment_assignment.required_columns", drop="group"),
     Case("experiment_assignment.not_empty", empty=True),
     Case("experiment_assignment.employee_id_not_null", edits=((2, "employee_id", None),), rows=(2,), values=(None,)),
-    Case("experiment_assignment.employee_id_unique", edits=((4, "employee_id", "E2"),), rows=(2, 4), values=("E2", "E2")),
     Case("experiment_assignment.group_not_null", edits=((1, "group", None),), rows=(1,), values=(None,)),
     Case("experiment_assignment.group_valid", edits=((2, "group", "treatment"),), rows=(2,), values=("treatment",)),
     Case("experiment_assignment.employee_id_in_hr", edits=((4, "employee_id", "E50"),), rows=(4,), values=("E50",)),
+    # E1 is in the program (row 1): listed as control too, both rows go.
+    Case("experiment_assignment.not_in_both_groups", edits=((4, "employee_id", "E1"),), rows=(1, 4), values=("E1", "E1")),
+    Case("experiment_assignment.no_repeated_member", edits=((4, "employee_id", "E2"),), rows=(4,), values=("E2",)),
     # experiment_interactions
     Case("experiment_interactions.required_columns", drop="asked_at"),
     Case("experiment_interactions.asker_id_not_null", edits=((1, "asker_id", None),), rows=(1,), values=(None,)),
@@ -164,6 +166,15 @@ CASES = [
     # E4 is in HR but not in the experiment.
     Case("experiment_interactions.asker_id_in_assignment", edits=((3, "asker_id", "E4"),), rows=(3,), values=("E4",)),
     Case("experiment_interactions.responder_id_in_assignment", edits=((1, "responder_id", "E6"),), rows=(1,), values=("E6",)),
+    Case("experiment_interactions.no_self_question", edits=((2, "responder_id", "E2"),), rows=(2,), values=("E2",)),
+    # Row 3 becomes row 1 again, with the answer time written another way (the same instant).
+    Case(
+        "experiment_interactions.no_repeated_question",
+        edits=((3, "asker_id", "E1"), (3, "responder_id", "E2"), (3, "asked_at", "2022-04-04 08:00"),
+               (3, "answered_at", "2022-04-04T09:00:00Z"), (3, "question_id", "q1")),
+        rows=(3,),
+        values=("E1",),
+    ),
 ]
 
 
