@@ -1,6 +1,6 @@
 """Project-wide resources: the data lake (paths and the warehouse connection) and settings.
 
-The role and metric settings are generated from the library's config dataclasses
+The role, metric and impact settings are generated from the library's config dataclasses
 (:func:`settings_resource`): one definition of each knob, its default and its type; the Dagster
 resource only adds ``config()`` to hand the dataclass to the library.
 """
@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 import pydantic
 
+from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
@@ -73,6 +74,7 @@ def settings_resource(config_type: type, name: str) -> type[_DataclassSettings]:
 
 RoleSettings = settings_resource(RoleConfig, "RoleSettings")
 MetricsSettings = settings_resource(MetricsConfig, "MetricsSettings")
+ImpactSettings = settings_resource(ImpactConfig, "ImpactSettings")
 
 
 def project_resources(
@@ -86,4 +88,5 @@ def project_resources(
         "settings": NetworkSettings(**settings.get("settings", {})),
         "roles": RoleSettings(**settings.get("roles", {})),
         "metrics": MetricsSettings(**settings.get("metrics", {})),
+        "impact": ImpactSettings(**settings.get("impact", {})),
     }

@@ -1,13 +1,25 @@
 import dataclasses
 
-from scl_pipeline.defs.resources import MetricsSettings, RoleSettings
+import pytest
+
+from scl_pipeline.defs.resources import ImpactSettings, MetricsSettings, RoleSettings
+from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
 
 
 def test_settings_are_generated_from_the_library_dataclasses():
-    for resource, config in ((RoleSettings, RoleConfig), (MetricsSettings, MetricsConfig)):
+    for resource, config in ((RoleSettings, RoleConfig), (MetricsSettings, MetricsConfig), (ImpactSettings, ImpactConfig)):
         assert set(resource.model_fields) == {f.name for f in dataclasses.fields(config)}
         assert resource().config() == config()
     assert RoleSettings(percentile=80.0).config() == RoleConfig(percentile=80.0)
     assert MetricsSettings(seed=7).config() == MetricsConfig(seed=7)
+
+
+def test_impact_settings_check_their_values():
+    assert ImpactSettings(control_group="non_participants", k=3).config() == ImpactConfig(control_group="non_participants", k=3)
+    assert ImpactSettings(baseline_wave=" ").config().baseline_wave is None  # an empty UI field
+    for bad, message in (({"control_group": "everyone"}, "control_group 'everyone'"), ({"k": 0}, "k=0"),
+                         ({"bootstrap_draws": 500}, "at least 2000"), ({"baseline_wave": "2021"}, "wave name")):
+        with pytest.raises(ValueError, match=message):
+            ImpactSettings(**bad).config()

@@ -113,6 +113,8 @@ def _experiment_rows(
     ref, snap = (None, None) if log.empty else _snapshot(graphs, waves, log["asked_at"].min())
     activity = member_activity(members, log[log["answered"]], snap)
     thresholds = {ENGAGEMENT: 1, KNOWLEDGE_GAPS: k, CONNECTIVITY: 1}
+    # Each row's difference and p-value rest on both groups: a small group makes every row small.
+    small = min(int((group == g).sum()) for g in GROUPS) < SMALL_GROUP
     rows = []
     for indicator in INDICATORS:
         values = activity[indicator].to_numpy()
@@ -131,7 +133,7 @@ def _experiment_rows(
                 "count": count, "share": count / n if known and n else np.nan, "ci_low": low, "ci_high": high,
                 "k": k if indicator == KNOWLEDGE_GAPS else None,
                 "reference_wave": ref if indicator == CONNECTIVITY else None,
-                "activity_measure": ACTIVITY_MEASURES[indicator], "small_group": n < SMALL_GROUP,
+                "activity_measure": ACTIVITY_MEASURES[indicator], "small_group": small,
             }
             for q, col in enumerate(QUARTILE_COLUMNS, start=1):
                 row[col] = int((quartile[in_group] == q).sum()) if known else None

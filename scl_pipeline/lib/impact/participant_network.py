@@ -14,6 +14,7 @@ import pandas as pd
 
 from scl_pipeline.lib.impact.baseline import is_after
 from scl_pipeline.lib.impact.bonds import bond_changes, distance_to_nearest, id_pairs
+from scl_pipeline.lib.impact.stats import SMALL_GROUP
 from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
 
 REACH_STEPS: tuple[int, ...] = (1, 2, 3)
@@ -22,6 +23,7 @@ PARTICIPANT_NETWORK_COLUMNS: tuple[str, ...] = (
     "cross_country_ties", "cross_country_ties_baseline", "cross_country_ratio_to_baseline",
     "participants_in_both_waves", "new_bond_share", "new_bonds", "bonds_kept", "bonds_lost",
     *(f"reach_{k}_{what}" for k in REACH_STEPS for what in ("people", "share")),
+    "small_group",
 )
 # Compared with the baseline wave; NULL when there is none or the wave precedes it.
 _CROSS_WAVE = (
@@ -106,6 +108,9 @@ def participant_network_row(
         reached = int((dist <= k).sum())
         row[f"reach_{k}_people"] = reached
         row[f"reach_{k}_share"] = reached / current.n
+    both = row["participants_in_both_waves"]
+    # The shares describe the participants, or those present at both waves: either too few is small.
+    row["small_group"] = bool(len(members) < SMALL_GROUP or (both is not None and both < SMALL_GROUP))
     frame = pd.DataFrame([row], columns=list(PARTICIPANT_NETWORK_COLUMNS))
     for col in ("participants_in_both_waves", "cross_country_ties_baseline", "new_bonds", "bonds_kept", "bonds_lost"):
         frame[col] = pd.array(frame[col], dtype="Int64")

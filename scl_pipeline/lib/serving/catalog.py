@@ -11,6 +11,8 @@ Privacy classes:
 - ``group``: rows describe groups of people; ``size_column`` counts the people in the group and a
   row whose group has fewer than ``MIN_GROUP_SIZE`` people has its value columns (every column
   except the ``key_columns``, the size column included) set NULL and ``suppressed`` set true.
+  A row resting on several groups (participants against controls) also names ``small_flag``,
+  the mart's own boolean "a group under 5" column: a true (or NULL) flag withholds it too.
 - ``aggregate``: whole-population figures, published as they are.
 """
 
@@ -53,6 +55,7 @@ class MartTable:
     key_columns: tuple[str, ...]
     id_columns: tuple[str, ...] = ()
     size_column: str | None = None
+    small_flag: str | None = None
     min_group_size: int = MIN_GROUP_SIZE
     # Person tables: attributes that single out a person when few share the value (a country of
     # three people). In the serving copy a value shared by fewer than ``min_group_size`` people
@@ -74,8 +77,8 @@ class MartTable:
                 raise CatalogError(f"{self.name}: a group table must name its size_column")
             if self.size_column in self.key_columns:
                 raise CatalogError(f"{self.name}: size_column cannot be a key column")
-        elif self.size_column:
-            raise CatalogError(f"{self.name}: only group tables carry a size_column")
+        elif self.size_column or self.small_flag:
+            raise CatalogError(f"{self.name}: only group tables carry a size_column or small_flag")
         if not self.key_columns:
             raise CatalogError(f"{self.name}: key_columns (the grain) must not be empty")
 
@@ -98,8 +101,7 @@ class MartTable:
         holds an employee-id column the entry does not declare."""
         present = list(columns)
         named = set(self.key_columns) | set(self.id_columns)
-        if self.size_column:
-            named.add(self.size_column)
+        named |= {c for c in (self.size_column, self.small_flag) if c}
         missing = sorted(named - set(present))
         if missing:
             raise CatalogError(
@@ -131,8 +133,8 @@ def person(
     return MartTable(name, "person", tuple(key_columns), id_columns=ids, quasi_identifiers=quasi)
 
 
-def group(name: str, *key_columns: str, size: str) -> MartTable:
-    return MartTable(name, "group", tuple(key_columns), size_column=size)
+def group(name: str, *key_columns: str, size: str, small: str | None = None) -> MartTable:
+    return MartTable(name, "group", tuple(key_columns), size_column=size, small_flag=small)
 
 
 def aggregate(name: str, *key_columns: str) -> MartTable:
@@ -150,6 +152,10 @@ REGISTRY: Mapping[str, MartTable] = {
         group("country_wave_bonds", "country", "wave", size="people"),
         group("country_mixing", "wave", "country", "other_country", size="smaller_country_people"),
         aggregate("data_quality", "run_id", "file", "check_name"),
+        group("participant_network", "wave", size="participants", small="small_group"),
+        group("impact_did", "wave", "metric", size="participants", small="small_group"),
+        group("experiment_kbis", "experiment_id", "indicator", "group", size="members", small="small_group"),
+        group("roi", "wave", "scenario", size="participants"),
     )
 }
 

@@ -161,6 +161,8 @@ def serving_select_list(
     if table.privacy == "group":
         size = quote(table.size_column or "")
         small = f"coalesce({size} < {int(table.min_group_size)}, true)"
+        if table.small_flag:
+            small = f"({small} OR coalesce({quote(table.small_flag)}, true))"
         withheld = set(table.withheld_columns(columns))
     else:
         small, withheld = "false", set()

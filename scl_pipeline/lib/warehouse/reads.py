@@ -43,11 +43,52 @@ def staged_wave(con: duckdb.DuckDBPyConnection, wave: str) -> StagedWave:
     return StagedWave(nodes, ties, respondents)
 
 
+ROSTER_COLUMNS: tuple[str, ...] = ("employee_id", "cohort", "start_date", "end_date", "completed")
+
+
 def program_roster(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """``employee_id``, ``cohort`` of the loaded roster; empty when no roster has been loaded."""
+    """The loaded roster (ROSTER_COLUMNS, ordered by employee_id); empty when none has been loaded."""
     if not table_exists(con, "raw.participants"):
-        return pd.DataFrame(columns=["employee_id", "cohort"])
-    return con.execute("SELECT employee_id, cohort FROM raw.participants").df()
+        return pd.DataFrame(columns=list(ROSTER_COLUMNS))
+    return con.execute(f"SELECT {', '.join(ROSTER_COLUMNS)} FROM raw.participants ORDER BY employee_id").df()
+
+
+def person_metric_waves(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The waves ``marts.person_wave_metrics`` holds (sorted): the waves the impact marts compare."""
+    if not table_exists(con, "marts.person_wave_metrics"):
+        return []
+    return [row[0] for row in con.execute("SELECT DISTINCT wave FROM marts.person_wave_metrics ORDER BY wave").fetchall()]
+
+
+def person_metrics_of(con: duckdb.DuckDBPyConnection, waves: list[str], columns: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """``marts.person_wave_metrics`` rows of ``waves`` (wave -> frame of ``wave`` and ``columns``):
+    only what a cross-wave mart needs, so nine waves of a large organisation stay small."""
+    selected = ", ".join(f'"{c}"' for c in dict.fromkeys(("wave", *columns)))  # "constraint" is a keyword
+    frame = con.execute(
+        f"SELECT {selected} FROM marts.person_wave_metrics WHERE list_contains($waves, wave) ORDER BY wave, employee_id",
+        {"waves": list(waves)},
+    ).df()
+    return {wave: frame[frame["wave"] == wave].reset_index(drop=True) for wave in waves}
+
+
+EXPERIMENT_TABLES: dict[str, tuple[str, ...]] = {
+    "raw.experiment_assignment": ("experiment_id", "employee_id", "group", "source_row"),
+    "raw.experiment_interactions": (
+        "experiment_id", "asker_id", "responder_id", "asked_at", "answered_at", "question_id", "source_row",
+    ),
+}
+
+
+def experiment_log(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(assignment, interactions) of every loaded experiment; empty frames when none has landed."""
+    frames = []
+    for table, columns in EXPERIMENT_TABLES.items():
+        if table_exists(con, table):
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            frames.append(con.execute(f"SELECT {quoted} FROM {table} ORDER BY experiment_id, source_row").df())
+        else:
+            frames.append(pd.DataFrame(columns=list(columns)))
+    return frames[0], frames[1]
 
 
 def known_employee_ids(con: duckdb.DuckDBPyConnection) -> frozenset[str] | None:

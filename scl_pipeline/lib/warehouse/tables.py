@@ -72,10 +72,12 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame)
         return con.execute(f"INSERT INTO {table} BY NAME {select}", parameters).fetchall()[0][0]
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, table: str, query: Query) -> int:
-    """Rebuild a whole table from ``query`` (its shape may change: no other partition to keep)."""
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Rows) -> int:
+    """Rebuild a whole table from ``rows`` (its shape may change: no other partition to keep).
+    A frame's column types become the table's, so an empty frame must carry them."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.sql}", dict(query.parameters))
+    with _source(con, rows) as (select, parameters):
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {select}", parameters)
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 

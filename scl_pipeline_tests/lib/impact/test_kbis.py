@@ -40,7 +40,8 @@ def test_counts_shares_and_intervals(kbis):
         assert row.share == pytest.approx(count / members)
         ci = binomtest(count, members).proportion_ci(method="wilson")
         assert (row.ci_low, row.ci_high) == pytest.approx((ci.low, ci.high))
-        assert row.small_group == (members < 5)
+        # Program has 4 members: every row of the experiment rests on a group under 5.
+        assert row.small_group
 
 
 def test_difference_and_p_value_against_scipy(kbis):
@@ -99,3 +100,15 @@ def test_timestamp_columns_as_the_warehouse_types_them(kbis):
         log[col] = pd.to_datetime(log[col])
     assert pd.api.types.is_datetime64_any_dtype(log["answered_at"])
     assert experiment_kbis(ASSIGNMENT, log, graphs()).equals(kbis)
+
+
+def test_small_group_flags_every_row_when_either_group_is_under_5():
+    def flags(program: int, control: int) -> set[bool]:
+        ids = [f"p{i}" for i in range(program)] + [f"c{i}" for i in range(control)]
+        assignment = pd.DataFrame({"experiment_id": "S", "employee_id": ids,
+                                   "group": ["program"] * program + ["control"] * control})
+        log = pd.DataFrame(columns=["experiment_id", "asker_id", "responder_id", "asked_at", "answered_at"])
+        return set(experiment_kbis(assignment, log, {})["small_group"])
+
+    assert flags(5, 7) == {False}
+    assert flags(4, 7) == {True} and flags(7, 4) == {True}

@@ -13,7 +13,7 @@ from scl_pipeline.lib.serving.catalog import (
 
 BUILT_MARTS = {
     "wave_summary", "person_wave_metrics", "role_thresholds", "country_wave_bonds",
-    "country_mixing", "data_quality",
+    "country_mixing", "data_quality", "participant_network", "impact_did", "experiment_kbis", "roi",
 }
 
 
@@ -21,7 +21,8 @@ def test_every_built_mart_is_registered_with_a_class():
     assert set(REGISTRY) == BUILT_MARTS
     assert REGISTRY["person_wave_metrics"].privacy == "person"
     assert REGISTRY["country_wave_bonds"].size_column == "people"
-    assert all(t.wave_partitioned for n, t in REGISTRY.items() if n != "data_quality")
+    assert all(t.wave_partitioned for n, t in REGISTRY.items() if n not in ("data_quality", "experiment_kbis"))
+    assert REGISTRY["impact_did"].small_flag == REGISTRY["experiment_kbis"].small_flag == "small_group"
 
 
 def test_registry_entries_are_validated():
@@ -29,6 +30,8 @@ def test_registry_entries_are_validated():
         MartTable("x", "person", ("wave",))
     with pytest.raises(CatalogError, match="size_column"):
         MartTable("x", "group", ("wave",))
+    with pytest.raises(CatalogError, match="small_flag"):
+        MartTable("x", "aggregate", ("wave",), small_flag="small_group")
     with pytest.raises(CatalogError, match="privacy class"):
         MartTable("x", "secret", ("wave",))  # type: ignore[arg-type]
 

@@ -101,6 +101,21 @@ def test_group_rows_under_five_are_withheld_and_flagged_including_size():
     ]
 
 
+def test_group_rows_flagged_small_by_the_mart_are_withheld_too():
+    # impact_did: participants is the size, small_group also covers the controls.
+    rows = _apply(
+        group("d", "metric", size="participants", small="small_group"),
+        "SELECT * FROM (VALUES ('a', 63, 3, true, 1.5), ('b', 63, 330, false, 2.5), ('c', 4, 330, false, 3.5), "
+        "('d', 63, 330, NULL, 4.5)) t(metric, participants, controls, small_group, did)",
+    )
+    assert rows == [
+        ("a", None, None, None, None, True),
+        ("b", 63, 330, False, 2.5, False),
+        ("c", None, None, None, None, True),
+        ("d", None, None, None, None, True),
+    ]
+
+
 def test_aggregate_passes_through_and_person_ids_are_replaced():
     assert _apply(aggregate("a", "k"), "SELECT 'x' AS k, 1 AS v") == [("x", 1)]
     key = PseudonymKey(TEST_KEY)

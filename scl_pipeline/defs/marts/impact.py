@@ -1,0 +1,108 @@
+"""Did the program work, and was it worth it (issue 10, SPEC §3b): the participants' network,
+the difference-in-differences and the ROI across waves (docs/impact.md, docs/roi.md)."""
+
+import time
+
+import dagster as dg
+
+from scl_pipeline.defs.marts.cross_wave import (
+    cross_wave_mart,
+    failing_clearly,
+    mart_metadata,
+    read_program,
+    snapshot_loader,
+    write_mart,
+)
+from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings
+from scl_pipeline.lib.impact import headlines
+from scl_pipeline.lib.impact.cross_wave import (
+    DID_INPUT_COLUMNS,
+    ROI_INPUT_COLUMNS,
+    impact_did_rows,
+    participant_network_rows,
+    roi_rows,
+)
+from scl_pipeline.lib.impact.roi_config import load_roi_assumptions
+
+NETWORK_PREVIEW = ["wave", "participants", "participants_without_participant_tie", "ties", "cross_country_ties",
+                   "cross_country_ratio_to_baseline", "new_bond_share", "reach_2_share"]
+DID_PREVIEW = ["metric", "participants", "controls", "participants_baseline_mean", "participants_now_mean",
+               "control_baseline_mean", "control_now_mean", "did", "ci_low", "ci_high"]
+ROI_PREVIEW = ["scenario", "efficiency_gain", "bonds", "people_reached", "people_reached_weighted", "value", "cost",
+               "roi_multiple"]
+
+
+@cross_wave_mart("participant_network", kinds=("scipy", "duckdb"))
+def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
+    """One row per wave: the program participants present, those without a tie to another
+    participant, ties and cross-country ties among them (and their ratio to the baseline's), the
+    share with a new strong bond since the baseline, bonds kept and lost, and the organisation
+    reached at 1, 2 and 3 steps. Empty without a roster (the metadata says why)."""
+    from scl_pipeline.lib.impact.previews import markdown_table
+
+    started = time.monotonic()
+    program, _ = read_program(lake, impact.config())
+    result = participant_network_rows(program, snapshot_loader(lake))
+    written = write_mart(lake, "participant_network", result)
+    extra = {}
+    if len(result.rows):
+        last = result.rows.iloc[-1]
+        extra["headline"] = dg.MetadataValue.text(headlines.new_bond_headline(last))
+        extra["summary"] = dg.MetadataValue.text(headlines.participant_network_headline(last))
+        extra["rows"] = dg.MetadataValue.md(markdown_table(result.rows, NETWORK_PREVIEW))
+    return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
+
+
+@cross_wave_mart("impact_did", kinds=("numpy", "duckdb"))
+def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
+    """One row per wave after the baseline and metric (strong_in_degree, cross_country_ties,
+    countries_reached, betweenness, constraint): participant and control means at the baseline
+    and now over people present in both waves, the difference-in-differences and its seeded
+    95 % bootstrap interval. Empty without a roster or a baseline (the metadata says why)."""
+    from scl_pipeline.lib.impact.previews import did_headlines, markdown_table
+
+    started = time.monotonic()
+    config = impact.config()
+    program, metrics = read_program(lake, config, DID_INPUT_COLUMNS)
+    result = impact_did_rows(program, metrics, config)
+    written = write_mart(lake, "impact_did", result)
+    extra = {
+        "control_definition": dg.MetadataValue.text(config.control.definition),
+        "bootstrap": dg.MetadataValue.text(f"{config.bootstrap_draws} draws, seed {config.bootstrap_seed}"),
+    }
+    if len(result.rows):
+        lines = did_headlines(result.rows)
+        extra["headline"] = dg.MetadataValue.text(lines[0])
+        extra["every_metric"] = dg.MetadataValue.md("\n".join(f"- {line}" for line in lines))
+        last = result.rows[result.rows["wave"] == result.rows["wave"].max()]
+        extra["latest_wave"] = dg.MetadataValue.md(markdown_table(last, DID_PREVIEW))
+    return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
+
+
+@cross_wave_mart("roi", kinds=("scipy", "duckdb"))
+def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
+    """One row per wave after the baseline and scenario (low, mid, high, and any the assumptions
+    file adds): every input of the SPEC §3b formula, the assumptions' version, bonds counted,
+    people reached (weighted), value, cost and ROI multiple (docs/roi.md). Assumptions:
+    ``<lake>/landing/roi_assumptions.toml`` over the shipped defaults; a bad file fails the step
+    naming the file and key. Empty without a roster or a baseline (the metadata says why)."""
+    from scl_pipeline.lib.impact.previews import markdown_table, roi_figure, roi_headline
+
+    started = time.monotonic()
+    with failing_clearly():
+        assumptions = load_roi_assumptions(lake.lake.landing)
+    program, metrics = read_program(lake, impact.config(), ROI_INPUT_COLUMNS)
+    result = roi_rows(program, snapshot_loader(lake), metrics, assumptions)
+    written = write_mart(lake, "roi", result)
+    extra = {
+        "assumptions_version": dg.MetadataValue.text(assumptions.version),
+        "assumptions_files": dg.MetadataValue.json(list(assumptions.sources)),
+    }
+    if len(result.rows):
+        wave = max(result.rows["wave"])
+        last = result.rows[result.rows["wave"] == wave]
+        extra["headline"] = dg.MetadataValue.text(roi_headline(result.rows))
+        extra["roi_range"] = dg.MetadataValue.text(headlines.roi_range(last))
+        extra["latest_wave"] = dg.MetadataValue.md(markdown_table(last, ROI_PREVIEW))
+        extra["figure"] = dg.MetadataValue.md(roi_figure(result.rows, wave).preview_markdown())
+    return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))

@@ -1,0 +1,161 @@
+"""The impact marts over every loaded wave, from loaders: what the cross-wave assets call.
+
+Each builder takes the loaded waves, the roster and the baseline choice (:class:`ProgramWaves`),
+reads one wave's snapshot at a time through a loader (never all waves at once) and returns a
+:class:`MartRows`: the typed rows and, when they are empty, the reason in words (no roster, no
+baseline, no later wave, no experiment), shown on the materialisation instead of an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scl_pipeline.lib.impact.baseline import BaselineChoice, is_after, resolve_baseline
+from scl_pipeline.lib.impact.config import ImpactConfig
+from scl_pipeline.lib.impact.did import DID_METRICS, empty_did, impact_did
+from scl_pipeline.lib.impact.experiment_log import PROBLEM_COLUMNS, split_experiment_log
+from scl_pipeline.lib.impact.kbis import CONNECTIVITY, empty_kbis, experiment_kbis
+from scl_pipeline.lib.impact.participant_network import empty_participant_network, participant_network, roster_ids
+from scl_pipeline.lib.impact.roi import ROI_COLUMNS, roi_table
+from scl_pipeline.lib.impact.roi_config import RoiAssumptions
+from scl_pipeline.lib.impact.schemas import typed
+from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
+from scl_pipeline.lib.waves import parse_wave
+
+SnapshotLoader = Callable[[str], GraphSnapshot]
+KEY_ROLE_COLUMNS: tuple[str, ...] = (NODE_ID, "participant", "central_connector", "boundary_spanner")
+# The person_wave_metrics columns impact_did and roi read.
+DID_INPUT_COLUMNS: tuple[str, ...] = (*KEY_ROLE_COLUMNS, *DID_METRICS)
+ROI_INPUT_COLUMNS: tuple[str, ...] = KEY_ROLE_COLUMNS
+
+
+@dataclass(frozen=True)
+class MartRows:
+    rows: pd.DataFrame
+    note: str | None = None  # why the rows are empty (or partial), in words
+
+
+@dataclass(frozen=True)
+class ProgramWaves:
+    """The waves the impact marts compare, the roster, and the baseline chosen among them."""
+
+    waves: tuple[str, ...]
+    roster: pd.DataFrame
+    baseline: BaselineChoice
+
+    @classmethod
+    def of(cls, waves, roster: pd.DataFrame | None, config: ImpactConfig) -> ProgramWaves:
+        ordered = tuple(sorted(set(waves), key=parse_wave))
+        roster = roster if roster is not None else pd.DataFrame(columns=[NODE_ID])
+        return cls(ordered, roster, resolve_baseline(ordered, roster, config.baseline_wave))
+
+    @property
+    def later_waves(self) -> tuple[str, ...]:
+        """The waves after the baseline (none without a baseline)."""
+        base = self.baseline.wave
+        return () if base is None else tuple(w for w in self.waves if is_after(w, base))
+
+    @property
+    def compared_waves(self) -> tuple[str, ...]:
+        """The baseline and the waves after it: what impact_did and roi read."""
+        return () if self.baseline.wave is None else (self.baseline.wave, *self.later_waves)
+
+    def why_no_comparison(self) -> str | None:
+        """Why impact_did and roi have no rows, or None when there is a wave to compare."""
+        if not self.waves:
+            return "no wave has person metrics yet: run the waves first"
+        if self.baseline.wave is None:
+            return self.baseline.reason
+        if not self.later_waves:
+            return f"no loaded wave after the baseline {self.baseline.wave} yet ({self.baseline.reason})"
+        return None
+
+
+class _Snapshots(Mapping):
+    """wave -> snapshot, loaded on each access and not kept: one wave in memory at a time."""
+
+    def __init__(self, waves: tuple[str, ...], load: SnapshotLoader) -> None:
+        self._waves, self._load = waves, load
+
+    def __getitem__(self, wave: str) -> GraphSnapshot:
+        if wave not in self._waves:
+            raise KeyError(wave)
+        return self._load(wave)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._waves)
+
+    def __len__(self) -> int:
+        return len(self._waves)
+
+
+def participant_network_rows(program: ProgramWaves, load: SnapshotLoader) -> MartRows:
+    """``participant_network`` of every loaded wave."""
+    empty = typed(empty_participant_network(), "participant_network")
+    if len(roster_ids(program.roster)) == 0:
+        return MartRows(empty, program.baseline.reason)
+    if not program.waves:
+        return MartRows(empty, "no wave has person metrics yet: run the waves first")
+    rows = participant_network(_Snapshots(program.waves, load), program.roster, program.baseline.wave)
+    note = None if program.baseline.wave is not None else f"no comparison with a baseline: {program.baseline.reason}"
+    if rows.empty:
+        note = "no roster participant is in any loaded wave's population"
+    return MartRows(typed(rows, "participant_network"), note)
+
+
+def impact_did_rows(program: ProgramWaves, metrics: Mapping[str, pd.DataFrame], config: ImpactConfig) -> MartRows:
+    """``impact_did`` of every wave after the baseline; ``metrics`` holds person_wave_metrics
+    (DID_INPUT_COLUMNS) of :attr:`ProgramWaves.compared_waves`."""
+    why = program.why_no_comparison()
+    if why is not None:
+        return MartRows(typed(empty_did(), "impact_did"), why)
+    base = program.baseline.wave
+    parts = [
+        impact_did(metrics[w], metrics[base], wave=w, baseline_wave=base, control=config.control,
+                   draws=config.bootstrap_draws, seed=config.bootstrap_seed)
+        for w in program.later_waves
+    ]
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else empty_did()
+    note = None if len(rows) else f"no participant present both at the baseline {base} and later"
+    return MartRows(typed(rows, "impact_did"), note)
+
+
+def roi_rows(
+    program: ProgramWaves, load: SnapshotLoader, metrics: Mapping[str, pd.DataFrame], assumptions: RoiAssumptions
+) -> MartRows:
+    """``roi`` of every wave after the baseline and every scenario; ``metrics`` holds
+    person_wave_metrics (ROI_INPUT_COLUMNS) of :attr:`ProgramWaves.compared_waves`."""
+    why = program.why_no_comparison()
+    empty = pd.DataFrame(columns=list(ROI_COLUMNS))
+    if why is not None:
+        return MartRows(typed(empty, "roi"), why)
+    base = program.baseline.wave
+    baseline = load(base)
+    parts = [
+        roi_table(load(w), baseline, metrics[w], metrics[base], program.roster, assumptions, wave=w, baseline_wave=base)
+        for w in program.later_waves
+    ]
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else empty
+    return MartRows(typed(rows, "roi"))
+
+
+def experiment_kbi_rows(
+    assignment: pd.DataFrame, interactions: pd.DataFrame, waves: tuple[str, ...], load: SnapshotLoader, k: int
+) -> tuple[MartRows, pd.DataFrame]:
+    """``experiment_kbis`` of every loaded experiment, and the log's problem rows (ingestion
+    quarantines them before loading, so normally none: any found here is reported, not hidden)."""
+    if assignment.empty:
+        note = "no experiment has landed (landing/experiments/<experiment_id>/assignment.csv and interactions.csv)"
+        return MartRows(typed(empty_kbis(), "experiment_kbis"), note), pd.DataFrame(columns=list(PROBLEM_COLUMNS))
+    problems = split_experiment_log(assignment, interactions).problems
+    rows = experiment_kbis(assignment, interactions, lambda w: load(w) if w in waves else None, waves=waves, k=k)
+    unknown = (rows["indicator"] == CONNECTIVITY) & rows["count"].isna()
+    unreferenced = sorted(set(rows.loc[unknown, "experiment_id"]))
+    note = None
+    if unreferenced:
+        note = (f"building_connectivity is empty for {unreferenced}: no loaded wave ended before the experiment began "
+                "(its neighbours are unknown)")
+    return MartRows(typed(rows, "experiment_kbis"), note), problems
