@@ -37,12 +37,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scl_pipeline.lib.impact.kbis import CONNECTIVITY, DEFAULT_K, ENGAGEMENT, INDICATORS, KNOWLEDGE_GAPS
 from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, INTERACTIONS
 
-KNOWLEDGE_GAPS = "knowledge_gaps_addressed"
-CONNECTIVITY = "building_connectivity"
-ENGAGEMENT = "engagement"
-INDICATORS: tuple[str, ...] = (KNOWLEDGE_GAPS, CONNECTIVITY, ENGAGEMENT)
+# The indicators' names and K are the pipeline's (lib/impact/kbis.py); what is planted, and the
+# rates recomputed below, are this module's own code, independent of the pipeline's.
 DEFINITIONS: dict[str, str] = {
     KNOWLEDGE_GAPS: "as asker, answered by at least 2 distinct members (SPEC §3b, K = 2)",
     CONNECTIVITY: "an answered question, either way, with a member who was not a neighbour in U at the reference wave",
@@ -55,7 +54,7 @@ CASE_STUDY_RATES: dict[str, tuple[float, float]] = {
     CONNECTIVITY: (0.48, 0.15),
     ENGAGEMENT: (0.60, 0.12),
 }
-K = 2
+K = DEFAULT_K
 FREE_QUESTIONS = 2
 DAYS = 5
 

@@ -160,3 +160,25 @@ def chronology(spec: FileSpec, earlier: str, later: str, severity: Severity) -> 
         context=(earlier, later),
         derive=lambda frame: {parsed_column(c): rules.parse_timestamps(frame[c]) for c in (earlier, later)},
     )
+
+
+def flagged_rows(
+    spec: FileSpec,
+    check: str,
+    description: str,
+    *,
+    column: str,
+    columns: tuple[str, ...],
+    flag: str,
+    derive: Callable[[pd.DataFrame], pd.Series],
+    reason: Reason,
+    context: tuple[str, ...] = (),
+    severity: Severity = Severity.WARNING,
+) -> ExpectationDef:
+    """Rows a rule flags: ``derive(frame)`` is the derived column ``flag`` (a value on offending
+    rows, None elsewhere) that GX expects to be null; WARNING quarantines those rows."""
+    return ExpectationDef(
+        name=f"{spec.name}.{check}", file_kind=spec.name, severity=severity, column=column, columns=columns,
+        description=description, build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=flag),
+        reason=reason, context=context, derive=lambda frame: {flag: derive(frame)},
+    )

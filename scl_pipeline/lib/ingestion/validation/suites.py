@@ -55,6 +55,7 @@ from scl_pipeline.lib.ingestion.validation.expectations import (
     chronology,
     column_check,
     date,
+    flagged_rows,
     in_reference,
     in_set,
     not_empty,
@@ -199,39 +200,25 @@ def _assignment_suite() -> list[ExpectationDef]:
         not_null(s, "group"),
         in_set(s, "group", EXPERIMENT_GROUPS, "an experiment group"),
         in_reference(s, "employee_id", "hr"),
-        ExpectationDef(
-            name="experiment_assignment.not_in_both_groups",
-            file_kind=s.name,
-            severity=Severity.WARNING,
-            column="employee_id",
-            columns=("employee_id", "group"),
-            description=(
-                "nobody is listed in both the program and the control group (every row of such a "
-                "person is quarantined: which group is right cannot be told)"
-            ),
-            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=IN_BOTH_GROUPS),
-            reason=lambda row, refs: (
-                f"employee_id {row.get('employee_id')!r} is listed in both the program and the control group"
-            ),
+        flagged_rows(
+            s, "not_in_both_groups",
+            "nobody is listed in both the program and the control group (every row of such a person is "
+            "quarantined: which group is right cannot be told)",
+            column="employee_id", columns=("employee_id", "group"), flag=IN_BOTH_GROUPS,
+            derive=lambda frame: frame["employee_id"].where(experiment_log.in_both_groups(frame), None),
+            reason=lambda row, refs: f"employee_id {row.get('employee_id')!r} is listed in both the program and the control group",
             context=("employee_id", "group"),
-            derive=lambda frame: {
-                IN_BOTH_GROUPS: frame["employee_id"].where(experiment_log.in_both_groups(frame), None)
-            },
         ),
-        ExpectationDef(
-            name="experiment_assignment.no_repeated_member",
-            file_kind=s.name,
-            severity=Severity.WARNING,
-            column="employee_id",
-            columns=("employee_id", "group"),
-            description="each member is listed once; a row repeating a member in the same group is quarantined, the first kept",
-            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=REPEAT_OF),
+        flagged_rows(
+            s, "no_repeated_member",
+            "each member is listed once; a row repeating a member in the same group is quarantined, the first kept",
+            column="employee_id", columns=("employee_id", "group"), flag=REPEAT_OF,
+            derive=lambda frame: _kept_row(frame, experiment_log.repeated_members(frame)),
             reason=lambda row, refs: (
                 f"employee_id {row.get('employee_id')!r} is already listed in group {row.get('group')!r} "
                 f"in source row {row.get(REPEAT_OF.lstrip('_'))}"
             ),
             context=(REPEAT_OF.lstrip("_"), "employee_id", "group"),
-            derive=lambda frame: {REPEAT_OF: _kept_row(frame, experiment_log.repeated_members(frame))},
         ),
     ]
 
@@ -250,32 +237,21 @@ def _interactions_suite() -> list[ExpectationDef]:
         chronology(s, "asked_at", "answered_at", Severity.WARNING),
         in_reference(s, "asker_id", "assignment"),
         in_reference(s, "responder_id", "assignment"),
-        ExpectationDef(
-            name="experiment_interactions.no_self_question",
-            file_kind=s.name,
-            severity=Severity.WARNING,
-            column="responder_id",
-            columns=("asker_id", "responder_id"),
-            description="nobody answers their own question (responder_id differs from asker_id)",
-            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=SELF_QUESTION),
+        flagged_rows(
+            s, "no_self_question", "nobody answers their own question (responder_id differs from asker_id)",
+            column="responder_id", columns=("asker_id", "responder_id"), flag=SELF_QUESTION,
+            derive=lambda frame: frame["responder_id"].where(experiment_log.self_questions(frame), None),
             reason=lambda row, refs: f"asker_id and responder_id are the same person {row.get('asker_id')!r}",
             context=("asker_id", "responder_id"),
-            derive=lambda frame: {SELF_QUESTION: frame["responder_id"].where(experiment_log.self_questions(frame), None)},
         ),
-        ExpectationDef(
-            name="experiment_interactions.no_repeated_question",
-            file_kind=s.name,
-            severity=Severity.WARNING,
-            column="asker_id",
-            columns=("asker_id", "responder_id", "asked_at"),
-            description=(
-                "each question is logged once (a row with the asker, responder, asked_at, answered_at "
-                "and question_id of an earlier row is quarantined, the first kept)"
-            ),
-            build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=REPEAT_OF),
+        flagged_rows(
+            s, "no_repeated_question",
+            "each question is logged once (a row with the asker, responder, asked_at, answered_at and "
+            "question_id of an earlier row is quarantined, the first kept)",
+            column="asker_id", columns=("asker_id", "responder_id", "asked_at"), flag=REPEAT_OF,
+            derive=lambda frame: _kept_row(frame, experiment_log.repeated_questions(frame)),
             reason=lambda row, refs: f"the same question is logged in source row {row.get(REPEAT_OF.lstrip('_'))}",
             context=(REPEAT_OF.lstrip("_"), "asker_id", "responder_id", "asked_at"),
-            derive=lambda frame: {REPEAT_OF: _kept_row(frame, experiment_log.repeated_questions(frame))},
         ),
     ]
 
