@@ -7,7 +7,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from scl_pipeline.defs.jobs import cross_wave_job
 from scl_pipeline.defs.resources import project_resources
+from scl_pipeline.defs.serving.automation import AFTER_UPSTREAM_UPDATES
 from scl_pipeline.definitions import build_defs
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.runner import _group_of_step, run_job, run_pipeline
@@ -16,6 +18,20 @@ from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wav
 
 WAVES = ["2021-Q1", "2021-Q2"]
 MARTS = ("participant_network", "impact_did", "experiment_kbis", "roi")
+
+
+def test_the_impact_marts_are_cross_wave_and_follow_every_wave():
+    graph = project_defs().resolve_asset_graph()
+    in_job = set(project_defs().resolve_job_def(cross_wave_job.name).asset_layer.selected_asset_keys)
+    for name in MARTS:
+        node = graph.get(dg.AssetKey(["marts", name]))
+        assert node.group_name == "marts" and node.partitions_def is None and node.key in in_job
+        assert node.automation_condition == AFTER_UPSTREAM_UPDATES, name
+        # Re-run when any wave's graph or person metrics change, or the roster does.
+        assert {dg.AssetKey(["marts", "person_wave_metrics"]), dg.AssetKey(["network", "graph_snapshot"]),
+                dg.AssetKey(["raw", "participants"])} <= node.parent_keys
+    assert {dg.AssetKey(["raw", "experiment_assignment"]), dg.AssetKey(["raw", "experiment_interactions"])} <= graph.get(
+        dg.AssetKey(["marts", "experiment_kbis"])).parent_keys
 
 
 def _note(instance: dg.DagsterInstance, name: str) -> str | None:
