@@ -38,6 +38,7 @@ def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, i
         # Ingestion quarantines these rows before loading; reaching here means a rule moved.
         context.log.warning(f"{len(problems)} experiment log row(s) left out of the indicators: {problems['problem'].value_counts().to_dict()}")
     extra = {
+        "seconds": time.monotonic() - started,
         "k": config.k,
         "rows_left_out": dg.MetadataValue.int(len(problems)),
     }
