@@ -15,6 +15,7 @@ from scl_pipeline.lib.impact import headlines
 from scl_pipeline.lib.reports.captions import experiment_caption, roi_caption
 from scl_pipeline.lib.reports.document import ReportFigure
 from scl_pipeline.lib.reports.program_charts import experiment_png, roi_png
+from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
 
 
 def _figure_name(prefix: str, key: str) -> str:
@@ -23,9 +24,11 @@ def _figure_name(prefix: str, key: str) -> str:
 
 def kbi_figures(kbis: pd.DataFrame) -> list[ReportFigure]:
     """One bar chart per experiment: program against control per indicator, Wilson 95 % interval
-    (``experiment_png``; groups of fewer than 5 members are not drawn)."""
+    (``experiment_png``; groups of fewer than 5 members are not drawn, and an experiment with no
+    larger group gets no chart: it would be empty)."""
     figures = []
-    for experiment_id in sorted(kbis["experiment_id"].dropna().astype(str).unique()):
+    drawable = kbis[kbis["members"] >= MIN_GROUP_SIZE]
+    for experiment_id in sorted(drawable["experiment_id"].dropna().astype(str).unique()):
         figures.append(ReportFigure(
             name=_figure_name("experiment", experiment_id),
             title=f"Experiment {experiment_id}: program against control",
@@ -75,4 +78,4 @@ def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> str
     if frame.empty:
         return "no rows"
     shown = (frame[columns] if columns else frame).astype(object)
-    return shown.map(_number).to_markdown(index=False)
+    return shown.map(_number).to_markdown(index=False, disable_numparse=True)  # keep our formatting
