@@ -45,6 +45,12 @@ def failing_clearly() -> Iterator[None]:
         raise dg.Failure(description=str(exc)) from None
 
 
+def impact_config(impact) -> ImpactConfig:
+    """The ``impact`` resource's settings; a bad value fails the step naming the setting."""
+    with failing_clearly():
+        return impact.config()
+
+
 def read_program(
     lake: DataLakeResource, config: ImpactConfig, metric_columns: tuple[str, ...] = ()
 ) -> tuple[ProgramWaves, dict[str, pd.DataFrame]]:

@@ -4,7 +4,14 @@ import time
 
 import dagster as dg
 
-from scl_pipeline.defs.marts.cross_wave import cross_wave_mart, mart_metadata, read_program, snapshot_loader, write_mart
+from scl_pipeline.defs.marts.cross_wave import (
+    cross_wave_mart,
+    impact_config,
+    mart_metadata,
+    read_program,
+    snapshot_loader,
+    write_mart,
+)
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings
 from scl_pipeline.lib.impact import headlines
 from scl_pipeline.lib.impact.cross_wave import experiment_kbi_rows
@@ -28,7 +35,7 @@ def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, i
     from scl_pipeline.lib.impact.previews import kbi_figures, markdown_table
 
     started = time.monotonic()
-    config = impact.config()
+    config = impact_config(impact)
     program, _ = read_program(lake, config)
     with lake.warehouse() as con:
         assignment, interactions = experiment_log(con)

@@ -8,6 +8,7 @@ import dagster as dg
 from scl_pipeline.defs.marts.cross_wave import (
     cross_wave_mart,
     failing_clearly,
+    impact_config,
     mart_metadata,
     read_program,
     snapshot_loader,
@@ -41,7 +42,7 @@ def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResourc
     from scl_pipeline.lib.impact.previews import markdown_table
 
     started = time.monotonic()
-    program, _ = read_program(lake, impact.config())
+    program, _ = read_program(lake, impact_config(impact))
     result = participant_network_rows(program, snapshot_loader(lake))
     written = write_mart(lake, "participant_network", result)
     extra = {}
@@ -62,7 +63,7 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
     from scl_pipeline.lib.impact.previews import did_headlines, markdown_table
 
     started = time.monotonic()
-    config = impact.config()
+    config = impact_config(impact)
     program, metrics = read_program(lake, config, DID_INPUT_COLUMNS)
     result = impact_did_rows(program, metrics, config)
     written = write_mart(lake, "impact_did", result)
@@ -91,7 +92,7 @@ def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: Impac
     started = time.monotonic()
     with failing_clearly():
         assumptions = load_roi_assumptions(lake.lake.landing)
-    program, metrics = read_program(lake, impact.config(), ROI_INPUT_COLUMNS)
+    program, metrics = read_program(lake, impact_config(impact), ROI_INPUT_COLUMNS)
     result = roi_rows(program, snapshot_loader(lake), metrics, assumptions)
     written = write_mart(lake, "roi", result)
     extra = {

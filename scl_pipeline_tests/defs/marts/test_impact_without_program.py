@@ -126,3 +126,5 @@ def test_bad_assumptions_file_and_baseline_override_fail_clearly(lake_without_pr
     assert str(path) in message and "unknown key 'loaded_hourly_costs'" in message
     message = _failure(_materialize(lake, "impact_did", impact={"baseline_wave": "2019-Q4"}))
     assert "baseline wave override '2019-Q4' is not a loaded wave" in message and "2021-Q1" in message
+    message = _failure(_materialize(lake, "experiment_kbis", impact={"control_group": "everyone"}))
+    assert "impact control_group 'everyone'" in message
