@@ -85,6 +85,9 @@ class _Snapshots(Mapping):
             raise KeyError(wave)
         return self._load(wave)
 
+    def __contains__(self, wave: object) -> bool:
+        return wave in self._waves  # Mapping's default would load the snapshot to answer
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._waves)
 
