@@ -1,6 +1,6 @@
 """Project-wide resources: the data lake (paths and the warehouse connection) and settings.
 
-The role and metric settings are generated from the library's config dataclasses
+The role, metric and resilience settings are generated from the library's config dataclasses
 (:func:`settings_resource`): one definition of each knob, its default and its type; the Dagster
 resource only adds ``config()`` to hand the dataclass to the library.
 """
@@ -19,6 +19,7 @@ import pydantic
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
+from scl_pipeline.lib.resilience.tables import ResilienceConfig
 from scl_pipeline.lib.warehouse.connection import connect
 
 
@@ -73,6 +74,7 @@ def settings_resource(config_type: type, name: str) -> type[_DataclassSettings]:
 
 RoleSettings = settings_resource(RoleConfig, "RoleSettings")
 MetricsSettings = settings_resource(MetricsConfig, "MetricsSettings")
+ResilienceSettings = settings_resource(ResilienceConfig, "ResilienceSettings")
 
 
 def project_resources(
@@ -86,4 +88,5 @@ def project_resources(
         "settings": NetworkSettings(**settings.get("settings", {})),
         "roles": RoleSettings(**settings.get("roles", {})),
         "metrics": MetricsSettings(**settings.get("metrics", {})),
+        "resilience": ResilienceSettings(**settings.get("resilience", {})),
     }

@@ -160,21 +160,20 @@ def wave_removals(
 
 
 def baseline_scenarios(
-    snapshot: GraphSnapshot, participant_ids: Iterable, baseline_bridges: Mapping[str, Iterable[str]],
-    wave: str | None = None,
-) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
-    """Only the ``baseline_single_bridges`` rows of one wave, per scope in ``baseline_bridges``
-    (RESILIENCE_SCENARIOS_COLUMNS), and the ids of it that are not in each scope: what a
-    cross-wave step evaluates once the baseline wave's bridges are known."""
-    wave = wave if wave is not None else snapshot.wave
-    frames, missing = [_keyed(empty_scenarios(), wave, ORGANISATION, RESILIENCE_SCENARIOS_COLUMNS)], {}
-    for name, scope in wave_scopes(snapshot, participant_ids).items():
-        if name not in baseline_bridges:
-            continue
-        table, absent = evaluate_removals(scope, [baseline_single_bridges(baseline_bridges[name])])
-        frames.append(_keyed(table, wave, name, RESILIENCE_SCENARIOS_COLUMNS))
-        missing.update({(name, scenario): ids for scenario, ids in absent.items()})
-    return _stack(frames), missing
+    snapshots: Iterable[tuple[str, GraphSnapshot]], participant_ids: Iterable,
+    baseline_bridges: Mapping[str, Iterable[str]],
+) -> pd.DataFrame:
+    """Only the ``baseline_single_bridges`` rows (RESILIENCE_SCENARIOS_COLUMNS) of each
+    (wave, snapshot), per scope in ``baseline_bridges``: what a cross-wave step evaluates once
+    the baseline wave's bridges are known. Ids not in a scope count in ``missing_people``."""
+    participant_ids = list(participant_ids)
+    frames = [_keyed(empty_scenarios(), None, ORGANISATION, RESILIENCE_SCENARIOS_COLUMNS)]
+    for wave, snapshot in snapshots:
+        for name, scope in wave_scopes(snapshot, participant_ids).items():
+            if name in baseline_bridges:
+                table, _ = evaluate_removals(scope, [baseline_single_bridges(baseline_bridges[name])])
+                frames.append(_keyed(table, wave, name, RESILIENCE_SCENARIOS_COLUMNS))
+    return _stack(frames)
 
 
 def wave_resilience(

@@ -150,6 +150,10 @@ REGISTRY: Mapping[str, MartTable] = {
         group("country_wave_bonds", "country", "wave", size="people"),
         group("country_mixing", "wave", "country", "other_country", size="smaller_country_people"),
         aggregate("data_quality", "run_id", "file", "check_name"),
+        person("bridge_criticality", "wave", "scope", "employee_id", quasi=("country",)),
+        group("resilience_scenarios", "wave", "scope", "scenario", size="removed_people"),
+        group("robustness_curve", "wave", "scope", "strategy", "k", size="people"),
+        group("robustness_summary", "wave", "scope", "strategy", size="people"),
     )
 }
 
