@@ -13,7 +13,8 @@ from scl_pipeline.lib.serving.catalog import (
 
 BUILT_MARTS = {
     "wave_summary", "person_wave_metrics", "role_thresholds", "country_wave_bonds",
-    "country_mixing", "data_quality",
+    "country_mixing", "data_quality", "bridge_criticality", "resilience_scenarios", "robustness_curve",
+    "robustness_summary",
 }
 
 
@@ -21,6 +22,8 @@ def test_every_built_mart_is_registered_with_a_class():
     assert set(REGISTRY) == BUILT_MARTS
     assert REGISTRY["person_wave_metrics"].privacy == "person"
     assert REGISTRY["country_wave_bonds"].size_column == "people"
+    assert REGISTRY["bridge_criticality"].privacy == "person"
+    assert REGISTRY["resilience_scenarios"].size_column == "removed_people"
     assert all(t.wave_partitioned for n, t in REGISTRY.items() if n != "data_quality")
 
 

@@ -163,7 +163,8 @@ def test_report_counts_and_unclassified_or_absent_marts(tmp_path, caplog):
     assert report.row_counts == {"country_wave_bonds": 12, "data_quality": 1,
                                  "person_wave_metrics": 3 * n, "wave_summary": 3}
     assert report.unclassified == ("brand_new_mart",) and "brand_new_mart" in caplog.text
-    assert report.registered_but_absent == ("country_mixing", "role_thresholds")
+    assert report.registered_but_absent == ("bridge_criticality", "country_mixing", "resilience_scenarios",
+                                            "robustness_curve", "robustness_summary", "role_thresholds")
     tables = _rows(tmp_path / "serving" / "scl.duckdb",
                    "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")
     assert ("brand_new_mart",) not in tables
