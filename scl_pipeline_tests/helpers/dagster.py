@@ -62,3 +62,11 @@ def materialize_unpartitioned(lake: DataLake, selection, **settings):
     return dg.materialize(
         list(d.assets), selection=selection, resources=resources_for(lake, **settings), instance=_INSTANCE
     )
+
+
+def materialization_metadata(result: dg.ExecuteInProcessResult) -> dict[dg.AssetKey, dict]:
+    """The metadata of each asset the run materialised, by asset key."""
+    return {
+        e.event_specific_data.materialization.asset_key: e.event_specific_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }

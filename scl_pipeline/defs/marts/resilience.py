@@ -172,5 +172,6 @@ def resilience_baseline_scenarios(context: dg.AssetExecutionContext, lake: DataL
             "baseline_reason": choice.reason,
             "dagster/row_count": dg.MetadataValue.int(written),
             "rows": dg.MetadataValue.md(headline.scenario_rows_markdown(table)),
+            "by_wave": dg.MetadataValue.json(headline.scenario_figures(table)),
         }
     )

@@ -111,3 +111,20 @@ def missing_id_positions(
             gone = set(ids)
             out.setdefault(name, {})[scope] = [i for i, x in enumerate(listed[name], start=1) if x in gone]
     return out
+
+
+def scenario_figures(scenarios: pd.DataFrame) -> dict[str, dict[str, dict]]:
+    """wave -> scope -> removed_people and the before/after figures of each row (one scenario
+    per wave and scope, e.g. the baseline's bridges removed again), for JSON metadata."""
+    out: dict[str, dict[str, dict]] = {}
+    figures = ("removed_people", "missing_people", *SCENARIO_SHOWN[2:])
+    for row in scenarios.itertuples(index=False):
+        out.setdefault(str(row.wave), {})[str(row.scope)] = {
+            f: (int(getattr(row, f)) if f.endswith(("people", "disconnected")) else _number(getattr(row, f)))
+            for f in figures
+        }
+    return out
+
+
+def _number(value) -> float | None:
+    return None if pd.isna(value) else round(float(value), 6)

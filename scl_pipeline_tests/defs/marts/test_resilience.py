@@ -16,7 +16,9 @@ from scl_pipeline.defs.marts.resilience import BASELINE_SCENARIOS_KEY, CURVE_KEY
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.serving.privacy import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
-from scl_pipeline_tests.helpers.dagster import materialize_unpartitioned, materialize_wave, query
+from scl_pipeline_tests.helpers.dagster import (
+    materialization_metadata, materialize_unpartitioned, materialize_wave, query,
+)
 from scl_pipeline_tests.helpers.landing import write_frame, write_wave
 from scl_pipeline_tests.lib.resilience import reference as ref
 
@@ -72,11 +74,6 @@ def _graphs(wave: str) -> dict[str, nx.Graph]:
     return {"organisation": graph, "participants": graph.subgraph(PARTICIPANTS).copy()}
 
 
-def _metadata(result: dg.ExecuteInProcessResult) -> dict[dg.AssetKey, dict]:
-    return {e.event_specific_data.materialization.asset_key: e.event_specific_data.materialization.metadata
-            for e in result.get_asset_materialization_events()}
-
-
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
     lake = DataLake(tmp_path_factory.mktemp("resilience") / "lake")
@@ -92,7 +89,8 @@ def pipeline(tmp_path_factory):
     early = query(lake, "select * from marts.resilience_scenarios where kind = 'baseline_single_bridges'")
     baseline = materialize_wave(lake, BASELINE)
     cross = materialize_unpartitioned(lake, CROSS_WAVE)
-    return lake, {BASELINE: _metadata(baseline), LATER: _metadata(later)}, _metadata(cross), early
+    metadata = {BASELINE: materialization_metadata(baseline), LATER: materialization_metadata(later)}
+    return lake, metadata, materialization_metadata(cross), early
 
 
 @pytest.mark.parametrize("wave", [BASELINE, LATER])
