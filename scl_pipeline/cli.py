@@ -18,7 +18,7 @@ from scl_pipeline.lib.lake import DATA_LAKE_ENV, REPO_ROOT, DataLake, default_ro
 
 SUMMARY_COLUMNS = [
     "wave", "population", "response_rate", "arcs", "density", "reciprocity", "components",
-    "largest_component_share", "articulation_points", "ei_index", "cross_country_edge_share",
+    "largest_component_share", "articulation_points", "critical_bridges", "ei_index", "cross_country_edge_share",
 ]
 
 

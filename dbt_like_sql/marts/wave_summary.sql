@@ -1,4 +1,4 @@
--- description: One row per wave: population, respondents, response rate, strong arcs, density and reciprocity of the strong-tie graph of the primary relation, plus its graph statistics from network.wave_graph_stats (components, largest-component share, isolates, articulation points, bridges, E-I and expected E-I, assortativity, cross-country edge share) (SPEC §2/§3).
+-- description: One row per wave: population, respondents, response rate, strong arcs, density and reciprocity of the strong-tie graph of the primary relation, plus its graph statistics from network.wave_graph_stats (components, largest-component share, isolates, articulation points, bridges, E-I and expected E-I, assortativity, cross-country edge share) and the critical bridges of marts.bridge_criticality (organisation scope) (SPEC §2/§3/§3b).
 with population as (
     select * from staging.hr where wave = $wave
 ),
@@ -22,7 +22,11 @@ counts as (
             where p.invited_to_survey) as invited_respondents,
         (select count(*) from arcs) as arcs,
         (select count(*) from arcs as a join arcs as b
-            on a.respondent_id = b.nominee_id and a.nominee_id = b.respondent_id) as reciprocated_arcs
+            on a.respondent_id = b.nominee_id and a.nominee_id = b.respondent_id) as reciprocated_arcs,
+        -- The articulation points of U that matter (SPEC §3b), counted from the wave's one
+        -- computation of bridge criticality.
+        (select count(*) from marts.bridge_criticality
+            where wave = $wave and scope = 'organisation' and critical) as critical_bridges
 )
 select
     $wave as wave,
@@ -39,6 +43,7 @@ select
     g.largest_component_share,
     g.isolates,
     g.articulation_points,
+    critical_bridges,
     g.bridges,
     g.ei_index,
     g.ei_expected,

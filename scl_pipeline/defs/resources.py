@@ -1,7 +1,7 @@
 """Project-wide resources: the data lake (paths and the warehouse connection) and settings.
 
-The role, metric and impact settings are generated from the library's config dataclasses
-(:func:`settings_resource`): one definition of each knob, its default and its type; the Dagster
+The role, metric, resilience and impact settings are generated from the library's config
+dataclasses (:func:`settings_resource`): one definition of each knob, its default and its type; the Dagster
 resource only adds ``config()`` to hand the dataclass to the library.
 """
 
@@ -20,6 +20,7 @@ from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
+from scl_pipeline.lib.resilience.tables import ResilienceConfig
 from scl_pipeline.lib.warehouse.connection import connect
 
 
@@ -75,6 +76,7 @@ def settings_resource(config_type: type, name: str) -> type[_DataclassSettings]:
 RoleSettings = settings_resource(RoleConfig, "RoleSettings")
 MetricsSettings = settings_resource(MetricsConfig, "MetricsSettings")
 ImpactSettings = settings_resource(ImpactConfig, "ImpactSettings")
+ResilienceSettings = settings_resource(ResilienceConfig, "ResilienceSettings")
 
 
 def project_resources(
@@ -89,4 +91,5 @@ def project_resources(
         "roles": RoleSettings(**settings.get("roles", {})),
         "metrics": MetricsSettings(**settings.get("metrics", {})),
         "impact": ImpactSettings(**settings.get("impact", {})),
+        "resilience": ResilienceSettings(**settings.get("resilience", {})),
     }

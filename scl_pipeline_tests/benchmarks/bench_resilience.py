@@ -24,7 +24,7 @@ from scl_pipeline.lib.resilience.scenarios import (
     country_cross_country_holders, country_single_bridges, evaluate_removals,
 )
 from scl_pipeline.lib.resilience.scopes import wave_scopes
-from scl_pipeline.lib.resilience.tables import ResilienceSettings, scope_betweenness, wave_resilience
+from scl_pipeline.lib.resilience.tables import ResilienceConfig, scope_betweenness, wave_resilience
 from scl_pipeline_tests.benchmarks.timing import Timings
 from scl_pipeline_tests.helpers.staging import stage_ties
 
@@ -98,7 +98,7 @@ def run(people: int, countries: int) -> None:
     snap.graph_u  # built by the network step before resilience runs
     between = pm.betweenness(snap, pm.MetricsConfig(exact_betweenness_max_nodes=0, betweenness_samples=100))
     organisation_betweenness = pd.Series(between["betweenness"].to_numpy(), index=snap.index)
-    settings = ResilienceSettings()
+    settings = ResilienceConfig()
     timed = Timings()
 
     scopes = timed("scopes (both)", wave_scopes, snap, participants)

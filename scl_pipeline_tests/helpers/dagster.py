@@ -23,8 +23,12 @@ def project_defs() -> dg.Definitions:
     return _DEFS
 
 
-def resources_for(lake: DataLake, roles: dict | None = None, metrics: dict | None = None, **settings) -> dict:
-    return project_resources(lake.root, settings=settings, roles=roles or {}, metrics=metrics or {})
+def resources_for(
+    lake: DataLake, roles: dict | None = None, metrics: dict | None = None, resilience: dict | None = None, **settings
+) -> dict:
+    return project_resources(
+        lake.root, settings=settings, roles=roles or {}, metrics=metrics or {}, resilience=resilience or {}
+    )
 
 
 def wave_asset_keys() -> list[dg.AssetKey]:
@@ -34,14 +38,14 @@ def wave_asset_keys() -> list[dg.AssetKey]:
 
 def materialize_wave(
     lake: DataLake, wave: str, selection=None, raise_on_error: bool = True,
-    roles: dict | None = None, metrics: dict | None = None, **settings,
+    roles: dict | None = None, metrics: dict | None = None, resilience: dict | None = None, **settings,
 ):
     d = project_defs()
     return dg.materialize(
         list(d.assets) + list(d.asset_checks or []),
         selection=selection or wave_asset_keys(),
         partition_key=wave_to_partition_key(wave),
-        resources=resources_for(lake, roles, metrics, **settings),
+        resources=resources_for(lake, roles, metrics, resilience, **settings),
         instance=_INSTANCE,
         raise_on_error=raise_on_error,
     )
@@ -58,3 +62,11 @@ def materialize_unpartitioned(lake: DataLake, selection, **settings):
     return dg.materialize(
         list(d.assets), selection=selection, resources=resources_for(lake, **settings), instance=_INSTANCE
     )
+
+
+def materialization_metadata(result: dg.ExecuteInProcessResult) -> dict[dg.AssetKey, dict]:
+    """The metadata of each asset the run materialised, by asset key."""
+    return {
+        e.event_specific_data.materialization.asset_key: e.event_specific_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from scl_pipeline.defs.marts.bridges import BRIDGES_KEY
 from scl_pipeline.defs.marts.specs import mart_key, wave_mart_spec
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
 from scl_pipeline.defs.partitions import wave_multi_asset
@@ -13,7 +14,8 @@ from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.roles import assign_roles, energy_in_degree
 from scl_pipeline.lib.marts.person_wave_metrics import person_wave_table, role_shares, top_people_markdown
 from scl_pipeline.lib.network.wave_graphs import load_relation_snapshot, load_wave_snapshot
-from scl_pipeline.lib.warehouse.reads import program_roster
+from scl_pipeline.lib.resilience.scopes import ORGANISATION
+from scl_pipeline.lib.warehouse.reads import bridge_criticality_rows, program_roster
 from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
@@ -26,8 +28,9 @@ PERSON_KEY, THRESHOLDS_KEY = mart_key("person_wave_metrics"), mart_key("role_thr
             PERSON_KEY,
             "One row per person and wave: HR attributes, program participation, degrees, "
             "betweenness, pagerank, clustering, constraint, community, cross-country reach, "
-            "Gould-Fernandez brokerage and every role flag (docs/metric_dictionary.md).",
-            deps=(SNAPSHOT_KEY, dg.AssetKey(["raw", "participants"])),
+            "Gould-Fernandez brokerage, every role flag and the critical-bridge flag "
+            "(docs/metric_dictionary.md).",
+            deps=(SNAPSHOT_KEY, dg.AssetKey(["raw", "participants"]), BRIDGES_KEY),
             kinds=("igraph", "duckdb"),
         ),
         wave_mart_spec(
@@ -50,6 +53,11 @@ def person_wave_metrics(
     role_config = roles.config()
     with lake.warehouse() as con:
         roster = program_roster(con)
+        bridges = bridge_criticality_rows(con, wave)
+    if bridges is None:
+        raise dg.Failure(description=f"marts.bridge_criticality does not exist: materialize {BRIDGES_KEY.to_user_string()} "
+                         f"for wave {wave} first")
+    critical = bridges.loc[(bridges["scope"] == ORGANISATION) & bridges["critical"].astype(bool), "employee_id"]
 
     energy = load_relation_snapshot(lake.lake, wave, role_config.energy_relation)
     energy_in = None
@@ -58,7 +66,7 @@ def person_wave_metrics(
         energy_in = energy_in_degree(snapshot.nodes, energy_ties, role_config)
     computed = person_metrics(snapshot, metrics.config())
     flags, thresholds = assign_roles(computed, role_config, energy_in=energy_in, wave=wave)
-    table = person_wave_table(snapshot, computed, brokerage(snapshot), flags, roster, energy_in)
+    table = person_wave_table(snapshot, computed, brokerage(snapshot), flags, roster, energy_in, critical)
 
     with lake.warehouse() as con:
         written = write_partitions(con, "wave", wave, {"marts.person_wave_metrics": table, "marts.role_thresholds": thresholds}
@@ -72,6 +80,7 @@ def person_wave_metrics(
             "role_shares": dg.MetadataValue.json({r: round(s, 4) for r, s in shares.items()}),
             **{f"share_{r}": dg.MetadataValue.float(s) for r, s in shares.items()},
             "participants": dg.MetadataValue.int(int(table["participant"].sum())),
+            "critical_bridges": dg.MetadataValue.int(int(table["critical_bridge"].sum())),
             "betweenness_approx": bool(table["betweenness_approx"].any()),
             "top_people_per_role": dg.MetadataValue.md(top_people_markdown(table, 5)),
         },

@@ -4,6 +4,8 @@ flags joined by ``employee_id``, plus the role summaries shown in run metadata. 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,7 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "betweenness", "betweenness_approx", "betweenness_error_bound", "pagerank", "clustering",
     "constraint", "community", "neighbour_communities", "cross_country_ties", "countries_reached",
     *(f"brokerage_{r}" for r in BROKERAGE_ROLES), "brokerage_total", "energy_in_degree",
-    *ROLE_NAMES,
+    *ROLE_NAMES, "critical_bridge",
 )
 # How "top people" of a role are ranked in run metadata: (column, descending).
 ROLE_RANKING: dict[str, tuple[str, bool]] = {
@@ -50,12 +52,14 @@ def person_wave_table(
     flags: pd.DataFrame,
     roster: pd.DataFrame,
     energy_in: pd.Series | None = None,
+    critical_bridges: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """``marts.person_wave_metrics`` rows (PERSON_COLUMNS), one per person of the snapshot.
 
     ``metrics``/``brokerage``/``flags`` are the library's outputs for ``snapshot``; they are
     joined by ``employee_id`` (never by position). ``energy_in_degree`` is NULL without an
-    energy relation.
+    energy relation. ``critical_bridges``: the ids of the wave's critical bridges in the
+    organisation scope (``marts.bridge_criticality``); ``critical_bridge`` is NULL without them.
     """
     ids = snapshot.nodes[NODE_ID].astype(str)
     base = snapshot.nodes[[NODE_ID, "country", "department", "level", RESPONDED]].copy()
@@ -69,6 +73,11 @@ def person_wave_table(
         else pd.array([pd.NA] * len(table), dtype="Int64")
     )
     table = table.merge(flags, on=NODE_ID, how="left", validate="1:1")
+    table["critical_bridge"] = (
+        pd.array(ids.isin({str(i) for i in critical_bridges}).to_numpy(), dtype="boolean")
+        if critical_bridges is not None
+        else pd.array([pd.NA] * len(table), dtype="boolean")
+    )
     if len(table) != snapshot.n:
         raise ValueError(f"person table has {len(table)} rows for {snapshot.n} people")
     return table[list(PERSON_COLUMNS)]

@@ -4,6 +4,6 @@ Modules: ``scopes`` (the organisation and participants graphs, one node index ea
 ``components`` (components after a removal, fragmentation), ``bridges`` (bridge criticality of
 every articulation point from the block-cut tree), ``scenarios`` (removal scenarios and their
 builders), ``scenario_file`` (user scenarios from ``landing/scenarios.toml``), ``curves``
-(robustness curves by reverse union-find) and ``tables`` (the four tables of a wave and the
-headline for asset metadata).
+(robustness curves by reverse union-find), ``tables`` (the four tables of a wave, as one call or
+in the parts the pipeline's steps compute) and ``headline`` (what asset metadata shows).
 """

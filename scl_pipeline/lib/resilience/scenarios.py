@@ -29,6 +29,14 @@ SCENARIO_COLUMNS: tuple[str, ...] = (
     "largest_component_share_after", "fragmentation_before", "fragmentation_after",
     "country_pairs_disconnected",
 )
+_TEXT = ("scenario", "kind", "country")
+_SHARES = ("largest_component_share_before", "largest_component_share_after", "fragmentation_before",
+           "fragmentation_after")
+# Fixed types, so a table with no rows yet (no baseline, no scenario) is created with the types
+# of the tables it is unioned with.
+SCENARIO_DTYPES: dict[str, str] = {
+    c: ("object" if c in _TEXT else "float64" if c in _SHARES else "int64") for c in SCENARIO_COLUMNS
+}
 
 
 @dataclass(frozen=True)
@@ -143,5 +151,9 @@ def evaluate_removals(scope: ScopeGraph, removals: Sequence[Removal]) -> tuple[p
             "country_pairs_disconnected": int(np.triu(lost, 1).sum()),
         })
         rows.append(row)
-    table = pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))
-    return table.astype({"country": object}), missing
+    return pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS)).astype(SCENARIO_DTYPES), missing
+
+
+def empty_scenarios() -> pd.DataFrame:
+    """A scenario table without rows, with the columns and types of :func:`evaluate_removals`."""
+    return pd.DataFrame(columns=list(SCENARIO_COLUMNS)).astype(SCENARIO_DTYPES)

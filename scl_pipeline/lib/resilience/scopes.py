@@ -60,6 +60,13 @@ class ScopeGraph:
         return ig.Graph(n=self.n, edges=np.column_stack([u, v]).tolist(), directed=False)
 
     @cached_property
+    def edges_by_source(self) -> tuple[np.ndarray, np.ndarray]:
+        """``edges`` sorted by (u, v): CSR row order, for matrices of a subset of the edges."""
+        u, v = self.edges
+        order = np.lexsort((v, u))
+        return np.asarray(u, dtype=np.int64)[order], np.asarray(v, dtype=np.int64)[order]
+
+    @cached_property
     def adjacency(self) -> sp.csr_matrix:
         """Symmetric 0/1 adjacency (neighbour lists for the union-find passes)."""
         u, v = self.edges

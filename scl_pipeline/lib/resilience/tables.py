@@ -17,9 +17,10 @@ from scl_pipeline.lib.resilience.bridges import BRIDGE_COLUMNS, DEFAULT_CRITICAL
 from scl_pipeline.lib.resilience.curves import CURVE_COLUMNS, SUMMARY_COLUMNS, max_k_for, robustness_curves
 from scl_pipeline.lib.resilience.scenario_file import ScenarioSpec
 from scl_pipeline.lib.resilience.scenarios import (
-    CROSS_COUNTRY_HOLDERS, SCENARIO_COLUMNS, SINGLE_BRIDGES, baseline_single_bridges,
+    SCENARIO_COLUMNS, baseline_single_bridges, empty_scenarios,
     country_cross_country_holders, country_single_bridges, evaluate_removals, user_removals,
 )
+from scl_pipeline.lib.resilience.headline import bridge_headline, removal_headline
 from scl_pipeline.lib.resilience.scopes import ORGANISATION, SCOPES, ScopeGraph, wave_scopes
 
 _KEYS = ("wave", "scope")
@@ -31,7 +32,7 @@ MIN_RANDOM_DRAWS = 20
 
 
 @dataclass(frozen=True)
-class ResilienceSettings:
+class ResilienceConfig:
     """critical_min_people: people cut off that make a bridge critical (SPEC §3b).
     max_k_share / max_k: curves run to k = ceil(max_k_share x scope people), or max_k if set.
     random_draws: seeded random orders (>= 20); seed: their seed."""
@@ -63,6 +64,16 @@ class WaveResilience:
     robustness_curve: pd.DataFrame
     robustness_summary: pd.DataFrame
     headline: dict
+    missing_ids: dict[tuple[str, str], list[str]]
+
+
+@dataclass(frozen=True)
+class WaveRemovals:
+    """Scenarios and robustness curves of one wave (everything but the bridge table)."""
+
+    resilience_scenarios: pd.DataFrame
+    robustness_curve: pd.DataFrame
+    robustness_summary: pd.DataFrame
     missing_ids: dict[tuple[str, str], list[str]]
 
 
@@ -105,51 +116,34 @@ def baseline_bridge_ids(bridge_table: pd.DataFrame) -> dict[str, list[str]]:
             for scope in SCOPES}
 
 
-def _headline(bridges: pd.DataFrame, scenarios: pd.DataFrame, summary: pd.DataFrame) -> dict:
-    out: dict = {"articulation_points": {}, "critical_bridges": {}, "worst_country_scenario": {}, "critical_k": {}}
-    for scope in SCOPES:
-        mine = bridges[bridges["scope"] == scope]
-        out["articulation_points"][scope] = int(len(mine))
-        out["critical_bridges"][scope] = int(mine["critical"].sum())
-        country = scenarios[(scenarios["scope"] == scope)
-                            & scenarios["kind"].isin([CROSS_COUNTRY_HOLDERS, SINGLE_BRIDGES])
-                            & (scenarios["removed_people"] > 0)]
-        increase = (country["fragmentation_after"] - country["fragmentation_before"]).dropna()
-        worst = None
-        if len(increase):
-            row = country.loc[increase.sort_values(ascending=False, kind="stable").index[0]]
-            worst = {"scenario": row["scenario"], "kind": row["kind"], "country": row["country"],
-                     "removed_people": int(row["removed_people"]),
-                     "fragmentation_before": float(row["fragmentation_before"]),
-                     "fragmentation_after": float(row["fragmentation_after"]),
-                     "fragmentation_increase": float(increase.max())}
-        out["worst_country_scenario"][scope] = worst
-        rows = summary[summary["scope"] == scope]
-        out["critical_k"][scope] = {r.strategy: (None if pd.isna(r.critical_k) else int(r.critical_k))
-                                    for r in rows.itertuples()}
-    return out
+def wave_bridges(
+    snapshot: GraphSnapshot, participant_ids: Iterable, critical_min_people: int = DEFAULT_CRITICAL_MIN_PEOPLE,
+    wave: str | None = None,
+) -> pd.DataFrame:
+    """bridge_criticality of one wave for both scopes (BRIDGE_CRITICALITY_COLUMNS)."""
+    wave = wave if wave is not None else snapshot.wave
+    return _stack([_keyed(bridge_criticality(scope, critical_min_people), wave, name, BRIDGE_CRITICALITY_COLUMNS)
+                   for name, scope in wave_scopes(snapshot, participant_ids).items()])
 
 
-def wave_resilience(
+def wave_removals(
     snapshot: GraphSnapshot,
     participant_ids: Iterable,
     organisation_betweenness: pd.Series,
     baseline_bridges: Mapping[str, Iterable[str]] | None = None,
     user_scenarios: Sequence[ScenarioSpec] | None = None,
-    settings: ResilienceSettings = ResilienceSettings(),
+    settings: ResilienceConfig = ResilienceConfig(),
     wave: str | None = None,
-) -> WaveResilience:
-    """bridge_criticality, resilience_scenarios, robustness_curve and robustness_summary of one
-    wave for both scopes. ``organisation_betweenness``: betweenness per person indexed by
-    employee_id (the person metrics'); ``baseline_bridges``: per scope, the ids that were single
-    bridges at the baseline wave (None: no such scenario, e.g. before a baseline exists)."""
+) -> WaveRemovals:
+    """resilience_scenarios, robustness_curve and robustness_summary of one wave for both
+    scopes. ``organisation_betweenness``: betweenness per person indexed by employee_id (the
+    person metrics'); ``baseline_bridges``: per scope, the ids that were single bridges at the
+    baseline wave (None: no such scenario, e.g. before a baseline exists)."""
     wave = wave if wave is not None else snapshot.wave
-    parts: dict[str, list[pd.DataFrame]] = {"bridges": [], "scenarios": [], "curve": [], "summary": []}
+    parts: dict[str, list[pd.DataFrame]] = {"scenarios": [], "curve": [], "summary": []}
     missing: dict[tuple[str, str], list[str]] = {}
     for name, scope in wave_scopes(snapshot, participant_ids).items():
         betweenness = scope_betweenness(scope, organisation_betweenness)
-        parts["bridges"].append(_keyed(bridge_criticality(scope, settings.critical_min_people), wave, name,
-                                       BRIDGE_CRITICALITY_COLUMNS))
         removals = country_cross_country_holders(scope) + country_single_bridges(scope)
         if baseline_bridges is not None and name in baseline_bridges:
             removals.append(baseline_single_bridges(baseline_bridges[name]))
@@ -161,5 +155,42 @@ def wave_resilience(
         curve, summary = robustness_curves(scope, betweenness, max_k, settings.random_draws, settings.seed)
         parts["curve"].append(_keyed(curve, wave, name, ROBUSTNESS_CURVE_COLUMNS))
         parts["summary"].append(_keyed(summary, wave, name, ROBUSTNESS_SUMMARY_COLUMNS))
-    bridges, scenarios, curve, summary = (_stack(parts[k]) for k in ("bridges", "scenarios", "curve", "summary"))
-    return WaveResilience(bridges, scenarios, curve, summary, _headline(bridges, scenarios, summary), missing)
+    scenarios, curve, summary = (_stack(parts[k]) for k in ("scenarios", "curve", "summary"))
+    return WaveRemovals(scenarios, curve, summary, missing)
+
+
+def baseline_scenarios(
+    snapshots: Iterable[tuple[str, GraphSnapshot]], participant_ids: Iterable,
+    baseline_bridges: Mapping[str, Iterable[str]],
+) -> pd.DataFrame:
+    """Only the ``baseline_single_bridges`` rows (RESILIENCE_SCENARIOS_COLUMNS) of each
+    (wave, snapshot), per scope in ``baseline_bridges``: what a cross-wave step evaluates once
+    the baseline wave's bridges are known. Ids not in a scope count in ``missing_people``."""
+    participant_ids = list(participant_ids)
+    frames = [_keyed(empty_scenarios(), None, ORGANISATION, RESILIENCE_SCENARIOS_COLUMNS)]
+    for wave, snapshot in snapshots:
+        for name, scope in wave_scopes(snapshot, participant_ids).items():
+            if name in baseline_bridges:
+                table, _ = evaluate_removals(scope, [baseline_single_bridges(baseline_bridges[name])])
+                frames.append(_keyed(table, wave, name, RESILIENCE_SCENARIOS_COLUMNS))
+    return _stack(frames)
+
+
+def wave_resilience(
+    snapshot: GraphSnapshot,
+    participant_ids: Iterable,
+    organisation_betweenness: pd.Series,
+    baseline_bridges: Mapping[str, Iterable[str]] | None = None,
+    user_scenarios: Sequence[ScenarioSpec] | None = None,
+    settings: ResilienceConfig = ResilienceConfig(),
+    wave: str | None = None,
+) -> WaveResilience:
+    """All four tables of one wave for both scopes (:func:`wave_bridges` and
+    :func:`wave_removals`) and their headline."""
+    participant_ids = list(participant_ids)
+    bridges = wave_bridges(snapshot, participant_ids, settings.critical_min_people, wave)
+    rest = wave_removals(snapshot, participant_ids, organisation_betweenness, baseline_bridges, user_scenarios,
+                         settings, wave)
+    headline = {**bridge_headline(bridges), **removal_headline(rest.resilience_scenarios, rest.robustness_summary)}
+    return WaveResilience(bridges, rest.resilience_scenarios, rest.robustness_curve, rest.robustness_summary,
+                          headline, rest.missing_ids)

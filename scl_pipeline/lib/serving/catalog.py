@@ -156,6 +156,10 @@ REGISTRY: Mapping[str, MartTable] = {
         group("impact_did", "wave", "metric", size="participants", small="small_group"),
         group("experiment_kbis", "experiment_id", "indicator", "group", size="members", small="small_group"),
         group("roi", "wave", "scenario", size="participants"),
+        person("bridge_criticality", "wave", "scope", "employee_id", quasi=("country",)),
+        group("resilience_scenarios", "wave", "scope", "scenario", size="removed_people"),
+        group("robustness_curve", "wave", "scope", "strategy", "k", size="people"),
+        group("robustness_summary", "wave", "scope", "strategy", size="people"),
     )
 }
 

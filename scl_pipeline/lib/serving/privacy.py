@@ -167,10 +167,12 @@ def serving_select_list(
     else:
         small, withheld = "false", set()
         by_wave = f"{quote(WAVE_COLUMN)}, " if WAVE_COLUMN in columns else ""
+        # People, not rows: a person may have several rows in a wave (one per scope).
+        people = f"count(DISTINCT {quote(table.id_columns[0])})" if table.id_columns else "count(*)"
         for name in (q for q in table.quasi_identifiers if q in columns):
             # NULLs are not a shared value worth hiding; a value held by few people of the wave is.
             rare[name] = (
-                f"({quote(name)} IS NOT NULL AND count(*) OVER (PARTITION BY {by_wave}{quote(name)}) "
+                f"({quote(name)} IS NOT NULL AND {people} OVER (PARTITION BY {by_wave}{quote(name)}) "
                 f"< {int(table.min_group_size)})"
             )
     for name, dtype in columns.items():

@@ -104,3 +104,30 @@ def wave_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     if not table_exists(con, "marts.wave_summary"):
         return None
     return con.execute("SELECT * FROM marts.wave_summary ORDER BY wave").df()
+
+
+def snapshot_waves(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The waves whose graph snapshot has been built (``network.snapshots``), sorted."""
+    if not table_exists(con, "network.snapshots"):
+        return []
+    return [row[0] for row in con.execute("SELECT DISTINCT wave FROM network.snapshots ORDER BY wave").fetchall()]
+
+
+def person_betweenness(con: duckdb.DuckDBPyConnection, wave: str) -> pd.Series:
+    """The person metrics' betweenness of ``wave`` (SPEC §2, organisation graph U), indexed by
+    employee_id; empty when the wave's person metrics have not been built."""
+    if not table_exists(con, "marts.person_wave_metrics"):
+        return pd.Series(dtype="float64", name="betweenness")
+    rows = con.execute(
+        "SELECT employee_id, betweenness FROM marts.person_wave_metrics WHERE wave = $wave", {"wave": wave}
+    ).df()
+    return rows.set_index("employee_id")["betweenness"].astype("float64")
+
+
+def bridge_criticality_rows(con: duckdb.DuckDBPyConnection, wave: str) -> pd.DataFrame | None:
+    """``marts.bridge_criticality`` rows of ``wave`` (every scope); None before the table exists."""
+    if not table_exists(con, "marts.bridge_criticality"):
+        return None
+    return con.execute(
+        "SELECT * FROM marts.bridge_criticality WHERE wave = $wave ORDER BY scope, rank", {"wave": wave}
+    ).df()

@@ -14,7 +14,7 @@ from scl_pipeline.lib.network.snapshot import build_snapshot
 from scl_pipeline.lib.resilience.scenario_file import ScenarioSpec
 from scl_pipeline.lib.resilience.scopes import organisation_scope, participants_scope, wave_scopes
 from scl_pipeline.lib.resilience.tables import (
-    ResilienceSettings, baseline_bridge_ids, wave_resilience,
+    ResilienceConfig, baseline_bridge_ids, wave_resilience,
 )
 from scl_pipeline_tests.helpers.datasets import kapferer, network_inputs
 from scl_pipeline_tests.helpers.staging import stage_ties
@@ -50,7 +50,7 @@ PARTICIPANTS = [str(i) for i in range(1, 40, 2)]  # 20 of the 39 tailors
 
 
 def test_two_waves_columns_figures_and_headline():
-    settings = ResilienceSettings(critical_min_people=2, max_k_share=0.2)
+    settings = ResilienceConfig(critical_min_people=2, max_k_share=0.2)
     first_snap = _snapshot_with_countries(1)
     first = wave_resilience(first_snap, PARTICIPANTS, _betweenness(first_snap), settings=settings)
     baseline = baseline_bridge_ids(first.bridge_criticality)
@@ -131,11 +131,11 @@ def test_sociational_baseline_bridges_no_longer_break_the_shop():
 
 def test_settings_and_inputs_are_checked():
     with pytest.raises(ValueError, match="random_draws must be >= 20"):
-        ResilienceSettings(random_draws=5)
+        ResilienceConfig(random_draws=5)
     with pytest.raises(ValueError, match="max_k_share"):
-        ResilienceSettings(max_k_share=0)
+        ResilienceConfig(max_k_share=0)
     with pytest.raises(ValueError, match="critical_min_people"):
-        ResilienceSettings(critical_min_people=0)
+        ResilienceConfig(critical_min_people=0)
     snap = _snapshot_with_countries(1)
     with pytest.raises(ValueError, match=r"no value for employee_id\(s\) \['1'\]"):
         wave_resilience(snap, PARTICIPANTS, _betweenness(snap).drop("1"))

@@ -14,6 +14,7 @@ from scl_pipeline.lib.serving.catalog import (
 BUILT_MARTS = {
     "wave_summary", "person_wave_metrics", "role_thresholds", "country_wave_bonds",
     "country_mixing", "data_quality", "participant_network", "impact_did", "experiment_kbis", "roi",
+    "bridge_criticality", "resilience_scenarios", "robustness_curve", "robustness_summary",
 }
 
 
@@ -23,6 +24,8 @@ def test_every_built_mart_is_registered_with_a_class():
     assert REGISTRY["country_wave_bonds"].size_column == "people"
     assert all(t.wave_partitioned for n, t in REGISTRY.items() if n not in ("data_quality", "experiment_kbis"))
     assert REGISTRY["impact_did"].small_flag == REGISTRY["experiment_kbis"].small_flag == "small_group"
+    assert REGISTRY["bridge_criticality"].privacy == "person"
+    assert REGISTRY["resilience_scenarios"].size_column == "removed_people"
 
 
 def test_registry_entries_are_validated():

@@ -2,6 +2,7 @@
 
 import duckdb
 
+from scl_pipeline.lib.serving.catalog import person
 from scl_pipeline.lib.serving.privacy import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
 
@@ -42,3 +43,23 @@ def test_rare_country_and_department_are_withheld_per_wave(tmp_path):
     assert q2 == [("CH", False)]
     # Counting people per country in the person table can no longer reveal a suppressed group.
     assert mixing == [(None, True)]
+
+
+def test_a_person_on_several_rows_counts_once(tmp_path):
+    # bridge_criticality has a row per scope: three LU people who are single bridges in both
+    # scopes fill six rows, but LU is still a country of three people and stays withheld.
+    path = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA marts; CREATE TABLE raw.hr_export (employee_id VARCHAR)")
+    people = [(f"E{i}", "LU" if i < 3 else "DE") for i in range(8)]
+    con.executemany("INSERT INTO raw.hr_export VALUES (?)", [(p,) for p, _ in people])
+    con.execute("CREATE TABLE marts.bridge_criticality (wave VARCHAR, scope VARCHAR, employee_id VARCHAR, "
+                "country VARCHAR, people_cut_off BIGINT)")
+    rows = [("2021-Q1", scope, p, c, 1) for p, c in people for scope in ("organisation", "participants")]
+    con.executemany("INSERT INTO marts.bridge_criticality VALUES (?, ?, ?, ?, ?)", rows)
+    con.close()
+    registry = {"bridge_criticality": person("bridge_criticality", "wave", "scope", "employee_id", quasi=("country",))}
+    publish_serving(path, tmp_path / "serving", KEY, registry=registry)
+    with duckdb.connect(str(tmp_path / "serving" / "scl.duckdb"), read_only=True) as con:
+        got = con.execute("SELECT country, suppressed, count(*) FROM marts.bridge_criticality GROUP BY ALL ORDER BY ALL").fetchall()
+    assert got == [("DE", False, 10), (None, True, 6)]
