@@ -37,13 +37,17 @@ def _instance():
     return dg.DagsterInstance.from_config(str(home))
 
 
-def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False) -> int:
+def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None) -> int:
     from scl_pipeline.definitions import build_defs
     from scl_pipeline.runner import run_pipeline
 
+    try:
+        defs = build_defs(lake.root, allow_demo_key, settings)
+    except ValueError as exc:  # pydantic's ValidationError included: a value of the wrong type
+        raise CliError(f"--set: {exc}") from None
     print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
     with _instance() as instance:
-        results = run_pipeline(build_defs(lake.root, allow_demo_key), waves, instance)
+        results = run_pipeline(defs, waves, instance)
     failed = [r for r in results if not r.success]
     _print_summary(lake)
     if failed:
@@ -132,7 +136,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not waves:
         print(f"No landed waves under {lake.landing / 'waves'}", file=sys.stderr)
         return 2
-    return _run(lake, waves)
+    return _run(lake, waves, settings=parse_settings(args.set))
+
+
+SETTINGS_RESOURCES = ("gates", "ingestion", "settings", "roles", "metrics")
+
+
+def parse_settings(pairs: list[str]) -> dict[str, dict[str, str]]:
+    """``["gates.max_population_change=0.6"]`` -> ``{"gates": {"max_population_change": "0.6"}}``
+    (the resources type-check the values)."""
+    settings: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        resource, dot, field = name.strip().partition(".")
+        if not sep or not dot or resource not in SETTINGS_RESOURCES:
+            raise CliError(
+                f"--set {pair!r}: expected RESOURCE.FIELD=VALUE with RESOURCE one of {', '.join(SETTINGS_RESOURCES)} "
+                "(docs/data_quality.md lists the gates and ingestion settings)"
+            )
+        settings.setdefault(resource, {})[field] = value.strip()
+    return settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the landed waves")
     run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
+    run.add_argument(
+        "--set", action="append", default=[], metavar="RESOURCE.FIELD=VALUE",
+        help="change a setting for this run, e.g. gates.max_population_change=0.6 (repeatable; docs/data_quality.md)",
+    )
     run.set_defaults(func=cmd_run)
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.

@@ -10,15 +10,19 @@ from scl_pipeline.defs.serving.automation import with_cross_wave_automation
 from scl_pipeline.lib.lake import default_root
 
 
-def build_defs(lake_root: Path | str | None = None, allow_demo_key: bool = False) -> dg.Definitions:
+def build_defs(
+    lake_root: Path | str | None = None, allow_demo_key: bool = False, settings: dict[str, dict] | None = None
+) -> dg.Definitions:
     """The project's definitions, reading and writing the data lake at ``lake_root`` (default
     ``$SCL_DATA_LAKE`` or ``./data_lake``). The UI, the schedule, the sensor and ``scl run`` all
     use these, so they run the same jobs. ``allow_demo_key``: the demo's serving copy may use the
-    public demo pseudonym key when no key is set."""
+    public demo pseudonym key when no key is set. ``settings``: fields of the settings resources
+    by resource key (``{"gates": {"max_population_change": 0.5}}``, ``scl run --set``)."""
+    root = lake_root if lake_root is not None else default_root()
     loaded = dg.Definitions.merge(
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
         dg.Definitions(
-            resources=project_resources(lake_root if lake_root is not None else default_root(), allow_demo_key),
+            resources=project_resources(root, allow_demo_key, **(settings or {})),
             # One step at a time inside a run: runs are serialised on the warehouse by the pool,
             # and steps share the machine's two cores with igraph.
             executor=dg.in_process_executor,

@@ -1,8 +1,8 @@
 """Project-wide resources: the data lake (paths and the warehouse connection) and settings.
 
-The role, metric, resilience and impact settings are generated from the library's config
-dataclasses (:func:`settings_resource`): one definition of each knob, its default and its type; the Dagster
-resource only adds ``config()`` to hand the dataclass to the library.
+The role, metric, resilience, impact, gate and ingestion settings are generated from the
+library's config dataclasses (:func:`settings_resource`): one definition of each knob, its default
+and its type; the Dagster resource only adds ``config()`` to hand the dataclass to the library.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import duckdb
 import pydantic
 
 from scl_pipeline.lib.impact.config import ImpactConfig
+from scl_pipeline.lib.ingestion.gates import GateConfig
+from scl_pipeline.lib.ingestion.settings import IngestionConfig
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
@@ -77,6 +79,8 @@ RoleSettings = settings_resource(RoleConfig, "RoleSettings")
 MetricsSettings = settings_resource(MetricsConfig, "MetricsSettings")
 ImpactSettings = settings_resource(ImpactConfig, "ImpactSettings")
 ResilienceSettings = settings_resource(ResilienceConfig, "ResilienceSettings")
+GateSettings = settings_resource(GateConfig, "GateSettings")
+IngestionSettings = settings_resource(IngestionConfig, "IngestionSettings")
 
 
 def project_resources(
@@ -84,12 +88,21 @@ def project_resources(
 ) -> dict[str, dg.ConfigurableResource]:
     """Every resource the assets use, for the data lake at ``lake_root``. ``settings`` overrides
     fields per resource, e.g. ``roles={"percentile": 80.0}``."""
+    kinds = {"settings": NetworkSettings, "roles": RoleSettings, "metrics": MetricsSettings, "impact": ImpactSettings,
+             "resilience": ResilienceSettings, "gates": GateSettings, "ingestion": IngestionSettings}
+    unknown = sorted(set(settings) - set(kinds))
+    if unknown:
+        raise ValueError(f"no settings resource(s) {unknown}; they are {sorted(kinds)}")
     return {
         "lake": DataLakeResource(root=str(lake_root)),
         "serving": ServingSettings(allow_demo_key=allow_demo_key),
-        "settings": NetworkSettings(**settings.get("settings", {})),
-        "roles": RoleSettings(**settings.get("roles", {})),
-        "metrics": MetricsSettings(**settings.get("metrics", {})),
-        "impact": ImpactSettings(**settings.get("impact", {})),
-        "resilience": ResilienceSettings(**settings.get("resilience", {})),
+        **{key: _configured(kind, settings.get(key, {})) for key, kind in kinds.items()},
     }
+
+
+def _configured(kind: type[dg.ConfigurableResource], fields: dict) -> dg.ConfigurableResource:
+    """``kind(**fields)``, refusing a field it does not have (pydantic would ignore a typo)."""
+    unknown = sorted(set(fields) - set(kind.model_fields))
+    if unknown:
+        raise ValueError(f"{kind.__name__} has no setting(s) {unknown}; its settings are {sorted(kind.model_fields)}")
+    return kind(**fields)

@@ -11,6 +11,7 @@ import dagster as dg
 
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
+from scl_pipeline.lib.ingestion.contract import PERSON_ID_COLUMNS
 from scl_pipeline.lib.lake import REPO_ROOT
 from scl_pipeline.lib.warehouse.sql_models import SqlModel, load_models, run_model
 from scl_pipeline.lib.waves import partition_key_to_wave
@@ -44,6 +45,8 @@ def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
                 f"SELECT * FROM {model.name} {'WHERE wave = $wave' if model.wave_grained else ''} LIMIT 10",
                 {"wave": parameters["wave"]} if model.wave_grained else {},
             ).df()
+        # Event metadata lives in DAGSTER_HOME: the preview never shows employee ids (issue 15.2).
+        preview = preview.drop(columns=[c for c in preview.columns if c in PERSON_ID_COLUMNS])
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": dg.MetadataValue.int(rows),

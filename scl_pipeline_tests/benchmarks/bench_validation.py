@@ -53,6 +53,14 @@ def main() -> None:
     print(f"ona_survey suite, {len(bad):,} rows with errors and warnings: {seconds:6.2f} s  ({counts})")
     print(f"  quarantined rows: {len(report.quarantine):,}; clean rows: {len(report.clean):,}")
 
+    # Ids as a spreadsheet leaves them: numeric HR ids with zeros, the survey's without (issue 13).
+    numeric_hr = hr.assign(employee_id=hr["employee_id"].str.replace("E", "1", regex=False))
+    stripped = survey.assign(**{c: survey[c].str.replace("E", "1", regex=False).str.lstrip("0") for c in ("respondent_id", "nominee_id")})
+    padded_hr = numeric_hr.assign(employee_id=numeric_hr["employee_id"].str.zfill(8))
+    seconds, report = best_of(3, lambda: validate_survey(stripped, padded_hr, "2021-Q3"))
+    repaired = {f.expectation: f.rows_failed for f in report.findings}
+    print(f"ona_survey suite, every id repaired (lost zeros):  {seconds:6.2f} s  {repaired}")
+
     big = large_survey(rows=1_000_000)
     seconds, report = best_of(1, lambda: validate_survey(big, hr, "2021-Q3"))
     print(f"ona_survey suite, clean, {len(big):,} rows:           {seconds:6.2f} s  passed={report.passed}")

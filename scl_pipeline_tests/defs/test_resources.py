@@ -2,24 +2,43 @@ import dataclasses
 
 import pytest
 
-from scl_pipeline.defs.resources import ImpactSettings, MetricsSettings, ResilienceSettings, RoleSettings
+from scl_pipeline.defs.resources import (
+    GateSettings,
+    ImpactSettings,
+    IngestionSettings,
+    MetricsSettings,
+    ResilienceSettings,
+    RoleSettings,
+    project_resources,
+)
 from scl_pipeline.lib.impact.config import ImpactConfig
+from scl_pipeline.lib.ingestion.gates import GateConfig
+from scl_pipeline.lib.ingestion.settings import IngestionConfig
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
 from scl_pipeline.lib.resilience.tables import ResilienceConfig
 
 
 def test_settings_are_generated_from_the_library_dataclasses():
-    for resource, config in (
+    pairs = (
         (RoleSettings, RoleConfig), (MetricsSettings, MetricsConfig), (ImpactSettings, ImpactConfig),
-        (ResilienceSettings, ResilienceConfig),
-    ):
+        (GateSettings, GateConfig), (IngestionSettings, IngestionConfig), (ResilienceSettings, ResilienceConfig),
+    )
+    for resource, config in pairs:
         assert set(resource.model_fields) == {f.name for f in dataclasses.fields(config)}
         assert resource().config() == config()
     assert RoleSettings(percentile=80.0).config() == RoleConfig(percentile=80.0)
     assert MetricsSettings(seed=7).config() == MetricsConfig(seed=7)
     assert ResilienceSettings(max_k=30, critical_min_people=3).config() == ResilienceConfig(max_k=30, critical_min_people=3)
     assert ResilienceSettings().config().max_k is None
+    assert GateSettings(max_population_change="0.6").config() == GateConfig(max_population_change=0.6)
+
+
+def test_a_misspelt_setting_is_an_error_not_ignored():
+    with pytest.raises(ValueError, match=r"GateSettings has no setting\(s\) \['max_population_chnage'\]"):
+        project_resources("/lake", gates={"max_population_chnage": "1"})
+    with pytest.raises(ValueError, match=r"no settings resource\(s\) \['gate'\]"):
+        project_resources("/lake", gate={})
 
 
 def test_impact_settings_check_their_values():

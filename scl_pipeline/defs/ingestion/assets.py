@@ -1,23 +1,35 @@
 """Ingestion: landing files -> validated -> raw warehouse tables, one slice at a time.
 
 A slice is a wave (HR export + survey), the program roster, or all experiments. Every file is
-validated with great-expectations before anything is written; a slice with an ERROR finding is
-rejected whole (its blocking checks fail, the run fails with the reasons, downstream assets do
-not run, the warehouse keeps its previous rows). WARNING findings quarantine rows.
+validated with great-expectations before anything is written; a slice with an ERROR finding, or
+a wave failing a sanity gate (lib.ingestion.gates), is rejected whole (its blocking checks fail,
+the run fails with the reasons, downstream assets do not run, the warehouse keeps its previous
+rows). WARNING findings quarantine rows (or count repaired ids).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import dagster as dg
 import pandas as pd
 
-from scl_pipeline.defs.ingestion.checks import file_check_results, file_check_specs, raw_key
+from scl_pipeline.defs.ingestion.checks import (
+    column_profile,
+    file_check_results,
+    file_check_specs,
+    gate_check_result,
+    gate_check_spec,
+    raw_key,
+)
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
-from scl_pipeline.defs.resources import DataLakeResource
+from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
-from scl_pipeline.lib.ingestion.discovery import read_experiments, read_program, read_wave
-from scl_pipeline.lib.ingestion.readers import LandedFile, LandingFileError
+from scl_pipeline.lib.ingestion.discovery import landing_aliases, read_experiments, read_program, read_wave
+from scl_pipeline.lib.ingestion.errors import LandingFileError
+from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, check_gates, quarantine_reasons, wave_vitals
+from scl_pipeline.lib.ingestion.loading import Gates, LoadOutcome, load_validated, record_quality
+from scl_pipeline.lib.ingestion.readers import LandedFile
+from scl_pipeline.lib.ingestion.settings import IngestionConfig
 from scl_pipeline.lib.ingestion.validation import (
     ValidationReport,
     validate_experiment,
@@ -25,8 +37,8 @@ from scl_pipeline.lib.ingestion.validation import (
     validate_wave,
 )
 from scl_pipeline.lib.ingestion.validation.records import unreadable_file_row
-from scl_pipeline.lib.warehouse.reads import known_employee_ids
-from scl_pipeline.lib.ingestion.loading import LoadOutcome, load_validated, record_quality
+from scl_pipeline.lib.ingestion.values import MatchOptions
+from scl_pipeline.lib.warehouse.reads import known_employee_ids, previous_loaded_wave, raw_wave_rows
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 GROUP = "ingestion"
@@ -55,8 +67,15 @@ def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str,
         return read()
     except LandingFileError as exc:
         kind = next((s.name for s in (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS) if s.stem in exc.path), "landing")
-        record_quality(lake.warehouse, unreadable_file_row(context.run_id, scope, kind, exc.path, exc.problem, _now()))
+        row = unreadable_file_row(context.run_id, scope, kind, exc.path, exc.published, _now())
+        record_quality(lake.warehouse, row, scope)
         raise dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem}) from None
+
+
+def _options(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, config: IngestionConfig) -> MatchOptions:
+    """How this run matches values: the settings' id option, the landing root's country spellings."""
+    aliases = _read(context, lake, scope, lambda: landing_aliases(lake.lake, config.allow_outside_links))
+    return MatchOptions(case_insensitive_ids=config.case_insensitive_ids, country_aliases=aliases.countries)
 
 
 def _load(
@@ -66,11 +85,35 @@ def _load(
     clean: dict[FileSpec, pd.DataFrame],
     slice_value: str | None,
     scope: str,
+    options: MatchOptions,
+    gates: Gates | None = None,
 ) -> LoadOutcome:
     try:
-        return load_validated(lake.warehouse, [r for _, r in reports], clean, slice_value, scope, context.run_id, _now())
+        return load_validated(
+            lake.warehouse, [r for _, r in reports], clean, slice_value, scope, context.run_id, _now(), options, gates
+        )
     except CoercionError as exc:
         raise dg.Failure(description=str(exc), metadata={"file": exc.file, "column": exc.column}) from None
+
+
+def _wave_gates(
+    lake: DataLakeResource, wave: str, survey: ValidationReport, network: NetworkSettings, config: GateConfig
+) -> Gates:
+    """The sanity gates of ``wave``, against the previous loaded wave (lib.ingestion.gates)."""
+    relation, threshold = network.primary_relation, network.strong_threshold
+
+    def run(typed: Mapping[FileSpec, pd.DataFrame]) -> list[GateResult]:
+        current = wave_vitals(wave, typed[HR_EXPORT], typed[ONA_SURVEY], relation, threshold)
+        previous = None
+        if lake.lake.warehouse_path.exists():
+            with lake.warehouse() as con:
+                prior = previous_loaded_wave(con, wave)
+                if prior is not None:
+                    previous = wave_vitals(prior, *raw_wave_rows(con, prior), relation, threshold)
+        reasons = quarantine_reasons(survey.findings)
+        return check_gates(current, previous, config, survey.rows, len(survey.quarantine), reasons, relation, threshold)
+
+    return run
 
 
 def _results(
@@ -81,13 +124,20 @@ def _results(
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Materializations (when accepted) and check results; a rejection ends in a clear Failure."""
     checks = [result for spec, report in reports for result in file_check_results(spec, report)]
+    if outcome.gates:
+        checks.append(gate_check_result(outcome.gates))
     if not outcome.accepted:
         yield from checks
         problems = [f.message for _, report in reports for f in report.errors]
+        gates = [g.message for g in outcome.failed_gates]
+        files = ", ".join(report.file for _, report in reports)
+        what = f"{len(problems)} failed expectation(s)" if problems else f"{len(gates)} failed sanity gate(s) of {files}"
         raise dg.Failure(
-            description=f"{scope} rejected, warehouse unchanged: {len(problems)} failed expectation(s)\n- "
-            + "\n- ".join(problems[:10]),
-            metadata={"failed_expectations": [f.expectation for _, r in reports for f in r.errors]},
+            description=f"{scope} rejected, warehouse unchanged: {what}\n- " + "\n- ".join((problems + gates)[:10]),
+            metadata={
+                "failed_expectations": [f.expectation for _, r in reports for f in r.errors],
+                "failed_gates": [g.name for g in outcome.failed_gates],
+            },
         )
     for spec, files in landed.items():
         frames = [f.frame for f in files]
@@ -100,7 +150,8 @@ def _results(
                 "source_files": dg.MetadataValue.json([str(f.path) for f in files]),
                 "dropped_pii_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.dropped_pii})),
                 "ignored_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.ignored_columns})),
-                "preview": dg.MetadataValue.md(frames[0].head(5).to_markdown(index=False) if frames else "no rows"),
+                # Counts per column, never rows: event metadata is no place for ids or names.
+                "columns": dg.MetadataValue.md(column_profile(frames[0]) if frames else "no rows"),
             },
         )
     yield from checks
@@ -111,16 +162,26 @@ def _results(
         _spec(HR_EXPORT, "The wave's HR export: the population of the wave (one row per employee), validated."),
         _spec(ONA_SURVEY, "The wave's ONA survey answers: one row per nomination, validated; quarantined rows excluded."),
     ],
-    check_specs=[*file_check_specs(HR_EXPORT), *file_check_specs(ONA_SURVEY)],
+    check_specs=[*file_check_specs(HR_EXPORT), *file_check_specs(ONA_SURVEY), gate_check_spec()],
 )
-def wave_exports(context: dg.AssetExecutionContext, lake: DataLakeResource):
-    """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction."""
+def wave_exports(
+    context: dg.AssetExecutionContext,
+    lake: DataLakeResource,
+    settings: NetworkSettings,
+    gates: GateSettings,
+    ingestion: IngestionSettings,
+):
+    """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction,
+    unless an expectation or a sanity gate rejects the wave."""
     wave = partition_key_to_wave(context.partition_key)
-    files = _read(context, lake, wave, lambda: read_wave(lake.lake, wave))
-    validation = validate_wave(files[HR_EXPORT.name].frame, files[ONA_SURVEY.name].frame, wave)
+    config = ingestion.config()
+    options = _options(context, lake, wave, config)
+    files = _read(context, lake, wave, lambda: read_wave(lake.lake, wave, config.allow_outside_links))
+    validation = validate_wave(files[HR_EXPORT.name].frame, files[ONA_SURVEY.name].frame, wave, options)
     reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
     clean = {spec: report.clean for spec, report in reports}
-    outcome = _load(context, lake, reports, clean, wave, wave)
+    wave_gates = _wave_gates(lake, wave, validation.survey, settings, gates.config())
+    outcome = _load(context, lake, reports, clean, wave, wave, options, wave_gates)
     yield from _results(wave, reports, outcome, {spec: [files[spec.name]] for spec, _ in reports})
 
 
@@ -130,18 +191,22 @@ def wave_exports(context: dg.AssetExecutionContext, lake: DataLakeResource):
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
-def participants(context: dg.AssetExecutionContext, lake: DataLakeResource):
+def participants(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     """Load the roster; participants absent from every loaded HR export are quarantined."""
-    landed = _read(context, lake, "program", lambda: read_program(lake.lake))
+    config = ingestion.config()
+    options = _options(context, lake, "program", config)
+    landed = _read(context, lake, "program", lambda: read_program(lake.lake, config.allow_outside_links))
     if landed is None:
         context.log.info("no program roster has landed (landing/program/participants.*): the roster is empty")
         reports = [(PARTICIPANTS, _nothing_landed(PARTICIPANTS))]
-        outcome = _load(context, lake, reports, {PARTICIPANTS: _EMPTY}, None, "program")
+        outcome = _load(context, lake, reports, {PARTICIPANTS: _EMPTY}, None, "program", options)
         yield from _results("program", reports, outcome, {PARTICIPANTS: []})
         return
-    report = validate_participants(landed.frame, _known_employee_ids(lake), hr_label="HR exports of the loaded waves")
+    report = validate_participants(
+        landed.frame, _known_employee_ids(lake), hr_label="HR exports of the loaded waves", options=options
+    )
     reports = [(PARTICIPANTS, report)]
-    outcome = _load(context, lake, reports, {PARTICIPANTS: report.clean}, None, "program")
+    outcome = _load(context, lake, reports, {PARTICIPANTS: report.clean}, None, "program", options)
     yield from _results("program", reports, outcome, {PARTICIPANTS: [landed]})
 
 
@@ -154,15 +219,18 @@ def participants(context: dg.AssetExecutionContext, lake: DataLakeResource):
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
-def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource):
+def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     """Load every experiment folder; replaces both tables whole, so a removed experiment disappears."""
-    landed = _read(context, lake, "experiments", lambda: read_experiments(lake.lake))
+    config = ingestion.config()
+    options = _options(context, lake, "experiments", config)
+    landed = _read(context, lake, "experiments", lambda: read_experiments(lake.lake, config.allow_outside_links))
     hr_ids = _known_employee_ids(lake)
     reports: list[tuple[FileSpec, ValidationReport]] = []
     clean: dict[FileSpec, list[pd.DataFrame]] = {ASSIGNMENT: [], INTERACTIONS: []}
     for experiment_id, files in landed.items():
         validation = validate_experiment(
-            files[ASSIGNMENT.name].frame, files[INTERACTIONS.name].frame, hr_ids, experiment_id=experiment_id
+            files[ASSIGNMENT.name].frame, files[INTERACTIONS.name].frame, hr_ids, experiment_id=experiment_id,
+            options=options,
         )
         for spec, report in ((ASSIGNMENT, validation.assignment), (INTERACTIONS, validation.interactions)):
             reports.append((spec, report))
@@ -171,7 +239,7 @@ def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource):
         reports = [(spec, _nothing_landed(spec)) for spec in (ASSIGNMENT, INTERACTIONS)]
     no_experiment = _EMPTY.assign(experiment_id=pd.Series(dtype="string"))
     frames = {spec: pd.concat(parts, ignore_index=True) if parts else no_experiment for spec, parts in clean.items()}
-    outcome = _load(context, lake, reports, frames, None, "experiments")
+    outcome = _load(context, lake, reports, frames, None, "experiments", options)
     yield from _results(
         "experiments",
         reports,

@@ -1,10 +1,17 @@
-"""Validation results as Dagster asset checks: one blocking check per file, one for its quarantine."""
+"""Validation results as Dagster asset checks: one blocking check per file, one for its
+quarantine, and the wave's sanity gates. Their metadata follows lib.ingestion.disclosure: row
+numbers, counts and shapes, never ids or names."""
 
 import dagster as dg
+import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import FileSpec
-from scl_pipeline.lib.ingestion.validation import ValidationReport
+from scl_pipeline.lib.ingestion.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.ingestion.disclosure import markdown_text
+from scl_pipeline.lib.ingestion.gates import GateResult
+from scl_pipeline.lib.ingestion.validation import REGISTRY, ValidationReport
 from scl_pipeline.lib.ingestion.validation.findings import findings_markdown
+
+GATES_CHECK = "wave_sanity_gates"
 
 
 def raw_key(spec: FileSpec) -> dg.AssetKey:
@@ -30,7 +37,8 @@ def file_check_specs(spec: FileSpec) -> list[dg.AssetCheckSpec]:
         dg.AssetCheckSpec(
             quarantine_check_name(spec),
             asset=raw_key(spec),
-            description=f"No {spec.stem} row was quarantined by a WARNING-level expectation (rows in raw.quarantine).",
+            description=f"No {spec.stem} row was quarantined (rows in raw.quarantine) or had its id repaired by a "
+            "WARNING-level expectation.",
         ),
     ]
 
@@ -60,6 +68,39 @@ def file_check_results(spec: FileSpec, report: ValidationReport) -> list[dg.Asse
         result(
             quarantine_check_name(spec), warnings, dg.AssetCheckSeverity.WARN,
             quarantined_rows=len(report.quarantine),
-            quarantined_by={f.expectation: f.rows_failed for f in warnings},
+            quarantined_by={f.expectation: f.rows_failed for f in warnings if not REGISTRY[f.expectation].repairs},
+            repaired_by={f.expectation: f.rows_failed for f in warnings if REGISTRY[f.expectation].repairs},
         ),
     ]
+
+
+def gate_check_spec() -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        GATES_CHECK,
+        asset=raw_key(ONA_SURVEY),
+        blocking=True,
+        description="The wave's sanity gates pass: quarantined share, strong ties, and population, response rate "
+        "and arcs against the previous loaded wave (docs/data_quality.md); else the wave is rejected.",
+    )
+
+
+def gate_check_result(gates: list[GateResult]) -> dg.AssetCheckResult:
+    lines = ["| gate | outcome | detail |", "|---|---|---|"]
+    lines += [f"| {g.name} | {'passed' if g.passed else 'FAILED'} | {markdown_text(g.detail)} |" for g in gates]
+    return dg.AssetCheckResult(
+        asset_key=raw_key(ONA_SURVEY),
+        check_name=GATES_CHECK,
+        passed=all(g.passed for g in gates),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"failed_gates": [g.name for g in gates if not g.passed], "gates": dg.MetadataValue.md("\n".join(lines))},
+    )
+
+
+def column_profile(frame: pd.DataFrame) -> str:
+    """Markdown: per loaded column, how many rows have a value and how many distinct values."""
+    lines = ["| column | rows with a value | distinct values |", "|---|---:|---:|"]
+    for column in frame.columns:
+        if column not in (SOURCE_FILE, SOURCE_ROW):
+            values = frame[column]
+            lines.append(f"| {column} | {int(values.notna().sum()):,} | {int(values.nunique()):,} |")
+    return "\n".join(lines)

@@ -1,7 +1,13 @@
-"""Header alias mapping: which names in real exports mean which contract column.
+"""The landing root's reading configuration: which names in real exports mean which contract
+column, and how its files are read.
 
-Defaults ship in ``default_aliases.toml``; a landing root may add ``column_aliases.toml``
-(same shape, plus an optional ``[files] encoding``) for its own exports.
+Defaults ship in ``default_aliases.toml``; a landing root may add ``column_aliases.toml`` (same
+shape) for its own exports, plus optional sections:
+
+- ``[files] encoding = "latin-1"``: the text encoding of its CSV files;
+- ``[files.sheets] hr_export = "Employees"``: the sheet of an Excel workbook holding that
+  file kind, when a workbook has several sheets that could be it;
+- ``[countries] "Blighty" = "GB"``: its own country spellings (see :mod:`.countries`).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scl_pipeline.lib.ingestion.contract import ALL_SPECS, FileSpec
+from scl_pipeline.lib.ingestion.countries import CountryAliasError, alias_table
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 
 LANDING_CONFIG_FILE = "column_aliases.toml"
@@ -30,6 +37,8 @@ class AliasMap:
 
     by_file: dict[str, dict[str, str]] = field(default_factory=dict)
     encoding: str = "utf-8"
+    sheets: dict[str, str] = field(default_factory=dict)  # file kind -> workbook sheet
+    countries: dict[str, str] = field(default_factory=dict)  # folded spelling -> ISO alpha-2
 
     @classmethod
     def default(cls) -> AliasMap:
@@ -41,7 +50,7 @@ class AliasMap:
         by_file = {kind: dict(mapping) for kind, mapping in (base.by_file if base else {}).items()}
         known = {spec.name: spec for spec in ALL_SPECS}
         for kind, columns in data.items():
-            if kind == "files":
+            if kind in ("files", "countries"):
                 continue
             if kind not in known:
                 raise ValueError(f"alias file: unknown section [{kind}]; use one of {sorted(known)}")
@@ -51,8 +60,14 @@ class AliasMap:
                     raise ValueError(f"alias file: [{kind}] has no contract column {column!r}")
                 for name in [names] if isinstance(names, str) else names:
                     target[canonical_header(name)] = column
-        encoding = data.get("files", {}).get("encoding", base.encoding if base else "utf-8")
-        return cls(by_file=by_file, encoding=encoding)
+        files = data.get("files", {})
+        encoding = files.get("encoding", base.encoding if base else "utf-8")
+        sheets = {**(base.sheets if base else {}), **files.get("sheets", {})}
+        unknown = sorted(set(sheets) - set(known))
+        if unknown:
+            raise ValueError(f"[files.sheets] names unknown file kind(s) {unknown}; use one of {sorted(known)}")
+        countries = {**(base.countries if base else {}), **alias_table(data.get("countries", {}))}
+        return cls(by_file=by_file, encoding=encoding, sheets=sheets, countries=countries)
 
     @classmethod
     def for_landing_root(cls, landing_root: Path) -> AliasMap:
@@ -63,7 +78,7 @@ class AliasMap:
             return base
         try:
             return cls.from_toml(custom.read_text(), base=base)
-        except (tomllib.TOMLDecodeError, ValueError) as exc:
+        except (tomllib.TOMLDecodeError, CountryAliasError, ValueError) as exc:
             raise LandingFileError(custom, f"the alias configuration is not valid: {exc}") from None
 
     def resolve(self, spec: FileSpec, header: str) -> str:

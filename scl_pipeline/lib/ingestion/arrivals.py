@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scl_pipeline.lib.lake import DataLake
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY, FileSpec
+from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.ingestion.landing_files import landing_files
 from scl_pipeline.lib.waves import is_wave, parse_wave
 
 
@@ -34,10 +35,6 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _files_of(folder: Path, spec: FileSpec) -> list[Path]:
-    return [folder / f"{spec.stem}.{fmt}" for fmt in spec.formats if (folder / f"{spec.stem}.{fmt}").is_file()]
-
-
 def scan_landing(lake: DataLake) -> LandingScan:
     waves: dict[str, str] = {}
     modified: dict[str, float] = {}
@@ -50,7 +47,7 @@ def scan_landing(lake: DataLake) -> LandingScan:
         if not is_wave(folder.name):
             misnamed.append(folder.name)
             continue
-        files = {spec.stem: _files_of(folder, spec) for spec in (HR_EXPORT, ONA_SURVEY)}
+        files = {spec.stem: landing_files(folder, spec) for spec in (HR_EXPORT, ONA_SURVEY)}
         missing = [stem for stem, found in files.items() if not found]
         if missing:
             incomplete[folder.name] = missing

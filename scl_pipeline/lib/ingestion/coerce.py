@@ -15,20 +15,21 @@ from scl_pipeline.lib.ingestion.contract import (
     FileSpec,
 )
 from scl_pipeline.lib.ingestion.countries import normalise_country_column
-from scl_pipeline.lib.ingestion.values import BOOLEAN_WORDS, TRUE_WORDS, parse_timestamps
-
+from scl_pipeline.lib.ingestion.disclosure import shown_value
+from scl_pipeline.lib.ingestion.values import BOOLEAN_WORDS, TRUE_WORDS, MatchOptions, parse_timestamps
 
 
 class CoercionError(ValueError):
     def __init__(self, file: str, column: str, rows: list[int], values: list[object], expected: str):
         self.file, self.column, self.rows = file, column, rows
-        shown = ", ".join(f"row {r}: {v!r}" for r, v in list(zip(rows, values))[:5])
+        shown = ", ".join(f"row {r}: {shown_value(column, v)}" for r, v in list(zip(rows, values))[:5])
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
         super().__init__(f"{file}: column {column!r} expects {expected}; {shown}{more}")
 
 
-def coerce_frame(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
-    """Typed copy of ``frame`` with every contract column of ``spec`` (absent optional ones null)."""
+def coerce_frame(frame: pd.DataFrame, spec: FileSpec, options: MatchOptions | None = None) -> pd.DataFrame:
+    """Typed copy of ``frame`` with every contract column of ``spec`` (absent optional ones null);
+    ``options`` carries the landing root's country spellings."""
     out = pd.DataFrame(index=frame.index)
     out[SOURCE_FILE] = frame[SOURCE_FILE].astype(str)
     out[SOURCE_ROW] = frame[SOURCE_ROW].astype("int64")
@@ -38,7 +39,7 @@ def coerce_frame(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
     if "relation" in spec.columns:
         out["relation"] = out["relation"].fillna(DEFAULT_RELATION).str.strip().str.lower()
     if "country" in spec.columns:
-        out["country"] = normalise_country_column(frame["country"])
+        out["country"] = normalise_country_column(frame["country"], options.country_aliases if options else None)
         _fail_on(frame, "country", frame["country"].notna() & out["country"].isna(), "an ISO 3166-1 country")
     return out
 

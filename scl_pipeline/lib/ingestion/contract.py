@@ -130,6 +130,12 @@ INTERACTIONS = FileSpec(
 
 ALL_SPECS: tuple[FileSpec, ...] = (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS)
 
+# The columns holding employee ids, wherever they appear: canonicalised alike (id_matching),
+# never quoted in messages (disclosure).
+PERSON_ID_COLUMNS: frozenset[str] = frozenset(
+    {"employee_id", "manager_id", "respondent_id", "nominee_id", "asker_id", "responder_id"}
+)
+
 DEFAULT_RELATION = "trust"
 KNOWN_RELATIONS: frozenset[str] = frozenset({"trust", "advice", "energy", "friendship", "work"})
 EXPERIMENT_GROUPS: frozenset[str] = frozenset({"program", "control"})

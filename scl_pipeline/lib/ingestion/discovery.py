@@ -1,61 +1,86 @@
-"""Find the landing files of a wave, of the program and of the experiments, and read them."""
+"""Find the landing files of a wave, of the program and of the experiments, and read them.
+
+Every read refuses symbolic links that lead outside the data lake unless
+``allow_outside_links`` (see :mod:`.landing_files`).
+"""
 
 from __future__ import annotations
 
-from scl_pipeline.lib.lake import DataLake
-from scl_pipeline.lib.ingestion.aliases import AliasMap
+import logging
+from pathlib import Path
+
+from scl_pipeline.lib.ingestion.aliases import LANDING_CONFIG_FILE, AliasMap
 from scl_pipeline.lib.ingestion.contract import (
     ASSIGNMENT,
     HR_EXPORT,
     INTERACTIONS,
     ONA_SURVEY,
     PARTICIPANTS,
+    FileSpec,
 )
-from scl_pipeline.lib.ingestion.readers import LandedFile, LandingFileError, find_landing_file, read_landing_file
+from scl_pipeline.lib.ingestion.landing_files import find_landing_file, refuse_outside_links
+from scl_pipeline.lib.ingestion.readers import LandedFile, read_landing_file
+from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import is_wave, parse_wave
+
+log = logging.getLogger(__name__)
 
 
 def landed_waves(lake: DataLake) -> list[str]:
-    """Wave folders present in landing, in order. A wrongly named folder is an error, not ignored."""
+    """Wave folders present in landing, in order. A wrongly named folder is skipped with a
+    warning naming it: it must not block the runs of the other waves."""
     folder = lake.landing / "waves"
     if not folder.is_dir():
         return []
     names = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     wrong = [name for name in names if not is_wave(name)]
     if wrong:
-        raise LandingFileError(folder, f"wave folder(s) {wrong} are not named YYYY-Qn (for example 2021-Q3)")
-    return sorted(names, key=parse_wave)
+        log.warning(
+            "%s: skipping folder(s) %s: not named YYYY-Qn (for example 2021-Q3); rename them to be loaded",
+            folder, wrong,
+        )
+    return sorted((name for name in names if is_wave(name)), key=parse_wave)
 
 
-def read_wave(lake: DataLake, wave: str) -> dict[str, LandedFile]:
+def landing_aliases(lake: DataLake, allow_outside_links: bool = False) -> AliasMap:
+    """The defaults plus the landing root's ``column_aliases.toml`` (refused if it links outside)."""
+    refuse_outside_links(lake.landing / LANDING_CONFIG_FILE, lake.root, allow_outside_links)
+    return AliasMap.for_landing_root(lake.landing)
+
+
+def _read(lake: DataLake, folder: Path, spec: FileSpec, aliases: AliasMap, allow_outside_links: bool) -> LandedFile:
+    refuse_outside_links(folder, lake.root, allow_outside_links)
+    path = find_landing_file(folder, spec)
+    refuse_outside_links(path, lake.root, allow_outside_links)
+    return read_landing_file(path, spec, aliases)
+
+
+def read_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, LandedFile]:
     """The wave's HR export and survey, read; raises LandingFileError naming the file."""
     parse_wave(wave)
-    folder = lake.wave_folder(wave)
-    aliases = AliasMap.for_landing_root(lake.landing)
+    aliases = landing_aliases(lake, allow_outside_links)
     return {
-        spec.name: read_landing_file(find_landing_file(folder, spec), spec, aliases)
+        spec.name: _read(lake, lake.wave_folder(wave), spec, aliases, allow_outside_links)
         for spec in (HR_EXPORT, ONA_SURVEY)
     }
 
 
-def read_program(lake: DataLake) -> LandedFile | None:
+def read_program(lake: DataLake, allow_outside_links: bool = False) -> LandedFile | None:
     """The participants roster, or None when no program has landed yet."""
-    folder = lake.program_folder
-    if not folder.is_dir():
+    if not lake.program_folder.is_dir():
         return None
-    return read_landing_file(find_landing_file(folder, PARTICIPANTS), PARTICIPANTS, AliasMap.for_landing_root(lake.landing))
+    return _read(lake, lake.program_folder, PARTICIPANTS, landing_aliases(lake, allow_outside_links), allow_outside_links)
 
 
-def read_experiments(lake: DataLake) -> dict[str, dict[str, LandedFile]]:
+def read_experiments(lake: DataLake, allow_outside_links: bool = False) -> dict[str, dict[str, LandedFile]]:
     """Per experiment id: its assignment and interactions files."""
     folder = lake.experiments_folder
     if not folder.is_dir():
         return {}
-    aliases = AliasMap.for_landing_root(lake.landing)
+    aliases = landing_aliases(lake, allow_outside_links)
     experiments: dict[str, dict[str, LandedFile]] = {}
     for experiment in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         experiments[experiment.name] = {
-            spec.name: read_landing_file(find_landing_file(experiment, spec), spec, aliases)
-            for spec in (ASSIGNMENT, INTERACTIONS)
+            spec.name: _read(lake, experiment, spec, aliases, allow_outside_links) for spec in (ASSIGNMENT, INTERACTIONS)
         }
     return experiments

@@ -1,8 +1,14 @@
 """Load validated landing files into the raw layer, or reject them without touching it.
 
-Accepted: the slice's raw rows, its quarantine rows and the data-quality rows change together in
-one transaction. Rejected: only the data-quality rows are appended, so the previous good
-contents of the warehouse stay exactly as they were.
+Accepted: the slice's raw rows, its quarantine rows and its data-quality rows change together
+in one transaction. Rejected (an ERROR finding, or a failed sanity gate): only the slice's
+data-quality rows change, so the previous good contents of the warehouse stay exactly as they
+were.
+
+``marts.data_quality`` keeps, per scope (a wave, ``program``, ``experiments``), the checks of
+the run whose files are loaded (``load_status = 'loaded'``) and those of the latest rejected
+attempt after it (``'rejected'``): re-running a wave replaces its rows instead of adding a
+copy, and BI reads the quality of what is loaded with one filter.
 """
 
 from __future__ import annotations
@@ -16,18 +22,26 @@ import pandas as pd
 
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
 from scl_pipeline.lib.ingestion.contract import FileSpec
+from scl_pipeline.lib.ingestion.gates import GateResult
+from scl_pipeline.lib.ingestion.raw_tables import SLICE_COLUMN, ensure_raw_tables, replace_slice_rows
 from scl_pipeline.lib.ingestion.validation import ValidationReport
 from scl_pipeline.lib.ingestion.validation.records import (
     DATA_QUALITY_TABLE,
+    LOAD_STATUS,
+    LOADED,
     QUARANTINE_TABLE,
+    REJECTED,
+    gate_rows,
     quality_rows,
     quarantine_rows,
 )
-from scl_pipeline.lib.ingestion.raw_tables import SLICE_COLUMN, ensure_raw_tables, replace_slice_rows
+from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.warehouse.connection import transaction
-from scl_pipeline.lib.warehouse.tables import append_rows, replace_partition
+from scl_pipeline.lib.warehouse.tables import append_rows, replace_partition, table_exists
 
 Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+# Called with the typed frames of a slice whose files passed every ERROR expectation.
+Gates = Callable[[Mapping[FileSpec, pd.DataFrame]], Sequence[GateResult]]
 
 
 @dataclass
@@ -36,6 +50,11 @@ class LoadOutcome:
     written: dict[str, int] = field(default_factory=dict)
     quarantined: int = 0
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gates: list[GateResult] = field(default_factory=list)
+
+    @property
+    def failed_gates(self) -> list[GateResult]:
+        return [g for g in self.gates if not g.passed]
 
 
 def load_validated(
@@ -46,35 +65,84 @@ def load_validated(
     scope: str,
     run_id: str,
     now: pd.Timestamp,
+    options: MatchOptions | None = None,
+    gates: Gates | None = None,
 ) -> LoadOutcome:
-    """Write the ``clean`` frames as the slice ``slice_value`` if every report passed.
+    """Write the ``clean`` frames as the slice ``slice_value`` if every report and gate passed.
 
     ``clean`` holds per file kind the validated rows (several files of a kind concatenated, with
     their slice column such as ``experiment_id``). ``scope`` names the slice in the quarantine
-    and data-quality tables (a wave, ``program``, ``experiments``).
+    and data-quality tables (a wave, ``program``, ``experiments``). ``gates`` (lib.ingestion.gates)
+    runs on the typed frames once the reports passed; a failed gate rejects the slice.
     """
     quality = quality_rows(reports, run_id, scope, now)
     if not all(report.passed for report in reports):
-        record_quality(connect, quality)
+        record_quality(connect, quality, scope, accepted=False)
         return LoadOutcome(accepted=False, quality=quality)
     typed = {}
     for spec, frame in clean.items():
-        typed[spec] = coerce_frame(frame, spec)
+        typed[spec] = coerce_frame(frame, spec, options)
         slice_column = SLICE_COLUMN[spec.grain]
         if slice_column in frame.columns:
             typed[spec][slice_column] = frame[slice_column].to_numpy()
+    results = list(gates(typed)) if gates else []
+    if results:
+        files = {report.file_kind: report.file for report in reports}
+        quality = pd.concat([quality, gate_rows(results, files, run_id, scope, now)], ignore_index=True)
+    if not all(gate.passed for gate in results):
+        record_quality(connect, quality, scope, accepted=False)
+        return LoadOutcome(accepted=False, quality=quality, gates=results)
     quarantine = quarantine_rows(reports, run_id, now)
     with connect() as con:
         ensure_raw_tables(con)
         with transaction(con):
             written = replace_slice_rows(con, typed, slice_value, now)
             replace_partition(con, QUARANTINE_TABLE, quarantine, "scope", scope)
-            append_rows(con, DATA_QUALITY_TABLE, quality)
-    return LoadOutcome(accepted=True, written=written, quarantined=len(quarantine), quality=quality)
+            _write_quality(con, quality, scope, accepted=True)
+    return LoadOutcome(accepted=True, written=written, quarantined=len(quarantine), quality=quality, gates=results)
 
 
-def record_quality(connect: Connect, quality: pd.DataFrame) -> None:
-    """Append data-quality rows alone (a rejected or unreadable slice)."""
+def record_quality(connect: Connect, quality: pd.DataFrame, scope: str, accepted: bool = False) -> None:
+    """Record data-quality rows alone (a rejected or unreadable slice)."""
     with connect() as con:
         with transaction(con):
-            append_rows(con, DATA_QUALITY_TABLE, quality)
+            _write_quality(con, quality, scope, accepted)
+
+
+def _write_quality(con: duckdb.DuckDBPyConnection, quality: pd.DataFrame, scope: str, accepted: bool) -> None:
+    """Replace the scope's rows: all of them when the run loaded, its rejected ones otherwise."""
+    _upgrade_quality_table(con)
+    status = LOADED if accepted else REJECTED
+    if table_exists(con, DATA_QUALITY_TABLE):
+        con.execute(
+            f"DELETE FROM {DATA_QUALITY_TABLE} WHERE scope = $scope AND ($all OR {LOAD_STATUS} = $rejected)",
+            {"scope": scope, "all": accepted, "rejected": REJECTED},
+        )
+    append_rows(con, DATA_QUALITY_TABLE, quality.assign(**{LOAD_STATUS: pd.Series(status, index=quality.index, dtype="string")}))
+
+
+def _upgrade_quality_table(con: duckdb.DuckDBPyConnection) -> None:
+    """A table written before ``load_status`` existed (one row per run, a growing history) keeps,
+    per scope, its latest run that loaded and the latest rejected one after it."""
+    if not table_exists(con, DATA_QUALITY_TABLE):
+        return
+    columns = [d[0] for d in con.execute(f"SELECT * FROM {DATA_QUALITY_TABLE} LIMIT 0").description]
+    if LOAD_STATUS in columns:
+        return
+    table = DATA_QUALITY_TABLE
+    con.execute(f"ALTER TABLE {table} ADD COLUMN {LOAD_STATUS} VARCHAR")
+    statuses = {"loaded": LOADED, "rejected": REJECTED}
+    con.execute(
+        f"UPDATE {table} AS d SET {LOAD_STATUS} = CASE WHEN EXISTS (SELECT 1 FROM {table} AS f WHERE "
+        "f.run_id = d.run_id AND f.scope = d.scope AND f.outcome = 'failed') THEN $rejected ELSE $loaded END",
+        statuses,
+    )
+    con.execute(
+        f"DELETE FROM {table} AS d WHERE d.checked_at < (SELECT max(l.checked_at) FROM {table} AS l "
+        f"WHERE l.scope = d.scope AND l.{LOAD_STATUS} = d.{LOAD_STATUS})"
+    )
+    con.execute(
+        f"DELETE FROM {table} AS d WHERE d.{LOAD_STATUS} = $rejected AND d.checked_at < (SELECT "
+        f"max(l.checked_at) FROM {table} AS l WHERE l.scope = d.scope AND l.{LOAD_STATUS} = $loaded)",
+        statuses,
+    )

@@ -1,35 +1,41 @@
 """Read one landing file (CSV, Parquet or XLSX) into a frame of strings with canonical headers.
 
 Every value stays a string (or missing) so that validation can still see a non-numeric strength
-or an unparsable date; typing happens after validation (:mod:`.coerce`). Headers are matched
-case- and space-insensitively and through the alias mapping; PII columns are dropped here and
-never reach the warehouse.
+or an unparsable date; typing happens after validation (:mod:`.coerce`). Headers are read as
+written (two ``department`` columns stay two, see :mod:`.headers`), then matched to the
+contract; PII columns are dropped there and never reach the warehouse.
+
+Text encodings: UTF-8 (with or without BOM) by default, UTF-16/UTF-32 when the file starts with
+their byte-order mark (Excel's "Unicode text" export), or the landing root's ``[files] encoding``.
+Workbooks: the one sheet with data, else the one sheet whose header has the required columns,
+else the sheet named in ``[files.sheets]``; anything else is ambiguous and an error.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.aliases import AliasMap, canonical_header
-from scl_pipeline.lib.ingestion.errors import LandingFileError  # noqa: F401 (part of this module's API)
+from scl_pipeline.lib.ingestion.aliases import AliasMap
 from scl_pipeline.lib.ingestion.contract import SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.ingestion.errors import LandingFileError
+from scl_pipeline.lib.ingestion.headers import HeaderError, map_headers
 
 log = logging.getLogger(__name__)
 
-# Normalised header names that carry names, e-mail addresses or phone numbers (SPEC §1).
-_PII_RE = re.compile(
-    r"(^|_)(name|names|full_?name|first_?name|last_?name|given_?name|surname|family_?name"
-    r"|display_?name|e_?mail|mail|email_address|phone|phone_number|mobile|telephone|tel|cell)($|_)"
-)
 _DELIMITERS = ",;\t|"
+# Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass
@@ -47,23 +53,12 @@ class LandedFile:
         return len(self.frame)
 
 
-def is_pii_header(header: str) -> bool:
-    return _PII_RE.search(canonical_header(header)) is not None
+@dataclass
+class _Table:
+    """A file as read: its header cells as written, and its rows as strings by position."""
 
-
-def find_landing_file(folder: Path, spec: FileSpec) -> Path:
-    """The one file of ``spec`` in ``folder``, whatever its format."""
-    if not folder.is_dir():
-        raise LandingFileError(folder, f"folder is missing: no {spec.stem} can be read")
-    found = [folder / f"{spec.stem}.{fmt}" for fmt in spec.formats if (folder / f"{spec.stem}.{fmt}").is_file()]
-    if not found:
-        options = ", ".join(f"{spec.stem}.{fmt}" for fmt in spec.formats)
-        present = sorted(p.name for p in folder.iterdir()) or ["nothing"]
-        raise LandingFileError(folder, f"missing file: expected one of {options}; found {', '.join(present)}")
-    if len(found) > 1:
-        names = ", ".join(p.name for p in found)
-        raise LandingFileError(folder, f"ambiguous: several {spec.stem} files ({names}); keep exactly one")
-    return found[0]
+    headers: list[str]
+    rows: pd.DataFrame
 
 
 def read_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = None) -> LandedFile:
@@ -76,40 +71,56 @@ def read_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
     aliases = aliases or AliasMap.default()
     suffix = path.suffix.lower().lstrip(".")
     if suffix == "csv":
-        raw = _read_csv(path, aliases.encoding)
+        table = _read_csv(path, aliases.encoding)
     elif suffix == "parquet":
-        raw = _read_parquet(path)
+        table = _read_parquet(path)
     elif suffix == "xlsx":
-        raw = _read_xlsx(path)
+        table = _read_xlsx(path, spec, aliases)
     else:
         raise LandingFileError(path, f"unsupported format .{suffix}: use one of {', '.join(spec.formats)}")
-    return _conform(path, spec, raw, aliases)
+    return _conform(path, spec, table, aliases)
 
 
-def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
-    data = path.read_bytes()
-    # utf-8-sig also accepts files without a BOM and strips it when present.
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+def decode_text(path: Path, data: bytes, encoding: str) -> str:
+    """The file's text: a byte-order mark decides the codec, else zero bytes in every other
+    position (UTF-16 without a mark), else ``encoding`` (UTF-8 by default)."""
+    codec = _codec_of(data, encoding)
     try:
-        text = data.decode(codec)
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise LandingFileError(
             path,
-            f"not valid {encoding} text: byte 0x{data[exc.start]:02x} on line {line}. Save the "
-            "export as UTF-8, or set this landing folder's encoding in column_aliases.toml "
-            "([files] encoding = \"latin-1\").",
+            f"not valid {encoding} text: byte 0x{data[exc.start]:02x} on line {line}. Save the export as "
+            "UTF-8, or set this landing folder's encoding in column_aliases.toml ([files] encoding = \"latin-1\").",
         ) from None
+
+
+def _codec_of(data: bytes, encoding: str) -> str:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    head = data[:4096]
+    if len(head) >= 4 and head.count(b"\x00") * 3 >= len(head):
+        # ASCII text in UTF-16 has a zero byte beside every character.
+        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+    # utf-8-sig also accepts files without a BOM.
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
+def _read_csv(path: Path, encoding: str) -> _Table:
+    text = decode_text(path, path.read_bytes(), encoding)
     if not text.strip():
         raise LandingFileError(path, "file has no content (only blank lines)")
-    header = text.splitlines()[0]
-    delimiter = max(_DELIMITERS, key=header.count)
-    if header.count(delimiter) == 0:
+    first = text.splitlines()[0]
+    delimiter = max(_DELIMITERS, key=first.count)
+    if first.count(delimiter) == 0:
         delimiter = ","
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
+            header=None,  # headers as written: pandas would rename a second "department"
             dtype=str,
             keep_default_na=False,
             na_values=[""],
@@ -120,10 +131,18 @@ def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
         raise LandingFileError(path, f"cannot parse as CSV (delimiter {delimiter!r}): {exc}") from None
     except pd.errors.EmptyDataError:
         raise LandingFileError(path, "file has no header row") from None
-    return frame
+    return _split_header(frame)
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _split_header(frame: pd.DataFrame) -> _Table:
+    """First row as the header, the rest as data rows numbered from 0."""
+    headers = ["" if pd.isna(h) else str(h).strip() for h in frame.iloc[0].tolist()] if len(frame) else []
+    rows = frame.iloc[1:].reset_index(drop=True)
+    rows.columns = range(rows.shape[1])
+    return _Table(headers, rows)
+
+
+def _read_parquet(path: Path) -> _Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -131,24 +150,49 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise LandingFileError(path, f"not a readable Parquet file (truncated or corrupt?): {exc}") from None
-    return _stringify(table.to_pandas())
+    columns = {i: column.to_pandas() for i, column in enumerate(table.columns)}
+    return _Table([str(name) for name in table.column_names], _stringify(pd.DataFrame(columns, index=range(table.num_rows))))
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _read_xlsx(path: Path, spec: FileSpec, aliases: AliasMap) -> _Table:
     import zipfile
 
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise LandingFileError(path, f"not a readable Excel .xlsx file: {exc}") from None
-    sheets = {name: frame for name, frame in sheets.items() if not frame.columns.empty}
-    if not sheets:
+    tables = {name: _split_header(_stringify(frame)) for name, frame in sheets.items() if frame.notna().any().any()}
+    wanted = aliases.sheets.get(spec.name)
+    if wanted is not None:
+        if wanted not in sheets:
+            raise LandingFileError(
+                path, f"has no sheet {wanted!r} (named in column_aliases.toml [files.sheets]); its sheets: {list(sheets)}"
+            )
+        if wanted not in tables:
+            raise LandingFileError(path, f"sheet {wanted!r} (named in column_aliases.toml [files.sheets]) has no data")
+        return tables[wanted]
+    if not tables:
         raise LandingFileError(path, "the workbook has no sheet with data")
-    # The first sheet with content is the export; others (notes, pivots) are ignored.
-    name, frame = next(iter(sheets.items()))
-    if len(sheets) > 1:
-        log.info("%s: reading sheet %r, ignoring %s", path, name, list(sheets)[1:])
-    return _stringify(frame)
+    if len(tables) == 1:
+        return next(iter(tables.values()))
+    fitting = [name for name, table in tables.items() if _has_required_columns(table, spec, aliases)]
+    if len(fitting) == 1:
+        log.info("%s: reading sheet %r, the only one with the %s columns", path, fitting[0], spec.stem)
+        return tables[fitting[0]]
+    which = f"sheets {fitting} all have" if fitting else f"none of the sheets {list(tables)} has"
+    raise LandingFileError(
+        path,
+        f"ambiguous workbook: {which} the {spec.stem} columns; name the sheet to read in "
+        f"column_aliases.toml: [files.sheets] {spec.name} = \"<sheet>\"",
+    )
+
+
+def _has_required_columns(table: _Table, spec: FileSpec, aliases: AliasMap) -> bool:
+    try:
+        map_headers(table.headers, spec, aliases)
+    except HeaderError:
+        return False
+    return True
 
 
 def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
@@ -162,8 +206,8 @@ def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
             text = values.dt.strftime("%Y-%m-%dT%H:%M:%S").str.replace("T00:00:00", "", regex=False)
         else:
             text = values.map(_cell_text, na_action="ignore")
-        out[str(column)] = text.astype(object).where(values.notna(), None)
-    return pd.DataFrame(out, index=frame.index)
+        out[column] = text.astype(object).where(values.notna(), None)
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
 def _cell_text(value: object) -> str:
@@ -176,38 +220,22 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _conform(path: Path, spec: FileSpec, raw: pd.DataFrame, aliases: AliasMap) -> LandedFile:
-    mapped: dict[str, str] = {}
-    dropped_pii: list[str] = []
-    ignored: list[str] = []
-    for header in raw.columns:
-        target = aliases.resolve(spec, str(header))
-        if target in spec.columns:
-            if target in mapped.values():
-                first = next(h for h, t in mapped.items() if t == target)
-                raise LandingFileError(
-                    path, f"columns {first!r} and {header!r} both map to {target!r}; keep one"
-                )
-            mapped[str(header)] = target
-        elif is_pii_header(str(header)):
-            dropped_pii.append(str(header))
-        else:
-            ignored.append(str(header))
-    missing = [column for column in spec.required if column not in mapped.values()]
-    if missing:
-        raise LandingFileError(
-            path,
-            f"missing required column(s) {', '.join(missing)}; the header has "
-            f"{', '.join(repr(str(h)) for h in raw.columns)}. Map other names in column_aliases.toml.",
-        )
-    if raw.empty:
+def _conform(path: Path, spec: FileSpec, table: _Table, aliases: AliasMap) -> LandedFile:
+    try:
+        mapping = map_headers(table.headers, spec, aliases)
+    except HeaderError as exc:
+        raise LandingFileError(path, str(exc)) from None
+    if table.rows.empty:
         raise LandingFileError(path, "has a header but no data rows")
-    if dropped_pii:
-        log.warning("%s: dropped personal-data column(s) %s; they are never stored", path, dropped_pii)
-    frame = raw[list(mapped)].rename(columns=mapped)
+    if mapping.dropped_pii:
+        log.warning("%s: dropped personal-data column(s) %s; they are never stored", path, mapping.dropped_pii)
+    frame = table.rows[list(mapping.columns)].rename(columns=mapping.columns)
     frame = frame.apply(lambda col: col.str.strip() if col.dtype == object else col)
     frame = frame.replace({"": None})
     frame = frame.astype(object).where(frame.notna(), None)
     frame.insert(0, SOURCE_ROW, range(1, len(frame) + 1))
     frame.insert(0, SOURCE_FILE, str(path))
-    return LandedFile(path=path, spec=spec, frame=frame.reset_index(drop=True), dropped_pii=dropped_pii, ignored_columns=ignored)
+    return LandedFile(
+        path=path, spec=spec, frame=frame.reset_index(drop=True), dropped_pii=mapping.dropped_pii,
+        ignored_columns=mapping.ignored,
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 TRUE_WORDS: frozenset[str] = frozenset({"true", "t", "yes", "y", "1"})
@@ -28,3 +31,13 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
         if not part.empty:
             out.loc[part.index] = pd.to_datetime(part, format="ISO8601", errors="coerce", utc=True)
     return out
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    """How values are matched to references: the landing root's own country spellings (folded
+    spelling -> alpha-2, ``[countries]`` of ``column_aliases.toml``) and whether ids match
+    ignoring letter case (the ``ingestion`` settings resource; off by default)."""
+
+    case_insensitive_ids: bool = False
+    country_aliases: Mapping[str, str] = field(default_factory=dict)

@@ -103,11 +103,12 @@ def top_people(table: pd.DataFrame, role: str, n: int = 5) -> pd.DataFrame:
 
 
 def top_people_markdown(table: pd.DataFrame, n: int = 5) -> str:
-    """Markdown: per role, its share of the population and its top ``n`` people."""
+    """Markdown: per role, its share of the population and the country and value of its top ``n``
+    people, without their ids (event metadata is stored in DAGSTER_HOME; issue 15.2)."""
     shares = role_shares(table)
     parts = []
     for role in ROLE_NAMES:
-        top = top_people(table, role, n)
+        top = top_people(table, role, n).drop(columns=["role", NODE_ID])
         head = f"**{role}**: {int(table[role].sum()):,} people ({shares[role]:.1%})"
-        parts.append(head + ("\n\n" + top.drop(columns="role").to_markdown(index=False) if len(top) else "\n\n(none)"))
+        parts.append(head + ("\n\n" + top.to_markdown(index=False) if len(top) else "\n\n(none)"))
     return "\n\n".join(parts)

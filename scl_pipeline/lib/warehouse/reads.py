@@ -99,6 +99,25 @@ def known_employee_ids(con: duckdb.DuckDBPyConnection) -> frozenset[str] | None:
     return frozenset(row[0] for row in ids) or None
 
 
+def previous_loaded_wave(con: duckdb.DuckDBPyConnection, wave: str) -> str | None:
+    """The latest wave before ``wave`` whose HR export is loaded (wave names sort in time order)."""
+    if not table_exists(con, "raw.hr_export"):
+        return None
+    return con.execute("SELECT max(wave) FROM raw.hr_export WHERE wave < $wave", {"wave": wave}).fetchall()[0][0]
+
+
+def raw_wave_rows(con: duckdb.DuckDBPyConnection, wave: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The loaded rows of a wave that its vital counts need: HR (employee_id, invited_to_survey)
+    and survey (respondent_id, nominee_id, relation, strength)."""
+    params = {"wave": wave}
+    hr = con.execute("SELECT employee_id, invited_to_survey FROM raw.hr_export WHERE wave = $wave", params).df()
+    survey = con.execute(
+        "SELECT respondent_id, nominee_id, relation, strength FROM raw.ona_survey WHERE wave = $wave", params
+    ).df()
+    survey["strength"] = pd.array(survey["strength"], dtype="Int64")
+    return hr, survey
+
+
 def wave_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """``marts.wave_summary`` ordered by wave; None before any wave reached the marts."""
     if not table_exists(con, "marts.wave_summary"):

@@ -1,14 +1,14 @@
+import re
+
 import pandas as pd
 import pytest
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap, canonical_header
 from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
-from scl_pipeline.lib.ingestion.readers import (
-    LandingFileError,
-    find_landing_file,
-    is_pii_header,
-    read_landing_file,
-)
+from scl_pipeline.lib.ingestion.errors import LandingFileError
+from scl_pipeline.lib.ingestion.headers import is_pii_header
+from scl_pipeline.lib.ingestion.landing_files import find_landing_file
+from scl_pipeline.lib.ingestion.readers import read_landing_file
 from scl_pipeline_tests.helpers.landing import small_org, write_frame
 
 
@@ -126,3 +126,96 @@ def test_broken_alias_file_names_itself(tmp_path, content):
     (tmp_path / "column_aliases.toml").write_text(content)
     with pytest.raises(LandingFileError, match="column_aliases.toml: the alias configuration is not valid"):
         AliasMap.for_landing_root(tmp_path)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_exports_are_read(tmp_path, codec):
+    # "utf-16"/"utf-32" write a byte-order mark (Excel's "Unicode text"); -le/-be write none.
+    path = tmp_path / "hr_export.csv"
+    path.write_bytes("employee_id\tcountry\tdepartment\tlevel\nE1\tCH\tDéveloppement\tL1\n".encode(codec))
+    frame = read_landing_file(path, HR_EXPORT).frame
+    assert frame[["employee_id", "department"]].values.tolist() == [["E1", "Développement"]]
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "second"),
+    [
+        ("employee_id,country,department,level,department", "3 ('department')", "5 ('department')"),
+        ("employee_id,country,Department,level,DEPARTMENT ", "3 ('Department')", "5 ('DEPARTMENT')"),
+        ("employee_id,country,Dept,level,department", "3 ('Dept')", "5 ('department')"),
+    ],
+)
+def test_duplicate_headers_are_an_error_naming_both_columns(tmp_path, header, first, second):
+    path = tmp_path / "hr_export.csv"
+    path.write_text(f"{header}\nE1,CH,Sales,L1,Ops\n")
+    with pytest.raises(LandingFileError, match=re.escape(f"columns {first} and {second} both map to 'department'")):
+        read_landing_file(path, HR_EXPORT)
+
+
+def test_duplicate_headers_of_unused_columns_are_harmless(tmp_path):
+    path = tmp_path / "hr_export.csv"
+    path.write_text("employee_id,country,department,level,note,note\nE1,CH,Sales,L1,a,b\n")
+    assert read_landing_file(path, HR_EXPORT).ignored_columns == ["note", "note"]
+
+
+def test_header_less_export_is_refused_without_repeating_its_first_row(tmp_path):
+    path = tmp_path / "hr_export.csv"
+    first = "EMP-4410,Zebulon Quackenbush,zebulon.q@hostile.example,+41 79 555 01 23,GB,Sales,L3"
+    path.write_text(first + "\nEMP-4411,Ann Other,ann@hostile.example,+41 79 555 01 24,CH,Ops,L2\n")
+    with pytest.raises(LandingFileError, match="Is the header row missing") as info:
+        read_landing_file(path, HR_EXPORT)
+    for cell in first.split(","):
+        assert cell not in str(info.value)
+
+
+def test_a_real_header_with_an_unmapped_name_is_quoted(tmp_path):
+    path = tmp_path / "ona_survey.csv"
+    path.write_text("Rater,Colleague\nE1,E2\n")
+    with pytest.raises(LandingFileError, match="does not read as a header: no cell is a contract column name") as info:
+        read_landing_file(path, ONA_SURVEY)
+    assert "Rater" not in str(info.value), "not recognised: nothing quoted"
+    path.write_text("Respondent,Colleague\nE1,E2\n")
+    with pytest.raises(LandingFileError, match="the header has 'Respondent', 'Colleague'"):
+        read_landing_file(path, ONA_SURVEY)
+
+
+def _workbook(path, sheets: dict[str, pd.DataFrame]) -> None:
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+
+
+def test_workbook_sheet_choice(tmp_path):
+    hr, _ = small_org()
+    notes = pd.DataFrame({"Notes": ["exported by HR on Monday"]})
+    path = tmp_path / "hr_export.xlsx"
+    _workbook(path, {"Read me": notes, "Employees": hr})
+    assert read_landing_file(path, HR_EXPORT).frame["employee_id"].tolist() == hr["employee_id"].tolist()
+    _workbook(path, {"Q1": hr, "Q2": hr.head(3)})
+    with pytest.raises(LandingFileError, match=r"ambiguous workbook: sheets \['Q1', 'Q2'\] all have the hr_export columns"):
+        read_landing_file(path, HR_EXPORT)
+    aliases = AliasMap.from_toml('[files.sheets]\nhr_export = "Q2"\n', base=AliasMap.default())
+    assert read_landing_file(path, HR_EXPORT, aliases).rows == 3
+    aliases = AliasMap.from_toml('[files.sheets]\nhr_export = "Q3"\n', base=AliasMap.default())
+    with pytest.raises(LandingFileError, match=r"has no sheet 'Q3'.*its sheets: \['Q1', 'Q2'\]"):
+        read_landing_file(path, HR_EXPORT, aliases)
+
+
+def test_sheet_config_names_known_file_kinds():
+    with pytest.raises(ValueError, match="unknown file kind"):
+        AliasMap.from_toml('[files.sheets]\nhr = "Q2"\n')
+
+
+def test_file_names_match_in_any_case_and_copies_are_ambiguous(tmp_path):
+    (tmp_path / "HR_Export.CSV").write_text("x")
+    assert find_landing_file(tmp_path, HR_EXPORT).name == "HR_Export.CSV"
+    (tmp_path / "hr_export (1).csv").write_text("x")
+    with pytest.raises(LandingFileError, match=r"ambiguous: several hr_export files \(HR_Export.CSV, hr_export \(1\).csv\)"):
+        find_landing_file(tmp_path, HR_EXPORT)
+    (tmp_path / "HR_Export.CSV").unlink()
+    with pytest.raises(LandingFileError, match=r"missing file: .*found hr_export \(1\).csv"):
+        find_landing_file(tmp_path, HR_EXPORT)
+    (tmp_path / "hr_export (1).csv").unlink()
+    (tmp_path / "hr_export.xlsx").write_text("x")
+    (tmp_path / "~$hr_export.xlsx").write_text("lock")  # Excel's lock file while it is open
+    assert find_landing_file(tmp_path, HR_EXPORT).name == "hr_export.xlsx"

@@ -7,13 +7,15 @@ module from :mod:`.gx_execution`, so importing this module is cheap.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.contract import FileSpec
+from scl_pipeline.lib.ingestion.id_matching import mismatch_pattern, repairs_summary
 from scl_pipeline.lib.ingestion.validation import rules
+from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.ingestion.validation.findings import Severity
 
 
@@ -26,6 +28,14 @@ class References:
     assignment_ids: frozenset[str] | None = None
     assignment_label: str = "experiment assignment"
     wave_end: pd.Timestamp | None = None  # last instant of the wave's quarter (UTC)
+    options: MatchOptions = field(default_factory=MatchOptions)
+
+    def known(self, reference: str) -> frozenset[str] | None:
+        """The ids of ``reference`` (``hr`` or ``assignment``); None when not given."""
+        return self.hr_ids if reference == "hr" else self.assignment_ids
+
+    def label(self, reference: str) -> str:
+        return self.hr_label if reference == "hr" else self.assignment_label
 
 
 Builder = Callable[[Any, pd.DataFrame, References], Any]
@@ -51,6 +61,11 @@ class ExpectationDef:
     context: tuple[str, ...] = ()
     # Computes the derived (``__``-prefixed) columns the GX expectation reads.
     derive: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
+    # Repairs ``column`` against the ids of this reference (``hr``/``assignment``) before any
+    # expectation runs; its finding counts the rows repaired and quarantines nothing.
+    repairs: str | None = None
+    # For a failed expectation: what the offending values have in common, in words, no values.
+    note: Callable[[pd.DataFrame, References], str] | None = None
 
 
 def _table_check(spec: FileSpec, check: str, description: str, build: Builder) -> ExpectationDef:
@@ -116,25 +131,58 @@ def date(spec: FileSpec, column: str) -> ExpectationDef:
     )
 
 
-def in_reference(spec: FileSpec, column: str, reference: str) -> ExpectationDef:
-    """WARNING: ``column`` names someone in the reference ids (``hr`` or ``assignment``)."""
+def as_given_column(column: str) -> str:
+    """The derived column holding ``column``'s value as given where it was repaired, else None."""
+    return f"__{column}_as_given"
+
+
+def repair_kind_column(column: str) -> str:
+    return f"__{column}_repair_kind"
+
+
+def in_reference(spec: FileSpec, column: str, reference: str) -> list[ExpectationDef]:
+    """WARNING: ``column`` names someone in the reference ids (``hr`` or ``assignment``), after
+    the repairs of :mod:`..id_matching` (counted by the first, non-quarantining, expectation)."""
+    target = "the HR export" if reference == "hr" else "the experiment's assignment"
+    as_given = as_given_column(column)
+
+    def build_repaired(gxe: Any, frame: pd.DataFrame, refs: References) -> Any:
+        if refs.known(reference) is None:
+            return None
+        return gxe.ExpectColumnValuesToBeNull(column=as_given)
+
+    def repaired_note(frame: pd.DataFrame, refs: References) -> str:
+        return repairs_summary(frame[repair_kind_column(column)].dropna())
 
     def build(gxe: Any, frame: pd.DataFrame, refs: References) -> Any:
-        known = refs.hr_ids if reference == "hr" else refs.assignment_ids
+        known = refs.known(reference)
         if known is None:
             return None
         outside = rules.ids_outside(rules.distinct_values(frame[column]), known)
         return gxe.ExpectColumnValuesToNotBeInSet(column=column, value_set=outside)
 
     def reason(row: dict[str, Any], refs: References) -> str:
-        label = refs.hr_label if reference == "hr" else refs.assignment_label
-        return f"{column} {row.get(column)!r} is not in the {label}"
+        return f"{column} {row.get(column)!r} is not in the {refs.label(reference)}"
 
-    target = "the HR export" if reference == "hr" else "the experiment's assignment"
-    return column_check(
-        spec, column, f"in_{reference}", f"{column} is someone in {target} (rows naming anyone else are quarantined)",
-        build, severity=Severity.WARNING, reason=reason,
-    )
+    def outside_note(frame: pd.DataFrame, refs: References) -> str:
+        known = refs.known(reference) or frozenset()
+        outside = rules.ids_outside(rules.distinct_values(frame[column]), known)
+        return mismatch_pattern(outside, known, "HR" if reference == "hr" else "assignment")
+
+    return [
+        column_check(
+            spec, column, "repaired",
+            f"{column} matches someone in {target} as written; ids that match only once repaired (a '.0' "
+            "suffix, leading zeros, or letter case with case_insensitive_ids) are repaired when the match is "
+            "unique, and counted here",
+            build_repaired, severity=Severity.WARNING, repairs=reference, note=repaired_note,
+            context=(as_given.lstrip("_"),),
+        ),
+        column_check(
+            spec, column, f"in_{reference}", f"{column} is someone in {target} (rows naming anyone else are quarantined)",
+            build, severity=Severity.WARNING, reason=reason, note=outside_note,
+        ),
+    ]
 
 
 def parsed_column(column: str) -> str:

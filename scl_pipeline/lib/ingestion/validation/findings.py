@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.contract import SOURCE_ROW
+from scl_pipeline.lib.ingestion.disclosure import markdown_text, metadata_value, shown_cell
 
 SAMPLE_SIZE = 10
 
@@ -33,7 +34,10 @@ class Finding:
 
     ``sample`` holds up to :data:`SAMPLE_SIZE` offending rows, each a dict with ``source_row``
     and the offending value(s) by column name (for a missing-columns finding:
-    ``{"missing_column": name}``, and ``rows_failed`` is every row of the file).
+    ``{"missing_column": name}``, and ``rows_failed`` is every row of the file). The values are
+    for the library's callers; everything meant for people (:attr:`message`, :meth:`to_dict`,
+    :func:`findings_markdown`) shows them only as :mod:`..disclosure` allows. ``note`` says in
+    words, without values, what the offending values have in common (a pattern of ids).
     """
 
     expectation: str
@@ -43,6 +47,7 @@ class Finding:
     rows_failed: int
     sample: tuple[dict[str, Any], ...]
     description: str = ""
+    note: str = ""
 
     @property
     def sample_rows(self) -> list[int]:
@@ -53,6 +58,8 @@ class Finding:
         """One sentence naming file, column, rows and what is wrong."""
         where = f"column {self.column!r}" if self.column else "table"
         head = f"{self.severity.value} {self.expectation} in {self.file}, {where}: {self.description}"
+        if self.note:
+            head += f" ({self.note})"
         if not self.sample:
             return head + (f" — failed on {self.rows_failed} row(s)" if self.rows_failed else " — failed")
         shown = ", ".join(_describe_sample_row(row, self.column) for row in self.sample)
@@ -67,17 +74,24 @@ class Finding:
             "column": self.column,
             "severity": self.severity.value,
             "rows_failed": self.rows_failed,
-            "sample": [dict(row) for row in self.sample],
+            "sample": [_shown_sample_row(row) for row in self.sample],
             "description": self.description,
+            "note": self.note,
         }
 
 
 def _describe_sample_row(row: dict[str, Any], column: str | None) -> str:
     if "missing_column" in row:
         return f"missing {row['missing_column']!r}"
-    values = {k: v for k, v in row.items() if k != SOURCE_ROW}
-    shown = ", ".join(f"{k}={v!r}" for k, v in values.items()) if values else ""
+    shown = ", ".join(shown_cell(k, v) for k, v in row.items() if k != SOURCE_ROW)
     return f"row {row.get(SOURCE_ROW)} ({shown})" if shown else f"row {row.get(SOURCE_ROW)}"
+
+
+def _shown_sample_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A sample row for metadata: the row number and each value as a message may show it."""
+    if "missing_column" in row:
+        return dict(row)
+    return {k: v if k == SOURCE_ROW else metadata_value(k, v) for k, v in row.items()}
 
 
 def empty_quarantine() -> pd.DataFrame:
@@ -130,18 +144,16 @@ def findings_markdown(findings: list[Finding]) -> str:
     if not findings:
         return "All expectations passed."
     lines = [
-        "| severity | expectation | file | column | rows failed | sample (source_row: value) |",
+        "| severity | expectation | file | column | rows failed | sample (source_row: value, or its shape) |",
         "|---|---|---|---|---:|---|",
     ]
     for f in findings:
         sample = "; ".join(_describe_sample_row(row, f.column) for row in f.sample)
+        if f.note:
+            sample = f"{f.note}; {sample}" if sample else f.note
         cells = [f.severity.value, f.expectation, f.file, f.column or "", str(f.rows_failed), sample]
-        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
     return "\n".join(lines)
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _metadata(findings: list[Finding], quarantine: pd.DataFrame, reports: list[ValidationReport]) -> dict[str, Any]:

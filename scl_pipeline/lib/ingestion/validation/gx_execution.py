@@ -26,7 +26,13 @@ from scl_pipeline.lib.ingestion.validation.findings import (
     ValidationReport,
     empty_quarantine,
 )
-from scl_pipeline.lib.ingestion.validation.expectations import ExpectationDef, References
+from scl_pipeline.lib.ingestion.id_matching import find_repairs
+from scl_pipeline.lib.ingestion.validation.expectations import (
+    ExpectationDef,
+    References,
+    as_given_column,
+    repair_kind_column,
+)
 from scl_pipeline.lib.ingestion.validation.suites import SPECS, add_derived_columns, expectations_for
 
 _META_KEY = "scl_expectation"
@@ -91,8 +97,10 @@ def run_suite(
     refs = refs or References()
     label = file_label(frame, spec)
     _check_lineage(frame, label)
-    canonical = rules.canonicalise(frame, spec)
+    canonical, repaired = _repair_ids(rules.canonicalise(frame, spec), file_kind, refs)
     checked = add_derived_columns(canonical, spec)
+    for name, values in repaired.items():
+        checked[name] = values
 
     gx, gxe, batch_definition = _gx()
     suite = gx.ExpectationSuite(name=f"scl.{file_kind}")
@@ -136,11 +144,12 @@ def run_suite(
                 rows_failed=rows_failed,
                 sample=tuple(offending[:SAMPLE_SIZE]),
                 description=definition.description,
+                note=definition.note(checked, refs) if definition.note else "",
             )
         )
-        if definition.severity is Severity.WARNING and definition.reason is not None:
+        if definition.severity is Severity.WARNING and definition.repairs is None:
             for row in offending:
-                quarantined.setdefault(row[SOURCE_ROW], []).append((definition.name, definition.reason(row, refs)))
+                quarantined.setdefault(row[SOURCE_ROW], []).append((definition.name, quarantine_reason(definition, row, refs)))
 
     order = {d.name: i for i, d in enumerate(ran)}
     findings.sort(key=lambda f: order[f.expectation])
@@ -156,6 +165,33 @@ def run_suite(
         expectations_run=tuple(d.name for d in ran),
         scope=scope,
     )
+
+
+def _repair_ids(canonical: pd.DataFrame, file_kind: str, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """``canonical`` with the ids of every repairing expectation repaired (id_matching), and the
+    derived columns recording each repaired row's id as given and the kind of repair."""
+    derived: dict[str, pd.Series] = {}
+    for definition in expectations_for(file_kind):
+        column, known = definition.column, refs.known(definition.repairs) if definition.repairs else None
+        if known is None or column not in canonical.columns:
+            continue
+        repairs = find_repairs(rules.distinct_values(canonical[column]), known, refs.options.case_insensitive_ids)
+        given = canonical[column]
+        hit = given.isin(list(repairs.mapping))
+        derived[as_given_column(column)] = given.where(hit, None)
+        derived[repair_kind_column(column)] = given.map(repairs.kinds).where(hit, None)
+        if hit.any():
+            canonical = canonical.copy()
+            canonical.loc[hit, column] = given[hit].map(repairs.mapping)
+    return canonical, derived
+
+
+def quarantine_reason(definition: ExpectationDef, row: dict[str, Any], refs: References) -> str:
+    """Why a row was set aside: the expectation's own reason, else its description (a WARNING
+    expectation always quarantines its rows; its severity is a one-line registry choice)."""
+    if definition.reason is not None:
+        return definition.reason(row, refs)
+    return f"fails {definition.name}: {definition.description}"
 
 
 def _plain(value: Any) -> Any:
@@ -181,8 +217,9 @@ def _offending_rows(result: dict[str, Any], frame: pd.DataFrame, definition: Exp
         rows.append(row)
     rows.sort(key=lambda r: r[SOURCE_ROW])
     extra = [c for c in dict.fromkeys(definition.columns + definition.context) if c in frame.columns]
-    # Quarantine reasons need the context of every row; an ERROR finding only of its sample.
-    enrich = rows if definition.severity is Severity.WARNING else rows[:SAMPLE_SIZE]
+    # Quarantine reasons need the context of every row; other findings only of their sample.
+    quarantines = definition.severity is Severity.WARNING and definition.repairs is None
+    enrich = rows if quarantines else rows[:SAMPLE_SIZE]
     if extra and enrich:
         wanted = [r[SOURCE_ROW] for r in enrich]
         lookup = frame.loc[frame[SOURCE_ROW].isin(wanted)].set_index(SOURCE_ROW)[extra].to_dict("index")

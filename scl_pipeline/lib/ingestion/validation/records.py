@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from scl_pipeline.lib.ingestion.gates import GateResult
 from scl_pipeline.lib.ingestion.validation.findings import Finding, Severity, ValidationReport
+from scl_pipeline.lib.ingestion.validation.suites import REGISTRY
 
 QUARANTINE_TABLE = "raw.quarantine"
 DATA_QUALITY_TABLE = "marts.data_quality"
 
 OUTCOME_PASSED = "passed"
-OUTCOME_FAILED = "failed"  # an ERROR expectation failed: the slice was rejected
+OUTCOME_FAILED = "failed"  # an ERROR expectation or a gate failed: the slice was rejected
 OUTCOME_QUARANTINED = "quarantined"  # a WARNING expectation failed: rows set aside, slice loaded
+OUTCOME_REPAIRED = "repaired"  # ids matched only once repaired: rows loaded with the repaired id
+
+# Whether the run's files are what the warehouse holds for the scope, or were refused (the
+# warehouse kept the previous ones). The table keeps, per scope, the checks of the loaded run
+# and those of a later rejected attempt, if any: re-running a wave replaces its rows.
+LOADED = "loaded"
+REJECTED = "rejected"
 
 
 def quality_rows(
@@ -30,7 +38,7 @@ def quality_rows(
                 outcome, failed, severity, detail = OUTCOME_PASSED, 0, None, None
             else:
                 failed, severity, detail = finding.rows_failed, finding.severity, _detail(finding)
-                outcome = OUTCOME_FAILED if severity is Severity.ERROR else OUTCOME_QUARANTINED
+                outcome = _outcome(name, severity)
             rows.append(
                 {
                     "run_id": run_id,
@@ -46,6 +54,35 @@ def quality_rows(
                     "detail": detail,
                 }
             )
+    return _typed_quality(pd.DataFrame(rows, columns=_QUALITY_COLUMNS))
+
+
+def _outcome(expectation: str, severity: Severity) -> str:
+    if severity is Severity.ERROR:
+        return OUTCOME_FAILED
+    return OUTCOME_REPAIRED if REGISTRY[expectation].repairs else OUTCOME_QUARANTINED
+
+
+def gate_rows(
+    gates: Iterable[GateResult], files: Mapping[str, str], run_id: str, scope: str, checked_at: pd.Timestamp
+) -> pd.DataFrame:
+    """One row per sanity gate (lib.ingestion.gates) on a slice; ``files`` maps file kind -> file."""
+    rows = [
+        {
+            "run_id": run_id,
+            "checked_at": checked_at,
+            "scope": scope,
+            "file_kind": gate.file_kind,
+            "file": landing_relative(files.get(gate.file_kind, gate.file_kind)),
+            "check_name": gate.name,
+            "rows_checked": gate.rows_checked,
+            "rows_failed": gate.rows_failed,
+            "severity": None if gate.passed else Severity.ERROR.value,
+            "outcome": OUTCOME_PASSED if gate.passed else OUTCOME_FAILED,
+            "detail": gate.detail[:_DETAIL_MAX],
+        }
+        for gate in gates
+    ]
     return _typed_quality(pd.DataFrame(rows, columns=_QUALITY_COLUMNS))
 
 
@@ -99,10 +136,12 @@ def landing_relative(path: str) -> str:
 
 
 def _detail(finding: Finding) -> str:
-    """What failed and where, by row number only: the table is published, values can be ids."""
+    """What failed and where, by row number only: the table is published, values can be ids.
+    The note (an id pattern) is in words, without values."""
     rows = finding.sample_rows
     where = f" (source rows {', '.join(map(str, rows))}{', ...' if finding.rows_failed > len(rows) else ''})" if rows else ""
-    return f"{finding.description}{where}"[:_DETAIL_MAX]
+    note = f"; {finding.note}" if finding.note else ""
+    return f"{finding.description}{note}{where}"[:_DETAIL_MAX]
 
 
 _QUALITY_COLUMNS = [
@@ -118,4 +157,6 @@ _QUALITY_COLUMNS = [
     "outcome",
     "detail",
 ]
+# Set when the rows are written (lib.ingestion.loading): LOADED or REJECTED.
+LOAD_STATUS = "load_status"
 _DETAIL_MAX = 1000

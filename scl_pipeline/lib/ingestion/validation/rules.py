@@ -5,10 +5,11 @@ Decisions (documented here once):
 
 - Surrounding spaces never matter: every contract column is stripped, and an empty or blank
   cell is missing (``None``). Spreadsheet exports pad cells far too often for padding to be an
-  error, and a padded id (``" E1"``) would otherwise silently miss its HR row.
+  error, and a padded id (``" E1"``) would otherwise silently miss its HR row. Ids are also
+  Unicode-normalised and cleared of invisible characters (:func:`id_matching.canonical_id`).
 - Categorical labels ignore case: ``relation``, ``group`` and the boolean columns are lower-cased,
   so ``" Trust "`` is the relation ``trust``. Ids keep their case: ``e1`` and ``E1`` may be two
-  people, and guessing would merge them.
+  people, and guessing would merge them (unless the ``case_insensitive_ids`` setting says so).
 - Strength is an integer 1–5; ``"4.0"`` (how spreadsheets write whole numbers) is the integer 4
   and is canonicalised to ``"4"``; ``"2.5"``, ``"0"``, ``"6"``, ``"high"`` fail.
 - Dates and timestamps must be ISO 8601 (``2021-07-01``, ``2021-07-01 09:30``,
@@ -20,12 +21,13 @@ Decisions (documented here once):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import STRENGTH_MAX, STRENGTH_MIN, FileSpec
+from scl_pipeline.lib.ingestion.contract import PERSON_ID_COLUMNS, STRENGTH_MAX, STRENGTH_MIN, FileSpec
 from scl_pipeline.lib.ingestion.countries import normalise_country
+from scl_pipeline.lib.ingestion.id_matching import canonical_ids
 from scl_pipeline.lib.ingestion.values import BOOLEAN_WORDS, parse_timestamps  # noqa: F401 (re-exported)
 
 LABEL_COLUMNS: frozenset[str] = frozenset({"relation", "group"})
@@ -51,7 +53,7 @@ def canonicalise(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
     for column in spec.columns:
         if column not in out.columns:
             continue
-        values = strip_cells(out[column])
+        values = canonical_ids(out[column]) if column in PERSON_ID_COLUMNS else strip_cells(out[column])
         if column in LABEL_COLUMNS or column in BOOLEAN_COLUMNS:
             values = values.str.lower().where(values.notna(), None)
         elif column == "strength":
@@ -80,9 +82,9 @@ def dates_after(values: Iterable[str], end: pd.Timestamp) -> list[str]:
     return distinct[parse_timestamps(distinct) > end].tolist()
 
 
-def unknown_countries(values: Iterable[str]) -> list[str]:
-    """The values (of the given distinct ones) that name no ISO 3166-1 country."""
-    return [v for v in values if normalise_country(v) is None]
+def unknown_countries(values: Iterable[str], aliases: Mapping[str, str] | None = None) -> list[str]:
+    """The values (of the given distinct ones) that name no ISO 3166-1 country (nor an alias)."""
+    return [v for v in values if normalise_country(v, aliases) is None]
 
 
 def ids_outside(values: Iterable[str], known: frozenset[str]) -> list[str]:

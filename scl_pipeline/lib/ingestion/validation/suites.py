@@ -8,16 +8,18 @@ reference files). Great Expectations is never imported here: builders receive th
 Severity policy:
 
 - ERROR (the wave stops): the file cannot be trusted as a whole — missing columns, no rows,
-  missing or duplicated ids, self-nominations, invalid strength, relation, group, country, date
-  or boolean values, a roster end before its start.
+  missing or duplicated ids, invalid strength, relation, group, country, date or boolean values,
+  a roster end before its start.
 - WARNING (the wave passes, offending rows go to quarantine with their reason): single rows that
   the population or reference files exclude — a survey row naming someone outside the wave's HR
-  export (SPEC §2: never silently dropped), duplicate nominations beyond the kept one (SPEC §2
-  keeps the highest strength), participants / assignment members absent from HR, a member listed
-  in both experiment groups (every row of that person) or listed again, interactions by people
-  outside the experiment's assignment, answered before they were asked, answered by the asker
-  or logged twice. The experiment rules are ``lib/impact/experiment_log.py``'s (one definition,
-  also applied by the experiment indicators).
+  export (SPEC §2: never silently dropped), self-nominations (SPEC §2: never a tie, never
+  blocking), duplicate nominations beyond the kept one (SPEC §2 keeps the highest strength),
+  participants / assignment members absent from HR, a member listed in both experiment groups
+  (every row of that person) or listed again, interactions by people outside the experiment's
+  assignment, answered before they were asked, answered by the asker or logged twice. The
+  experiment rules are ``lib/impact/experiment_log.py``'s (one definition, also applied by the
+  experiment indicators). The ``*_repaired`` WARNINGs count ids repaired to their reference id
+  (id_matching) and quarantine nothing.
 
 Strategy for data-dependent checks (countries, dates, reference ids): the distinct values are
 tested once in pandas (:mod:`rules`) and GX gets ``ExpectColumnValuesToNotBeInSet`` of the failing
@@ -95,9 +97,12 @@ def _hr_suite() -> list[ExpectationDef]:
         not_null(s, "department"),
         not_null(s, "level"),
         column_check(
-            s, "country", "known", "country is an ISO 3166-1 alpha-2/alpha-3 code or English name",
+            s, "country", "known",
+            "country is an ISO 3166-1 alpha-2/alpha-3 code or English name, or a known spelling (UK, Holland, "
+            "...); add your own spellings under [countries] in column_aliases.toml",
             lambda gxe, frame, refs: gxe.ExpectColumnValuesToNotBeInSet(
-                column="country", value_set=rules.unknown_countries(rules.distinct_values(frame["country"]))
+                column="country",
+                value_set=rules.unknown_countries(rules.distinct_values(frame["country"]), refs.options.country_aliases),
             ),
         ),
         date(s, "hire_date"),
@@ -129,7 +134,7 @@ def _survey_suite() -> list[ExpectationDef]:
         ExpectationDef(
             name="ona_survey.no_self_nomination",
             file_kind=s.name,
-            severity=Severity.ERROR,
+            severity=Severity.WARNING,
             column="nominee_id",
             columns=("respondent_id", "nominee_id"),
             description="nobody nominates themselves (respondent_id differs from nominee_id)",
@@ -147,8 +152,8 @@ def _survey_suite() -> list[ExpectationDef]:
         ),
         in_set(s, "relation", KNOWN_RELATIONS, "a known relation"),
         date(s, "answered_at"),
-        in_reference(s, "respondent_id", "hr"),
-        in_reference(s, "nominee_id", "hr"),
+        *in_reference(s, "respondent_id", "hr"),
+        *in_reference(s, "nominee_id", "hr"),
         ExpectationDef(
             name="ona_survey.no_duplicate_nomination",
             file_kind=s.name,
@@ -180,7 +185,7 @@ def _participants_suite() -> list[ExpectationDef]:
         in_set(s, "completed", rules.BOOLEAN_WORDS, "a boolean"),
         # A roster row ending before it starts is a data-entry error in a small, curated file.
         chronology(s, "start_date", "end_date", Severity.ERROR),
-        in_reference(s, "employee_id", "hr"),
+        *in_reference(s, "employee_id", "hr"),
     ]
 
 
@@ -199,7 +204,7 @@ def _assignment_suite() -> list[ExpectationDef]:
         not_null(s, "employee_id"),
         not_null(s, "group"),
         in_set(s, "group", EXPERIMENT_GROUPS, "an experiment group"),
-        in_reference(s, "employee_id", "hr"),
+        *in_reference(s, "employee_id", "hr"),
         flagged_rows(
             s, "not_in_both_groups",
             "nobody is listed in both the program and the control group (every row of such a person is "
@@ -235,8 +240,8 @@ def _interactions_suite() -> list[ExpectationDef]:
         # One log row answered before it was asked (a clock or export glitch) must not count as
         # an answered question, but does not make the rest of the log untrustworthy.
         chronology(s, "asked_at", "answered_at", Severity.WARNING),
-        in_reference(s, "asker_id", "assignment"),
-        in_reference(s, "responder_id", "assignment"),
+        *in_reference(s, "asker_id", "assignment"),
+        *in_reference(s, "responder_id", "assignment"),
         flagged_rows(
             s, "no_self_question", "nobody answers their own question (responder_id differs from asker_id)",
             column="responder_id", columns=("asker_id", "responder_id"), flag=SELF_QUESTION,

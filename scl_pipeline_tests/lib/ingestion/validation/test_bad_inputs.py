@@ -126,12 +126,14 @@ def test_pandas_string_dtype_with_pd_na_is_handled():
     assert report.clean["relation"].tolist() == ["trust", "advice", "trust", "energy", "trust", "work"]
 
 
-def test_messages_name_file_column_rows_and_values():
+def test_messages_name_file_column_rows_and_the_shape_of_personal_values():
+    # A hire date is about one person: the message shows its shape, enough to see day-first.
     rows = [dict(r) for r in HR_ROWS]
     rows[2]["hire_date"] = "31/12/2020"
     finding = validate_hr_export(frame(rows, HR_FILE), WAVE).finding("hr_export.hire_date_parseable")
     assert finding.message == (
         f"ERROR hr_export.hire_date_parseable in {HR_FILE}, column 'hire_date': "
         "hire_date is an ISO 8601 date or timestamp when present — failed on 1 row(s): "
-        "row 3 (hire_date='31/12/2020')"
+        "row 3 (hire_date shaped '99/99/9999')"
     )
+    assert finding.sample == ({"source_row": 3, "hire_date": "31/12/2020"},), "the library keeps the value"

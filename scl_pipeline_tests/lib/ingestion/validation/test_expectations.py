@@ -19,6 +19,7 @@ from scl_pipeline.lib.ingestion.validation import (
     validate_participants,
     validate_survey,
 )
+from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline_tests.lib.ingestion.validation.frames import (
     ASSIGNMENT_IDS,
     FILES,
@@ -31,18 +32,22 @@ from scl_pipeline_tests.lib.ingestion.validation.frames import (
 )
 
 
-def validate(kind: str, df: pd.DataFrame) -> ValidationReport:
+def validate(kind: str, df: pd.DataFrame, options: MatchOptions = MatchOptions()) -> ValidationReport:
     if kind == "hr_export":
-        return validate_hr_export(df, WAVE)
+        return validate_hr_export(df, WAVE, options)
     if kind == "ona_survey":
-        return validate_survey(df, frame(HR_ROWS, HR_FILE), WAVE)
+        return validate_survey(df, frame(HR_ROWS, HR_FILE), WAVE, options)
     if kind == "participants":
-        return validate_participants(df, HR_IDS)
+        return validate_participants(df, HR_IDS, options=options)
     if kind == "experiment_assignment":
-        return validate_assignment(df, HR_IDS)
+        return validate_assignment(df, HR_IDS, options=options)
     if kind == "experiment_interactions":
-        return validate_interactions(df, ASSIGNMENT_IDS, "qa1")
+        return validate_interactions(df, ASSIGNMENT_IDS, "qa1", options)
     raise AssertionError(kind)
+
+
+# Ids differing from their reference only by letter case are repaired with this option.
+CASE_BLIND = MatchOptions(case_insensitive_ids=True)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Case:
     rows: tuple[int, ...] = ()  # expected sample source_rows
     values: tuple[Any, ...] | None = None  # expected offending values of the finding's column
     rows_failed: int | None = None  # defaults to len(rows)
+    options: MatchOptions = MatchOptions()
     kind: str = field(init=False, default="")
 
     def bad_frame(self) -> pd.DataFrame:
@@ -108,6 +114,9 @@ CASES = [
     ),
     Case("ona_survey.relation_valid", edits=((2, "relation", "gossip"),), rows=(2,), values=("gossip",)),
     Case("ona_survey.answered_at_parseable", edits=((1, "answered_at", "yesterday"),), rows=(1,), values=("yesterday",)),
+    # Repaired rows load with the HR id (the value checked is the repaired one).
+    Case("ona_survey.respondent_id_repaired", edits=((6, "respondent_id", "e5"),), rows=(6,), values=("E5",), options=CASE_BLIND),
+    Case("ona_survey.nominee_id_repaired", edits=((1, "nominee_id", "e2"), (3, "nominee_id", "e1")), rows=(1, 3), values=("E2", "E1"), options=CASE_BLIND),
     Case("ona_survey.respondent_id_in_hr", edits=((6, "respondent_id", "E77"),), rows=(6,), values=("E77",)),
     # A nominee who left the company: not in this wave's HR export.
     Case("ona_survey.nominee_id_in_hr", edits=((5, "nominee_id", "E99"),), rows=(5,), values=("E99",)),
@@ -133,6 +142,7 @@ CASES = [
         rows=(1,),
         values=("2021-08-31",),
     ),
+    Case("participants.employee_id_repaired", edits=((2, "employee_id", "e2"),), rows=(2,), values=("E2",), options=CASE_BLIND),
     Case("participants.employee_id_in_hr", edits=((3, "employee_id", "E42"),), rows=(3,), values=("E42",)),
     # experiment_assignment
     Case("experiment_assignment.required_columns", drop="group"),
@@ -140,6 +150,7 @@ CASES = [
     Case("experiment_assignment.employee_id_not_null", edits=((2, "employee_id", None),), rows=(2,), values=(None,)),
     Case("experiment_assignment.group_not_null", edits=((1, "group", None),), rows=(1,), values=(None,)),
     Case("experiment_assignment.group_valid", edits=((2, "group", "treatment"),), rows=(2,), values=("treatment",)),
+    Case("experiment_assignment.employee_id_repaired", edits=((4, "employee_id", "e5"),), rows=(4,), values=("E5",), options=CASE_BLIND),
     Case("experiment_assignment.employee_id_in_hr", edits=((4, "employee_id", "E50"),), rows=(4,), values=("E50",)),
     # E1 is in the program (row 1): listed as control too, both rows go.
     Case("experiment_assignment.not_in_both_groups", edits=((4, "employee_id", "E1"),), rows=(1, 4), values=("E1", "E1")),
@@ -164,6 +175,8 @@ CASES = [
         values=("2022-04-04T09:00:00+02:00",),
     ),
     # E4 is in HR but not in the experiment.
+    Case("experiment_interactions.asker_id_repaired", edits=((3, "asker_id", "e5"),), rows=(3,), values=("E5",), options=CASE_BLIND),
+    Case("experiment_interactions.responder_id_repaired", edits=((2, "responder_id", "e3"),), rows=(2,), values=("E3",), options=CASE_BLIND),
     Case("experiment_interactions.asker_id_in_assignment", edits=((3, "asker_id", "E4"),), rows=(3,), values=("E4",)),
     Case("experiment_interactions.responder_id_in_assignment", edits=((1, "responder_id", "E6"),), rows=(1,), values=("E6",)),
     Case("experiment_interactions.no_self_question", edits=((2, "responder_id", "E2"),), rows=(2,), values=("E2",)),
@@ -185,7 +198,7 @@ def test_every_registered_expectation_has_a_failing_case():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.expectation)
 def test_expectation_fails_with_exact_finding(case: Case):
     definition = REGISTRY[case.expectation]
-    report = validate(definition.file_kind, case.bad_frame())
+    report = validate(definition.file_kind, case.bad_frame(), case.options)
 
     assert [f.expectation for f in report.findings] == [case.expectation]
     finding = report.findings[0]
