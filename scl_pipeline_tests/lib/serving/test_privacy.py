@@ -15,7 +15,8 @@ from scl_pipeline.lib.serving.privacy import (
     load_pseudonym_key,
     pseudonym,
     register_pseudonym_function,
-    serving_select_list,
+    register_withheld_groups,
+    serving_query,
 )
 from scl_pipeline_tests.lib.serving.helpers import OTHER_KEY, TEST_KEY
 
@@ -84,7 +85,8 @@ def _apply(table, con_rows_sql):
     con.execute(f"CREATE TABLE src AS {con_rows_sql}")
     columns = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
                                "WHERE table_name = 'src' ORDER BY column_index").fetchall())
-    return con.execute(f"SELECT {serving_select_list(table, columns)} FROM src ORDER BY 1").fetchall()
+    register_withheld_groups(con, [table], {table.name: columns}, lambda _t: "src")
+    return con.execute(f"{serving_query(table, columns, 'src')} ORDER BY 1").fetchall()
 
 
 def test_group_rows_under_five_are_withheld_and_flagged_including_size():
