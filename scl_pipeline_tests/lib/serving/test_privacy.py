@@ -17,6 +17,7 @@ from scl_pipeline.lib.serving.privacy import (
     register_pseudonym_function,
     register_withheld_groups,
     serving_query,
+    withheld_groups,
 )
 from scl_pipeline_tests.lib.serving.helpers import OTHER_KEY, TEST_KEY
 
@@ -131,3 +132,20 @@ def test_aggregate_passes_through_and_person_ids_are_replaced():
 def test_id_column_of_wrong_type_is_refused():
     with pytest.raises(TypeError, match="p.employee_id"):
         _apply(person("p", "employee_id"), "SELECT 42 AS employee_id")
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ({"DE": 12, "FR": 6, "CH": 5}, set()),
+        ({"DE": 12, "FR": 6, "LU": 3}, {"LU", "FR"}),  # one small: the next smallest joins it
+        ({"DE": 12, "FR": 6, "LU": 3, "MT": 2}, {"LU", "MT"}),  # two small, 5 people: enough
+        ({"DE": 12, "FR": 6, "LU": 1, "MT": 2}, {"LU", "MT", "FR"}),  # two small, 3 people: not enough
+        ({"DE": 12, "LU": 3}, {"LU", "DE"}),  # nothing can be published
+        ({"LU": 3}, {"LU"}),
+        ({"DE": 12, "FR": 6, "AT": 6, "LU": 3}, {"LU", "AT"}),  # equal sizes: by name, every time
+        ({}, set()),
+    ],
+)
+def test_withheld_groups_are_the_small_ones_and_their_complements(sizes, expected):
+    assert withheld_groups(sizes) == expected
