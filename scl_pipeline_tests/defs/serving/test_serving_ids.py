@@ -92,7 +92,7 @@ def test_numeric_ids_with_numeric_levels_publish_and_a_planted_id_column_does_no
     _land(lake, ids)
     instance = dg.DagsterInstance.ephemeral()
     published = _run_pipeline(lake, instance)
-    assert published.success, [e.message for e in published.all_events if e.is_step_failure]
+    assert published.success, [str(e.event_specific_data.error) for e in published.all_events if e.is_step_failure]
 
     pseudonyms = {PseudonymKey(KEY).pseudonym(i) for i in ids}
     with duckdb.connect(str(lake.serving / "scl.duckdb"), read_only=True) as con:
@@ -121,7 +121,7 @@ def test_email_addresses_used_as_employee_ids_reach_serving_only_as_pseudonyms(l
     emails = [f"first{i}.last{i}@corp.example" for i in range(1, PEOPLE + 1)]
     _land(lake, emails, hr_extra={"E-mail": emails, "Full Name": [f"Name{i} Surname{i}" for i in range(PEOPLE)]})
     result = _run_pipeline(lake, dg.DagsterInstance.ephemeral())
-    assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+    assert result.success, [str(e.event_specific_data.error) for e in result.all_events if e.is_step_failure]
 
     # Ingestion keeps e-mail ids as ids (the warehouse, never published, holds them) ...
     with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
