@@ -11,7 +11,7 @@ import dagster as dg
 
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
-from scl_pipeline.lib.ingestion.contract import PERSON_ID_COLUMNS
+from scl_pipeline.lib.ingestion.contract import is_person_id_column
 from scl_pipeline.lib.lake import REPO_ROOT
 from scl_pipeline.lib.warehouse.sql_models import SqlModel, load_models, run_model
 from scl_pipeline.lib.waves import partition_key_to_wave
@@ -46,7 +46,7 @@ def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
                 {"wave": parameters["wave"]} if model.wave_grained else {},
             ).df()
         # Event metadata lives in DAGSTER_HOME: the preview never shows employee ids (issue 15.2).
-        preview = preview.drop(columns=[c for c in preview.columns if c in PERSON_ID_COLUMNS])
+        preview = preview.drop(columns=[c for c in preview.columns if is_person_id_column(c)])
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": dg.MetadataValue.int(rows),

@@ -136,6 +136,13 @@ PERSON_ID_COLUMNS: frozenset[str] = frozenset(
     {"employee_id", "manager_id", "respondent_id", "nominee_id", "asker_id", "responder_id"}
 )
 
+
+def is_person_id_column(name: str) -> bool:
+    """Whether a column called ``name`` holds employee ids, in a landing file or any table built
+    from one: a contract person column, or a derived column named ``*employee_id`` (a mart may
+    call its ids ``peer_employee_id``). The one definition ingestion, previews and serving use."""
+    return name in PERSON_ID_COLUMNS or name.endswith("employee_id")
+
 DEFAULT_RELATION = "trust"
 KNOWN_RELATIONS: frozenset[str] = frozenset({"trust", "advice", "energy", "friendship", "work"})
 EXPERIMENT_GROUPS: frozenset[str] = frozenset({"program", "control"})

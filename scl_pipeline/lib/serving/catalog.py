@@ -7,12 +7,17 @@ new one. Registering a table is one line.
 Privacy classes:
 
 - ``person``: rows describe people; the ``id_columns`` (employee ids, plain VARCHAR or VARCHAR[])
-  are replaced by keyed pseudonyms in the serving copy.
+  are replaced by keyed pseudonyms in the serving copy. Its ``quasi_identifiers`` (country,
+  department, ...) are withheld for the wave's small groups and their complements (see
+  :func:`scl_pipeline.lib.serving.privacy.withheld_groups`); the ``population`` table's counts
+  decide the wave's groups for every table.
 - ``group``: rows describe groups of people; ``size_column`` counts the people in the group and a
   row whose group has fewer than ``MIN_GROUP_SIZE`` people has its value columns (every column
   except the ``key_columns``, the size column included) set NULL and ``suppressed`` set true.
   A row resting on several groups (participants against controls) also names ``small_flag``,
   the mart's own boolean "a group under 5" column: a true (or NULL) flag withholds it too.
+  ``group_keys`` names key columns holding a population attribute (``country``): a row of a
+  group the population table withholds in that wave is withheld too, whatever its own size.
 - ``aggregate``: whole-population figures, published as they are.
 """
 
@@ -24,18 +29,14 @@ from typing import Literal
 
 import duckdb
 
+from scl_pipeline.lib.ingestion.contract import is_person_id_column
+
 PrivacyClass = Literal["person", "group", "aggregate"]
 
 MARTS_SCHEMA = "marts"
 WAVE_COLUMN = "wave"
 SUPPRESSED_COLUMN = "suppressed"
 MIN_GROUP_SIZE = 5
-
-# Column names that hold employee ids wherever they appear (the landing contract's person
-# columns). A published table carrying one of them undeclared is refused.
-PERSON_ID_COLUMN_NAMES: frozenset[str] = frozenset(
-    {"employee_id", "manager_id", "respondent_id", "nominee_id", "asker_id", "responder_id"}
-)
 
 
 class CatalogError(ValueError):
@@ -61,6 +62,12 @@ class MartTable:
     # three people). In the serving copy a value shared by fewer than ``min_group_size`` people
     # of the same wave is withheld, with the row's ``suppressed`` flag set. Absent ones are skipped.
     quasi_identifiers: tuple[str, ...] = ()
+    # Person tables: a wave's rows are the wave's whole population, so counting its people per
+    # quasi-identifier value gives the sizes of the wave's groups. The groups withheld there
+    # (small ones and their complements) are withheld in every table that shows the attribute.
+    population: bool = False
+    # Group tables: (key column, population attribute) pairs, e.g. ("other_country", "country").
+    group_keys: tuple[tuple[str, str], ...] = ()
     description: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -70,8 +77,13 @@ class MartTable:
             raise CatalogError(f"{self.name}: a person table must name its id_columns")
         if self.privacy != "person" and self.id_columns:
             raise CatalogError(f"{self.name}: only person tables carry id_columns")
-        if self.privacy != "person" and self.quasi_identifiers:
-            raise CatalogError(f"{self.name}: only person tables carry quasi_identifiers")
+        if self.privacy != "person" and (self.quasi_identifiers or self.population):
+            raise CatalogError(f"{self.name}: only person tables carry quasi_identifiers or population")
+        if self.group_keys and self.privacy != "group":
+            raise CatalogError(f"{self.name}: only group tables carry group_keys")
+        outside = [c for c, _ in self.group_keys if c not in self.key_columns]
+        if outside:
+            raise CatalogError(f"{self.name}: group_keys {outside} must be key columns")
         if self.privacy == "group":
             if not self.size_column:
                 raise CatalogError(f"{self.name}: a group table must name its size_column")
@@ -89,6 +101,13 @@ class MartTable:
     @property
     def wave_partitioned(self) -> bool:
         return WAVE_COLUMN in self.key_columns
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """Columns whose declared role is a shared attribute of people (a country, a level): their
+        values name groups, never a person, so the id guard does not read a number in them as an
+        id (issue 14)."""
+        return (*self.quasi_identifiers, *(c for c, _ in self.group_keys))
 
     def withheld_columns(self, columns: Iterable[str]) -> tuple[str, ...]:
         """The columns set NULL in a suppressed row of a group table (everything but the key)."""
@@ -109,7 +128,7 @@ class MartTable:
                 f"its columns are {present}"
             )
         undeclared = sorted(
-            c for c in present if _looks_like_person_id(c) and c not in self.id_columns
+            c for c in present if is_person_id_column(c) and c not in self.id_columns
         )
         if undeclared:
             raise CatalogError(
@@ -123,18 +142,25 @@ class MartTable:
             )
 
 
-def _looks_like_person_id(column: str) -> bool:
-    return column in PERSON_ID_COLUMN_NAMES or column.endswith("employee_id")
-
-
 def person(
-    name: str, *key_columns: str, ids: tuple[str, ...] = ("employee_id",), quasi: tuple[str, ...] = ()
+    name: str,
+    *key_columns: str,
+    ids: tuple[str, ...] = ("employee_id",),
+    quasi: tuple[str, ...] = (),
+    population: bool = False,
 ) -> MartTable:
-    return MartTable(name, "person", tuple(key_columns), id_columns=ids, quasi_identifiers=quasi)
+    return MartTable(
+        name, "person", tuple(key_columns), id_columns=ids, quasi_identifiers=quasi, population=population
+    )
 
 
-def group(name: str, *key_columns: str, size: str, small: str | None = None) -> MartTable:
-    return MartTable(name, "group", tuple(key_columns), size_column=size, small_flag=small)
+def group(
+    name: str, *key_columns: str, size: str, small: str | None = None, groups: Mapping[str, str] | None = None
+) -> MartTable:
+    return MartTable(
+        name, "group", tuple(key_columns), size_column=size, small_flag=small,
+        group_keys=tuple((groups or {}).items()),
+    )
 
 
 def aggregate(name: str, *key_columns: str) -> MartTable:
@@ -147,10 +173,16 @@ REGISTRY: Mapping[str, MartTable] = {
     t.name: t
     for t in (
         aggregate("wave_summary", "wave"),
-        person("person_wave_metrics", "employee_id", "wave", quasi=("country", "department", "level", "cohort")),
+        person(
+            "person_wave_metrics", "employee_id", "wave",
+            quasi=("country", "department", "level", "cohort"), population=True,
+        ),
         aggregate("role_thresholds", "wave", "role"),
-        group("country_wave_bonds", "country", "wave", size="people"),
-        group("country_mixing", "wave", "country", "other_country", size="smaller_country_people"),
+        group("country_wave_bonds", "country", "wave", size="people", groups={"country": "country"}),
+        group(
+            "country_mixing", "wave", "country", "other_country", size="smaller_country_people",
+            groups={"country": "country", "other_country": "country"},
+        ),
         aggregate("data_quality", "run_id", "file", "check_name"),
         group("participant_network", "wave", size="participants", small="small_group"),
         group("impact_did", "wave", "metric", size="participants", small="small_group"),

@@ -43,7 +43,11 @@ from scl_pipeline.lib.serving.atomic_files import (
     swap_link,
 )
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
-from scl_pipeline.lib.serving.privacy import PseudonymKey, register_pseudonym_function
+from scl_pipeline.lib.serving.privacy import (
+    PseudonymKey,
+    register_pseudonym_function,
+    register_withheld_groups,
+)
 from scl_pipeline.lib.serving.publication import (
     MANIFEST,
     PARQUET_LINK,
@@ -59,6 +63,7 @@ from scl_pipeline.lib.serving.serving_copy import (
     check_no_undeclared_ids,
     check_waves,
     copy_from_warehouse,
+    source_table,
     write_meta,
     write_parquet,
 )
@@ -126,6 +131,7 @@ def publish_serving(
             for table in tables:
                 check_waves(con, table)
             check_no_undeclared_ids(con, tables, columns)
+            register_withheld_groups(con, tables, columns, source_table)
 
             register_pseudonym_function(con, key)
             con.execute(f"ATTACH {sql_str(tmp_db)} AS srv")

@@ -17,7 +17,7 @@ from scl_pipeline.lib.serving.catalog import (
     MartTable,
     mart_tables,
 )
-from scl_pipeline.lib.serving.privacy import PseudonymKey, quote, serving_select_list
+from scl_pipeline.lib.serving.privacy import PseudonymKey, quote, serving_query
 from scl_pipeline.lib.serving.publication import META_SCHEMA, PublishError, TableReport, sql_str
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,19 @@ log = logging.getLogger(__name__)
 # Where the population's employee ids live (landing contract HR_EXPORT.table); used to prove no
 # real id slipped into a column the registry did not declare.
 _HR_IDS = ("raw", "hr_export", "employee_id")
+
+# An id matching this (a bare number, or three characters at most) may equal a value of another
+# column by coincidence: with ids 1..N, levels "1".."3", codes and counts are ids too. An id with
+# a letter, a separator or an '@' beyond that (EMP-00042, an e-mail) cannot turn up by chance.
+_COINCIDENCE_SHAPED_ID = "[0-9]+|.{1,3}"
+# An undeclared column whose values are mostly ids of several people carries ids (a manager_id
+# under another name), whatever their shape.
+ID_COLUMN_SHARE = 0.5
+
+
+def source_table(table: MartTable) -> str:
+    """The in-memory copy of ``table``'s warehouse rows."""
+    return quote("src_" + table.name)
 
 
 def copy_from_warehouse(
@@ -55,7 +68,7 @@ def copy_from_warehouse(
             table.check_columns(columns[table.name])
         for table in tables:
             con.execute(
-                f"CREATE TABLE memory.main.{quote('src_' + table.name)} AS "
+                f"CREATE TABLE memory.main.{source_table(table)} AS "
                 f"SELECT * FROM wh.{MARTS_SCHEMA}.{quote(table.name)}"
             )
         schema, name, column = _HR_IDS
@@ -78,7 +91,7 @@ def check_waves(con: duckdb.DuckDBPyConnection, table: MartTable) -> None:
     if not table.wave_partitioned:
         return
     bad = con.execute(
-        f"SELECT {WAVE_COLUMN}, count(*) FROM {quote('src_' + table.name)} "
+        f"SELECT {WAVE_COLUMN}, count(*) FROM {source_table(table)} "
         f"WHERE {WAVE_COLUMN} IS NULL OR NOT regexp_full_match({WAVE_COLUMN}::VARCHAR, "
         "'[0-9]{4}-Q[1-4]') GROUP BY ALL ORDER BY 2 DESC LIMIT 5"
     ).fetchall()
@@ -94,7 +107,16 @@ def check_no_undeclared_ids(
     tables: list[MartTable],
     columns: Mapping[str, Mapping[str, str]],
 ) -> None:
-    """Refuse to publish a real employee id from a column the registry does not pseudonymise."""
+    """Refuse to publish real employee ids from a column the registry does not pseudonymise.
+
+    Every text column other than the declared id columns is compared with the known ids (the HR
+    population and every declared id column). A column is refused when it holds an id that
+    cannot be a coincidence (see ``_COINCIDENCE_SHAPED_ID``), or, unless its declared role is an
+    attribute (``MartTable.attributes``: country, department, level, cohort, which name groups,
+    never a person), when most of its values are ids of at least two people. An attribute of
+    numbers beside numeric ids (level "2", employee "2") is therefore published, a renamed
+    manager column or an e-mail used as the id is not. Messages give counts, never values.
+    """
     for table in tables:
         for id_column in table.id_columns:
             values = (
@@ -102,43 +124,47 @@ def check_no_undeclared_ids(
                 if columns[table.name][id_column].upper().endswith("[]")
                 else quote(id_column)
             )
-            con.execute(
-                f"INSERT INTO known_ids SELECT DISTINCT {values} "
-                f"FROM {quote('src_' + table.name)}"
-            )
+            con.execute(f"INSERT INTO known_ids SELECT DISTINCT {values} FROM {source_table(table)}")
+    con.execute("CREATE OR REPLACE TABLE known_ids AS SELECT DISTINCT id FROM known_ids WHERE id IS NOT NULL")
     for table in tables:
         for name, dtype in columns[table.name].items():
             if name in table.id_columns or dtype.upper() not in ("VARCHAR", "VARCHAR[]"):
                 continue
             values = f"unnest({quote(name)})" if dtype.upper() == "VARCHAR[]" else quote(name)
-            hits = con.execute(
-                f"SELECT count(*) FROM (SELECT {values} AS v FROM {quote('src_' + table.name)}) "
-                "WHERE v IN (SELECT id FROM known_ids)"
-            ).fetchall()[0][0]
-            if hits:
-                raise CatalogError(
-                    f"{table.qualified_name}.{name}: {hits} value(s) are employee ids but the "
-                    "column is not a declared id column of a person table; register it so it is "
-                    "pseudonymised"
-                )
+            n, hits, people, unmistakable = con.execute(
+                "SELECT count(v), count(*) FILTER (is_id), count(DISTINCT v) FILTER (is_id), "
+                f"count(DISTINCT v) FILTER (is_id AND NOT regexp_full_match(v, '{_COINCIDENCE_SHAPED_ID}')) "
+                f"FROM (SELECT v, v IN (SELECT id FROM known_ids) AS is_id "
+                f"FROM (SELECT {values} AS v FROM {source_table(table)}) WHERE v IS NOT NULL)"
+            ).fetchall()[0]
+            if unmistakable:
+                why = f"{unmistakable} of them can be nothing but ids (letters, separators or '@')"
+            elif name not in table.attributes and hits >= ID_COLUMN_SHARE * n and people >= 2:
+                why = f"they are {hits} of its {n} value(s), naming {people} different people"
+            else:
+                continue
+            raise CatalogError(
+                f"{table.qualified_name}.{name}: {hits} value(s) are employee ids but the column is "
+                f"not a declared id column of a person table ({why}); register it so it is pseudonymised"
+            )
 
 
 def build_table(
     con: duckdb.DuckDBPyConnection, table: MartTable, columns: Mapping[str, str]
 ) -> TableReport:
     order = ", ".join(quote(c) for c in table.key_columns)
-    con.execute(
-        f"CREATE TABLE srv.{MARTS_SCHEMA}.{quote(table.name)} AS "
-        f"SELECT {serving_select_list(table, columns)} "
-        f"FROM {quote('src_' + table.name)} ORDER BY {order}"
-    )
-    con.execute(f"DROP TABLE {quote('src_' + table.name)}")
     target = f"srv.{MARTS_SCHEMA}.{quote(table.name)}"
+    query = serving_query(table, columns, source_table(table))
+    con.execute(f"CREATE TABLE {target} AS {query} ORDER BY {order}")
+    con.execute(f"DROP TABLE {source_table(table)}")
     rows = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
+    flagged = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = 'srv' AND schema_name = $s "
+        "AND table_name = $t AND column_name = $c",
+        {"s": MARTS_SCHEMA, "t": table.name, "c": SUPPRESSED_COLUMN},
+    ).fetchall()[0][0]
     suppressed = (
-        con.execute(f"SELECT count(*) FROM {target} WHERE {SUPPRESSED_COLUMN}").fetchall()[0][0]
-        if table.privacy == "group" or table.quasi_identifiers
-        else 0
+        con.execute(f"SELECT count(*) FROM {target} WHERE {SUPPRESSED_COLUMN}").fetchall()[0][0] if flagged else 0
     )
     return TableReport(
         name=table.name,

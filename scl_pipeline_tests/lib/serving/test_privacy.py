@@ -15,7 +15,9 @@ from scl_pipeline.lib.serving.privacy import (
     load_pseudonym_key,
     pseudonym,
     register_pseudonym_function,
-    serving_select_list,
+    register_withheld_groups,
+    serving_query,
+    withheld_groups,
 )
 from scl_pipeline_tests.lib.serving.helpers import OTHER_KEY, TEST_KEY
 
@@ -84,7 +86,8 @@ def _apply(table, con_rows_sql):
     con.execute(f"CREATE TABLE src AS {con_rows_sql}")
     columns = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
                                "WHERE table_name = 'src' ORDER BY column_index").fetchall())
-    return con.execute(f"SELECT {serving_select_list(table, columns)} FROM src ORDER BY 1").fetchall()
+    register_withheld_groups(con, [table], {table.name: columns}, lambda _t: "src")
+    return con.execute(f"{serving_query(table, columns, 'src')} ORDER BY 1").fetchall()
 
 
 def test_group_rows_under_five_are_withheld_and_flagged_including_size():
@@ -129,3 +132,20 @@ def test_aggregate_passes_through_and_person_ids_are_replaced():
 def test_id_column_of_wrong_type_is_refused():
     with pytest.raises(TypeError, match="p.employee_id"):
         _apply(person("p", "employee_id"), "SELECT 42 AS employee_id")
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ({"DE": 12, "FR": 6, "CH": 5}, set()),
+        ({"DE": 12, "FR": 6, "LU": 3}, {"LU", "FR"}),  # one small: the next smallest joins it
+        ({"DE": 12, "FR": 6, "LU": 3, "MT": 2}, {"LU", "MT"}),  # two small, 5 people: enough
+        ({"DE": 12, "FR": 6, "LU": 1, "MT": 2}, {"LU", "MT", "FR"}),  # two small, 3 people: not enough
+        ({"DE": 12, "LU": 3}, {"LU", "DE"}),  # nothing can be published
+        ({"LU": 3}, {"LU"}),
+        ({"DE": 12, "FR": 6, "AT": 6, "LU": 3}, {"LU", "AT"}),  # equal sizes: by name, every time
+        ({}, set()),
+    ],
+)
+def test_withheld_groups_are_the_small_ones_and_their_complements(sizes, expected):
+    assert withheld_groups(sizes) == expected
