@@ -22,7 +22,7 @@ from scl_pipeline.lib.serving.privacy import PseudonymKey
 from scl_pipeline.lib.warehouse.connection import connect
 from scl_pipeline.lib.warehouse.reads import wave_rows, whole_table
 
-# Wave-grain marts: table -> columns read (None: all). Each names the asset that writes it.
+# Wave-grain marts: table -> the columns read (None: all of them).
 WAVE_MARTS: dict[str, tuple[str, ...] | None] = {
     "marts.bridge_criticality": BRIDGE_CRITICALITY,
     "marts.robustness_curve": None,
@@ -81,7 +81,7 @@ def pseudonymised(frame: pd.DataFrame, columns: Iterable[str], key: PseudonymKey
     for column in columns:
         ids = out[column]
         mapping = {i: key.pseudonym(str(i)) for i in ids.dropna().unique()}
-        out[column] = ids.map(mapping).astype(object)
+        out[column] = ids.map(mapping).astype(object).where(ids.notna(), None)
     return out
 
 
