@@ -75,6 +75,17 @@ def _print_summary(lake: DataLake) -> None:
         f"  Dagster UI on the same data: python3 dev.py ui  (runs recorded in DAGSTER_HOME="
         f"{dagster_home()}; set SCL_DATA_LAKE={lake.root} if it is not the default)"
     )
+    _print_reports(lake)
+
+
+def _print_reports(lake: DataLake) -> None:
+    from scl_pipeline.lib.reports.build import written_pages
+
+    pages = written_pages(lake.reports)
+    if pages:
+        print("\nReports (open in a browser; no server or internet needed)")
+        for name, page in pages.items():
+            print(f"  {name:<8} {page.resolve().as_uri()}")
 
 
 class CliError(Exception):
@@ -102,7 +113,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "for real data, or point --lake / SCL_DATA_LAKE at an empty folder for the demo."
         )
     if args.regenerate or not landed_waves(lake):
-        for folder in (lake.landing, lake.root / "warehouse", lake.serving):
+        for folder in (lake.landing, lake.root / "warehouse", lake.serving, lake.reports):
             if folder.exists():
                 shutil.rmtree(folder)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
@@ -165,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="generate the demo organisation and run all its waves")
     demo.add_argument("--people", type=int, default=13_000)
     demo.add_argument("--seed", type=int, default=2020)
-    demo.add_argument("--regenerate", action="store_true", help="wipe landing/warehouse/serving and generate anew")
+    demo.add_argument("--regenerate", action="store_true", help="wipe landing/warehouse/serving/reports and generate anew")
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the landed waves")
     run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")

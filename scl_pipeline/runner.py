@@ -1,9 +1,10 @@
 """Run the pipeline from a terminal: the same jobs the UI, the schedule and the sensor run.
 
 ``program_job`` (roster, experiments), then ``wave_job`` once per wave partition, then
-``cross_wave_job`` (cross-wave marts and ``serving/bi_copy``), each executed in the Dagster
+``cross_wave_job`` (cross-wave marts, ``serving/bi_copy``, the program report), then
+``wave_report_job`` once per wave that loaded (its report reads the cross-wave marts), each executed in the Dagster
 instance given (``DAGSTER_HOME``), so every run made here is in the UI's run history. After each
-run, one line per stage (an asset group: ingestion, staging, network, marts, serving) with its
+run, one line per stage (an asset group: ingestion, staging, network, marts, serving, reports) with its
 seconds and row counts, read from the run's events. A failed wave stops at its failed step (the
 steps downstream of it do not run); the next wave still runs.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job
+from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job, wave_report_job
 from scl_pipeline.lib.waves import wave_to_partition_key
 
 Printer = Callable[[str], None]
@@ -37,8 +38,8 @@ class StageResult:
 def run_pipeline(
     defs: dg.Definitions, waves: list[str], instance: dg.DagsterInstance, echo: Printer = print
 ) -> list[StageResult]:
-    """Run the program inputs, every wave of ``waves`` and the cross-wave assets with ``defs``
-    (built for the data lake to use); returns every stage's outcome."""
+    """Run the program inputs, every wave of ``waves``, the cross-wave assets and the waves'
+    reports with ``defs`` (built for the data lake to use); returns every stage's outcome."""
     groups = _group_of_step(defs)
     results: list[StageResult] = []
 
@@ -49,10 +50,18 @@ def run_pipeline(
             echo(format_stage(outcome))
 
     run(program_job, None)
+    loaded = []
     for index, wave in enumerate(waves, start=1):
         echo(f"wave {wave} ({index}/{len(waves)})")
+        before = len(results)
         run(wave_job, wave)
+        if all(r.success for r in results[before:]):
+            loaded.append(wave)
     run(cross_wave_job, None)
+    # A wave's report reads the cross-wave marts too: drawn last, for the waves that loaded.
+    for index, wave in enumerate(loaded, start=1):
+        echo(f"report {wave} ({index}/{len(loaded)})")
+        run(wave_report_job, wave)
     return results
 
 

@@ -25,16 +25,19 @@ def test_jobs_run_per_wave_with_a_line_per_stage_and_a_bad_wave_stops_alone(lake
 
     stages = [(r.wave, r.stage, r.success) for r in results]
     good = ["ingestion", "staging", "network", "marts"]
-    assert stages[:-3] == [
+    assert stages[:10] == [
         (None, "ingestion", True),  # program_job: the roster
         *[("2021-Q1", s, True) for s in good],
         ("2021-Q2", "ingestion", False),
         *[("2021-Q3", s, True) for s in good],
     ]
     # cross_wave_job: the experiments (checked against the loaded HR exports), the cross-wave
-    # marts (resilience scenarios; impact marts empty here: no roster, no experiment) and the
-    # serving copy.
-    assert sorted(stages[-3:]) == [(None, "ingestion", True), (None, "marts", True), (None, "serving", True)]
+    # marts (resilience scenarios; impact marts empty here: no roster, no experiment), the
+    # program report (none without a roster: it says so) and the serving copy.
+    assert sorted(stages[10:14]) == [(None, s, True) for s in ("ingestion", "marts", "reports", "serving")]
+    # wave_report_job, last: the report of each wave that loaded, not of the rejected one.
+    assert stages[14:] == [("2021-Q1", "reports", True), ("2021-Q3", "reports", True)]
+    assert sorted(p.parent.name for p in lake.reports.glob("*/report.html")) == ["2021-Q1", "2021-Q3"]
     failed = next(r for r in results if not r.success)
     assert "hr_export" in failed.error and "country" in failed.error
     assert lines[1] == "wave 2021-Q1 (1/3)" and lines[2].startswith("  ingestion    ok")
@@ -44,6 +47,7 @@ def test_jobs_run_per_wave_with_a_line_per_stage_and_a_bad_wave_stops_alone(lake
     assert sorted((r.dagster_run.job_name, r.dagster_run.tags.get("scl/wave")) for r in runs) == [
         ("cross_wave_job", None), ("program_job", None),
         ("wave_job", "2021-Q1"), ("wave_job", "2021-Q2"), ("wave_job", "2021-Q3"),
+        ("wave_report_job", "2021-Q1"), ("wave_report_job", "2021-Q3"),
     ]
     assert query(lake, "select wave from marts.wave_summary order by wave")["wave"].tolist() == ["2021-Q1", "2021-Q3"]
 
@@ -56,7 +60,8 @@ def test_the_demo_key_is_allowed_through_the_definitions_not_the_environment(lak
     write_wave(lake, "2021-Q1", *small_org())
     instance = dg.DagsterInstance.ephemeral()
     refused = run_pipeline(build_defs(lake.root), ["2021-Q1"], instance, echo=lambda _: None)
-    assert [r.stage for r in refused if not r.success] == ["serving"]
+    # Publishing and the reports (which join on pseudonyms) need the key alike.
+    assert sorted(r.stage for r in refused if not r.success) == ["reports", "reports", "serving"]
     allowed = run_pipeline(build_defs(lake.root, allow_demo_key=True), ["2021-Q1"], instance, echo=lambda _: None)
     assert all(r.success for r in allowed)
     assert ALLOW_DEMO_KEY_ENV not in os.environ

@@ -16,11 +16,14 @@ wave_partitions = dg.TimeWindowPartitionsDefinition(
 )
 
 # The grain of an asset, as a tag: jobs select by it ("wave" assets are wave-partitioned;
-# "program" assets are unpartitioned inputs such as the roster; "all_waves" assets read every wave).
+# "program" assets are unpartitioned inputs such as the roster; "all_waves" assets read every wave;
+# "wave_after_all_waves" assets are wave-partitioned but read the cross-wave marts too, so they
+# run after those: a wave's report).
 GRAIN_TAG = "scl/grain"
 WAVE_GRAIN = {GRAIN_TAG: "wave"}
 PROGRAM_GRAIN = {GRAIN_TAG: "program"}
 ALL_WAVES_GRAIN = {GRAIN_TAG: "all_waves"}
+WAVE_AFTER_ALL_WAVES_GRAIN = {GRAIN_TAG: "wave_after_all_waves"}
 
 # Every asset that opens the warehouse file runs in this pool; dagster_home/dagster.yaml
 # limits it to 1 so parallel runs (backfills) never collide on DuckDB's single-writer lock.

@@ -1,7 +1,7 @@
 """The UI's backfill path end to end: a real ``dagster dev`` (webserver + daemon), a backfill of
 three waves launched through GraphQL as the UI does, while the landing sensor starts its own runs
 of the same waves: several runs at once, none may fail on DuckDB's lock. The daemon's automation
-sensor then publishes the serving copy without anyone asking."""
+sensor then publishes the serving copy and draws each wave's report without anyone asking."""
 
 import time
 
@@ -42,6 +42,11 @@ def _serving_published(lake: DataLake, after: float) -> bool:
     return path.exists() and path.stat().st_mtime >= after
 
 
+def _reports_drawn(lake: DataLake, after: float) -> bool:
+    pages = [lake.reports / wave / "report.html" for wave in WAVES]
+    return all(p.exists() and p.stat().st_mtime >= after for p in pages)
+
+
 def test_ui_backfill_of_three_waves_runs_in_parallel_and_publishes(tmp_path):
     started = time.monotonic()
     lake = DataLake(tmp_path / "lake")
@@ -72,8 +77,23 @@ def test_ui_backfill_of_three_waves_runs_in_parallel_and_publishes(tmp_path):
                 break
             assert time.monotonic() < deadline, f"no serving publish after the backfill: {runs}\n{dev.failure_report()}"
             time.sleep(1)
+        published = time.monotonic()
+
+        # Then each wave's report, drawn by the automation from the new cross-wave marts.
+        deadline = time.monotonic() + 180
+        while True:
+            runs = dev.runs()
+            settled = all(r["status"] in {"SUCCESS", "FAILURE", "CANCELED"} for r in runs)
+            if settled and _reports_drawn(lake, backfill_launched):
+                break
+            assert time.monotonic() < deadline, f"no wave reports after the publish: {runs}\n{dev.failure_report()}"
+            time.sleep(1)
         failed = [r for r in runs if r["status"] != "SUCCESS"]
         assert not failed, dev.failure_report()
+        serving_runs = [r for r in runs if r["tags"].get("dagster/sensor_name") == "cross_wave_automation_sensor"]
+        report_runs = [r for r in serving_runs if r["tags"].get("dagster/partition")]
+        assert sorted(r["tags"]["dagster/partition"] for r in report_runs) == sorted(
+            wave_to_partition_key(w) for w in WAVES)  # once per loaded wave, never for other quarters
         backfill_runs = [r for r in runs if r["tags"].get("dagster/backfill") == backfill_id]
         assert len(backfill_runs) == len(WAVES)
         wave_runs = [r for r in runs if r["tags"].get("dagster/partition")]
@@ -81,7 +101,7 @@ def test_ui_backfill_of_three_waves_runs_in_parallel_and_publishes(tmp_path):
             sum(1 for o in wave_runs if o["startTime"] <= r["startTime"] < o["endTime"]) for r in wave_runs
         )
         assert overlapping >= 2, "the runs never overlapped: nothing was proven about concurrent runs"
-        published = time.monotonic()
+        reported = time.monotonic()
 
     with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
         population = dict(con.execute("select wave, population from marts.wave_summary").fetchall())
@@ -101,7 +121,9 @@ def test_ui_backfill_of_three_waves_runs_in_parallel_and_publishes(tmp_path):
               f"created +{r['creationTime'] - t0:.1f}s started +{(r['startTime'] or 0) - t0:.1f}s ended +{(r['endTime'] or 0) - t0:.1f}s")
     print(
         f"\ne2e timings: startup {loaded - started:.1f}s, backfill {backfill_done - loaded:.1f}s, "
-        f"publish after backfill {published - backfill_done:.1f}s, total {time.monotonic() - started:.1f}s; "
-        f"runs {len(runs)} ({len(backfill_runs)} backfill, {len(serving_runs)} automation), "
+        f"publish after backfill {published - backfill_done:.1f}s, reports after publish {reported - published:.1f}s, "
+        f"total {time.monotonic() - started:.1f}s; "
+        f"runs {len(runs)} ({len(backfill_runs)} backfill, {len(serving_runs)} automation, of which "
+        f"{len(report_runs)} wave reports), "
         f"up to {overlapping} wave runs in flight at once"
     )

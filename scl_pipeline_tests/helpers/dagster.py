@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from scl_pipeline.defs.partitions import GRAIN_TAG
 from scl_pipeline.defs.resources import project_resources
 from scl_pipeline.definitions import defs
 from scl_pipeline.lib.lake import DataLake
@@ -34,8 +35,10 @@ def resources_for(
 
 
 def wave_asset_keys() -> list[dg.AssetKey]:
+    """The wave step's assets (grain ``wave``: what ``wave_job`` runs), in dependency order."""
     graph = project_defs().resolve_asset_graph()
-    return [k for k in graph.toposorted_asset_keys if graph.get(k).is_materializable and graph.get(k).partitions_def]
+    return [k for k in graph.toposorted_asset_keys
+            if graph.get(k).is_materializable and graph.get(k).tags.get(GRAIN_TAG) == "wave"]
 
 
 def materialize_wave(

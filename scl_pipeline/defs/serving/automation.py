@@ -1,7 +1,8 @@
 """Declarative automation: cross-wave assets and the serving copy follow the waves they read.
 
 When any wave's marts are re-materialised (a scheduled run, a sensed landing, a backfill from the
-UI), every ``all_waves`` asset re-runs once, then the serving copy is published. The condition
+UI), every ``all_waves`` asset re-runs once (the serving copy is published, the program report
+drawn), then every loaded wave's report is drawn again from the new cross-wave marts. The condition
 waits while any upstream wave is still in progress (a backfill of nine waves publishes once, at
 the end, not nine times) and never starts a second run while one is in flight.
 
@@ -26,7 +27,19 @@ AFTER_UPSTREAM_UPDATES = (
     & ~dg.AutomationCondition.in_progress()
 ).with_label("after upstream waves update")
 
-CROSS_WAVE_SELECTION = dg.AssetSelection.tag(GRAIN_TAG, "all_waves")
+# A wave's report reads its wave's marts and the cross-wave marts: it follows the cross-wave
+# marts (which follow every wave update), so a backfill draws each page once, from final marts,
+# and only for waves whose marts exist (the partitions reach back to 2020-Q4).
+AFTER_CROSS_WAVE_UPDATES = (
+    dg.AutomationCondition.any_deps_updated().allow(dg.AssetSelection.tag(GRAIN_TAG, "all_waves")).since_last_handled()
+    & ~dg.AutomationCondition.any_deps_missing()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("after the cross-wave marts update")
+
+CROSS_WAVE_SELECTION = dg.AssetSelection.tag(GRAIN_TAG, "all_waves") | dg.AssetSelection.tag(
+    GRAIN_TAG, "wave_after_all_waves"
+)
 
 cross_wave_automation_sensor = dg.AutomationConditionSensorDefinition(
     "cross_wave_automation_sensor",
@@ -35,7 +48,7 @@ cross_wave_automation_sensor = dg.AutomationConditionSensorDefinition(
     # Evaluating the conditions is cheap (a few assets); 15 s keeps "publish after a backfill"
     # prompt without loading the daemon.
     minimum_interval_seconds=15,
-    description="Re-runs cross-wave assets, then publishes the serving copy, after waves update.",
+    description="Re-runs cross-wave assets, publishes the serving copy and redraws the reports after waves update.",
 )
 
 

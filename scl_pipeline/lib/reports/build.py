@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from scl_pipeline.lib.reports import captions, formatting as fmt
-from scl_pipeline.lib.reports.document import Report, ReportFigure, Table, write_report
+from scl_pipeline.lib.reports.document import HTML_NAME, Report, ReportFigure, Table, write_report
 from scl_pipeline.lib.reports.groups import named_groups
 from scl_pipeline.lib.reports.inputs import (
     PARTICIPANT_NETWORK,
@@ -176,10 +176,23 @@ def program_report(inputs: ReportInputs) -> Report:
 def write_reports(inputs: ReportInputs, folder: str | Path) -> dict[str, Path]:
     """Every wave's report in ``folder/<wave>/`` and the program's in ``folder/program/``;
     returns the page of each (key: wave, or ``program``)."""
-    folder = Path(folder)
-    for wave in inputs.waves:
-        if wave in (PROGRAM_FOLDER, ".", "..") or Path(wave).name != wave:
-            raise ReportInputError(f"wave_summary.wave: {wave!r} cannot name a report folder")
-    pages = {wave: write_report(wave_report(inputs, wave), folder / wave) for wave in inputs.waves}
-    pages[PROGRAM_FOLDER] = write_report(program_report(inputs), folder / PROGRAM_FOLDER)
+    folders = {wave: wave_folder(folder, wave) for wave in inputs.waves}
+    pages = {wave: write_report(wave_report(inputs, wave), path) for wave, path in folders.items()}
+    pages[PROGRAM_FOLDER] = write_report(program_report(inputs), Path(folder) / PROGRAM_FOLDER)
     return pages
+
+
+def wave_folder(folder: str | Path, wave: str) -> Path:
+    """``folder/<wave>``, where a wave's report goes; a wave that cannot name one folder of its
+    own (``..``, a slash, ``program``) is refused."""
+    if wave in (PROGRAM_FOLDER, ".", "..") or Path(wave).name != wave:
+        raise ReportInputError(f"wave_summary.wave: {wave!r} cannot name a report folder")
+    return Path(folder) / wave
+
+
+def written_pages(folder: str | Path) -> dict[str, Path]:
+    """The pages under ``folder`` (key: ``program`` first, then the waves in order)."""
+    folder = Path(folder)
+    pages = {p.parent.name: p for p in sorted(folder.glob(f"*/{HTML_NAME}"))}
+    program = pages.pop(PROGRAM_FOLDER, None)
+    return {PROGRAM_FOLDER: program, **pages} if program else pages

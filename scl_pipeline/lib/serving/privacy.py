@@ -79,20 +79,23 @@ class PseudonymKey:
 
 
 def load_pseudonym_key(
-    environ: Mapping[str, str] | None = None, *, allow_demo_key: bool = False
+    environ: Mapping[str, str] | None = None, *, allow_demo_key: bool = False, announce_demo_key: bool = True
 ) -> PseudonymKey:
     """The key from ``SCL_PSEUDONYM_KEY``; without it, the public demo key when ``allow_demo_key``
-    (the demo command), else :class:`PseudonymKeyError`."""
+    (the demo command), else :class:`PseudonymKeyError`. Using the demo key is logged as a
+    warning unless ``announce_demo_key`` is false (a caller whose pseudonyms never leave the
+    process, such as the reports, which only join on them)."""
     env = os.environ if environ is None else environ
     value = env.get(PSEUDONYM_KEY_ENV, "").strip()
     if value:
         return PseudonymKey(value, source="env")
     if allow_demo_key:
-        log.warning(
-            "%s is not set: using the PUBLIC DEMO pseudonym key. Pseudonyms in this serving copy "
-            "are NOT protected; use it for demo data only.",
-            PSEUDONYM_KEY_ENV,
-        )
+        if announce_demo_key:
+                log.warning(
+                "%s is not set: using the PUBLIC DEMO pseudonym key. Pseudonyms in this serving copy "
+                "are NOT protected; use it for demo data only.",
+                PSEUDONYM_KEY_ENV,
+            )
         return PseudonymKey(_DEMO_KEY, source="demo")
     raise PseudonymKeyError(
         f"environment variable {PSEUDONYM_KEY_ENV} is not set: the serving copy replaces employee "
@@ -101,12 +104,14 @@ def load_pseudonym_key(
     )
 
 
-def key_from_environment(environ: Mapping[str, str] | None = None, *, allow_demo_key: bool = False) -> PseudonymKey:
+def key_from_environment(
+    environ: Mapping[str, str] | None = None, *, allow_demo_key: bool = False, announce_demo_key: bool = True
+) -> PseudonymKey:
     """The key the pipeline publishes with: ``SCL_PSEUDONYM_KEY``, or the demo key only when the
     caller (``scl demo``) or ``SCL_ALLOW_DEMO_KEY=1`` explicitly allows it."""
     env = os.environ if environ is None else environ
     allowed = allow_demo_key or env.get(ALLOW_DEMO_KEY_ENV, "").strip() == "1"
-    return load_pseudonym_key(env, allow_demo_key=allowed)
+    return load_pseudonym_key(env, allow_demo_key=allowed, announce_demo_key=announce_demo_key)
 
 
 def pseudonym(employee_id: str, key: PseudonymKey) -> str:

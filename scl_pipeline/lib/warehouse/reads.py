@@ -150,3 +150,24 @@ def bridge_criticality_rows(con: duckdb.DuckDBPyConnection, wave: str) -> pd.Dat
     return con.execute(
         "SELECT * FROM marts.bridge_criticality WHERE wave = $wave ORDER BY scope, rank", {"wave": wave}
     ).df()
+
+
+def wave_rows(
+    con: duckdb.DuckDBPyConnection, table: str, waves: list[str], columns: tuple[str, ...] | None = None,
+    participants_only: bool = False,
+) -> pd.DataFrame | None:
+    """Rows of ``waves`` from ``table`` (a constant of the caller, never user input), ``columns``
+    (default all), only program participants' rows when asked (``participant`` column); None
+    before the table exists."""
+    if not table_exists(con, table):
+        return None
+    selected = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    where = "list_contains($waves, wave)" + (" AND participant" if participants_only else "")
+    return con.execute(f"SELECT {selected} FROM {table} WHERE {where} ORDER BY ALL", {"waves": list(waves)}).df()
+
+
+def whole_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame | None:
+    """Every row of ``table`` (a cross-wave mart: small), in a fixed order; None before it exists."""
+    if not table_exists(con, table):
+        return None
+    return con.execute(f"SELECT * FROM {table} ORDER BY ALL").df()

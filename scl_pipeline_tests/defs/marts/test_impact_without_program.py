@@ -55,7 +55,12 @@ def lake_without_program(tmp_path_factory):
 def test_every_wave_runs_and_the_marts_are_empty_with_a_note(lake_without_program):
     lake, instance, _, results = lake_without_program
     assert all(r.success for r in results), [r.error for r in results if not r.success]
-    assert [r.stage for r in results if r.wave is None][-2:] == ["marts", "serving"]
+    assert [r.stage for r in results if r.wave is None][-3:] == ["marts", "reports", "serving"]
+    # Each wave's report is drawn; the program's says why there is none.
+    assert [(r.wave, r.stage) for r in results[-2:]] == [(w, "reports") for w in WAVES]
+    assert sorted(p.parent.name for p in lake.reports.glob("*/report.html")) == WAVES
+    program = instance.get_latest_materialization_event(dg.AssetKey(["reports", "program_report"]))
+    assert "no program to report" in program.asset_materialization.metadata["note"].value
     for name in MARTS:
         table = query(lake, f"select * from marts.{name}")
         assert table.empty, name

@@ -60,9 +60,10 @@ def test_automation_sensor_runs_by_default_and_covers_every_automated_asset():
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
     graph = project_defs().resolve_asset_graph()
     automated = {k for k in graph.materializable_asset_keys if graph.get(k).automation_condition}
-    all_waves = {k for k in graph.materializable_asset_keys if graph.get(k).tags.get(GRAIN_TAG) == "all_waves"}
+    after_waves = {k for k in graph.materializable_asset_keys
+                   if graph.get(k).tags.get(GRAIN_TAG) in ("all_waves", "wave_after_all_waves")}
     assert SERVING_KEY in automated
-    assert automated == all_waves
+    assert automated == after_waves
     assert sensor.asset_selection.resolve(graph) >= automated
 
 
