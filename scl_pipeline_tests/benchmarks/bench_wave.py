@@ -1,0 +1,262 @@
+"""Benchmark: ONE wave of the demo organisation end to end, against igraph's exact betweenness.
+
+Run: ``python3 dev.py bench wave --people 13000`` (= ``python -m scl_pipeline_tests.benchmarks
+wave --people 13000``). Generates the demo organisation at that size into a temporary data lake,
+runs ``program_job`` (the roster every wave reads), then executes the real ``wave_job`` of the
+code location in process (``build_defs`` + the runner's ``run_job``, an ephemeral Dagster
+instance, the in-process executor the code location sets), exactly as ``scl run`` does: every
+wave asset and check from ingestion to marts. It prints, per step and per stage (asset group),
+the wall time and the peak resident memory while it ran, then the yardstick: igraph's exact
+betweenness on the undirected strong-tie graph of the same wave, timed in the same process, and
+the ratio of the whole wave to it. The yardstick's time is first estimated from a sample of
+sources (betweenness is a sum over sources, each costing about the same); it is skipped, and
+said so, when that estimate is over ``--yardstick-limit`` seconds (default ten minutes).
+
+Peak memory per step comes from a sampler process that reads this process's current and peak
+resident set size (``/proc/<pid>/status``: VmRSS, VmHWM) every 20 ms; without ``/proc`` only the
+whole process's peak (``getrusage``) is shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import dagster as dg  # noqa: E402
+import numpy as np  # noqa: E402
+
+from scl_pipeline.definitions import build_defs  # noqa: E402
+from scl_pipeline.lib.demo import generate_demo_org  # noqa: E402
+from scl_pipeline.lib.lake import DataLake  # noqa: E402
+from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot  # noqa: E402
+from scl_pipeline.lib.warehouse.connection import connect  # noqa: E402
+from scl_pipeline.runner import QUIET, _group_of_step, run_job  # noqa: E402
+
+YARDSTICK_LIMIT_SECONDS = 600.0
+YARDSTICK_PROBE_SOURCES = 64
+MIB = 1024 * 1024
+
+# The sampler: prints "time rss_bytes hwm_bytes" of the watched pid every 20 ms until it exits.
+_SAMPLER = """
+import sys, time
+path = f"/proc/{sys.argv[1]}/status"
+while True:
+    try:
+        fields = dict(line.split(":", 1) for line in open(path))
+    except (OSError, ValueError):
+        break
+    rss = int(fields["VmRSS"].split()[0]) * 1024
+    hwm = int(fields["VmHWM"].split()[0]) * 1024
+    print(f"{time.time():.3f} {rss} {hwm}", flush=True)
+    time.sleep(0.02)
+"""
+
+
+class MemorySampler:
+    """Samples this process's resident memory from a separate process (not blocked by the GIL
+    while igraph or DuckDB hold it). ``peak(a, b)``: the highest resident set size between
+    wall-clock times ``a`` and ``b``, or None without ``/proc``."""
+
+    def __init__(self) -> None:
+        self.samples = np.zeros((0, 3))
+        self._file = tempfile.TemporaryFile(mode="w+")
+        self._proc = None
+        if Path(f"/proc/{os.getpid()}/status").exists():
+            self._proc = subprocess.Popen([sys.executable, "-c", _SAMPLER, str(os.getpid())], stdout=self._file)
+
+    def stop(self) -> None:
+        if self._proc is None:
+            return
+        self._proc.terminate()
+        self._proc.wait()
+        self._file.seek(0)
+        rows = [line.split() for line in self._file.read().splitlines()]
+        self.samples = np.array([[float(x) for x in row] for row in rows if len(row) == 3]).reshape(-1, 3)
+
+    def peak(self, start: float, end: float) -> float | None:
+        if not len(self.samples):
+            return None
+        t, rss, hwm = self.samples.T
+        inside = (t >= start) & (t <= end)
+        best = rss[inside].max(initial=0.0)
+        # VmHWM only rises: if it rose within the window, the window holds that high-water mark
+        # (it catches a spike shorter than the 20 ms between samples).
+        before = hwm[t < start].max(initial=0.0)
+        after = hwm[t <= end + 0.05].max(initial=0.0)
+        return max(best, after) if after > before else best or None
+
+
+@dataclass
+class Step:
+    key: str
+    stage: str
+    start: float
+    end: float
+    ok: bool
+
+
+def run_steps(instance: dg.DagsterInstance, run_id: str, groups: dict[str, str]) -> list[Step]:
+    """The run's steps with their start and end (wall clock), in the order they started."""
+    steps: dict[str, Step] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            key = event.step_key
+            steps[key] = Step(key, groups.get(key, key), entry.timestamp, entry.timestamp, True)
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in steps:
+            steps[event.step_key].end = entry.timestamp
+            steps[event.step_key].ok = event.event_type_value == "STEP_SUCCESS"
+    return list(steps.values())
+
+
+def _mib(value: float | None) -> str:
+    return f"{value / MIB:8,.0f}" if value else f"{'-':>8}"
+
+
+def print_table(rows: list[tuple[str, str, float, float | None]]) -> None:
+    width = max(len(r[0]) for r in rows)
+    stage_width = max(len(r[1]) for r in rows)
+    print(f"{'step':<{width}}  {'stage':<{stage_width}}  {'seconds':>8}  {'peak MiB':>8}")
+    for name, stage, seconds, peak in rows:
+        print(f"{name:<{width}}  {stage:<{stage_width}}  {seconds:8.2f}  {_mib(peak)}")
+
+
+def yardstick(lake: DataLake, wave: str, limit: float) -> tuple[float | None, float, int, int]:
+    """(seconds of igraph's exact betweenness on the wave's U or None if skipped, its estimate,
+    nodes, edges). U is the strong-tie undirected graph the person metrics use."""
+    graph = load_wave_snapshot(lake, wave).graph_u
+    n, m = graph.vcount(), graph.ecount()
+    probe = min(n, YARDSTICK_PROBE_SOURCES)
+    sources = np.random.default_rng(0).choice(n, size=probe, replace=False).tolist()
+    began = time.perf_counter()
+    graph.betweenness(sources=sources, directed=False)
+    estimate = (time.perf_counter() - began) * n / max(probe, 1)
+    if estimate > limit:
+        return None, estimate, n, m
+    began = time.perf_counter()
+    graph.betweenness(directed=False)
+    return time.perf_counter() - began, estimate, n, m
+
+
+def wave_facts(lake: DataLake, wave: str) -> dict:
+    with connect(lake.warehouse_path, read_only=True) as con:
+        rows = con.execute("select count(*) from raw.ona_survey where wave = $w", {"w": wave}).fetchone()[0]
+        people, approx, bound = con.execute(
+            "select count(*), bool_or(betweenness_approx), max(betweenness_error_bound) "
+            "from marts.person_wave_metrics where wave = $w", {"w": wave},
+        ).fetchone()
+    return {"survey_rows": rows, "people": people, "approx": bool(approx), "bound": bound}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dev.py bench wave", description="One demo wave end to end, timed.")
+    parser.add_argument("--people", type=int, default=13_000, help="size of the demo organisation (>= 1000)")
+    parser.add_argument("--wave", default=None, help="the wave to run (default: the demo's baseline wave)")
+    parser.add_argument("--last-wave", default="2021-Q2",
+                        help="generate waves 2020-Q4 .. this one (default 2021-Q2: 3 waves, the fewest the "
+                             "demo's story allows; the benchmark runs one of them)")
+    parser.add_argument("--yardstick-limit", type=float, default=YARDSTICK_LIMIT_SECONDS,
+                        help="skip the yardstick when its estimated time exceeds this many seconds")
+    parser.add_argument("--exact", action="store_true",
+                        help="exact betweenness at every size (sets metrics.exact_betweenness_max_nodes)")
+    parser.add_argument("--lake", type=Path, default=None,
+                        help="keep the generated data lake here (default: a temporary folder, deleted)")
+    args = parser.parse_args(argv)
+    if args.people < 1000:
+        parser.error(f"--people {args.people}: the demo organisation needs at least 1000 people")
+    return args
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Run the benchmark, print its tables and return its figures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        lake = DataLake(args.lake or Path(tmp) / "lake")
+        began = time.perf_counter()
+        truth = generate_demo_org(lake.landing, people=args.people, last_wave=args.last_wave)
+        generated = time.perf_counter() - began
+        wave = args.wave or truth.baseline_wave
+        settings = {"metrics": {"exact_betweenness_max_nodes": 10**9}} if args.exact else None
+        defs = build_defs(lake.root, allow_demo_key=True, settings=settings)
+        groups = _group_of_step(defs)
+        sampler = MemorySampler()
+        try:
+            instance = dg.DagsterInstance.ephemeral()
+            program = run_job(defs, "program_job", None, instance, groups)
+            began, wall_start = time.perf_counter(), time.time()
+            outcomes = run_job(defs, "wave_job", wave, instance, groups)
+            wave_seconds, wall_end = time.perf_counter() - began, time.time()
+            run_id = instance.get_runs(limit=1)[0].run_id
+            steps = run_steps(instance, run_id, groups)
+            failed = [o for o in program + outcomes if not o.success]
+            if failed:
+                raise SystemExit("benchmark run failed: " + "; ".join(f"{o.stage}: {o.error}" for o in failed))
+            facts = wave_facts(lake, wave)
+            yard_start = time.time()
+            yard_seconds, yard_estimate, n, m = yardstick(lake, wave, args.yardstick_limit)
+            yard_end = time.time()
+        finally:
+            sampler.stop()
+
+    rows = [(s.key, s.stage, s.end - s.start, sampler.peak(s.start, s.end)) for s in steps]
+    stages: dict[str, list[Step]] = {}
+    for s in steps:
+        stages.setdefault(s.stage, []).append(s)
+    stage_rows = [
+        (name, "", sum(s.end - s.start for s in members),
+         max((p for s in members if (p := sampler.peak(s.start, s.end))), default=None))
+        for name, members in stages.items()
+    ]
+    overhead = wave_seconds - sum(s.end - s.start for s in steps)
+    whole_peak = sampler.peak(wall_start, wall_end)
+    process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+
+    print(f"\nwave {wave} of the demo organisation: {facts['people']:,} people, {facts['survey_rows']:,} survey "
+          f"rows, strong-tie graph U: {n:,} nodes, {m:,} edges (generated in {generated:.1f} s, "
+          f"{len(truth.waves)} waves)")
+    print(f"machine: {os.cpu_count()} cores; other work on the machine shares them\n")
+    print_table(rows)
+    print()
+    print_table([*stage_rows, ("dagster overhead (run start, between steps)", "", overhead, None),
+                 ("WHOLE WAVE (wave_job wall clock)", "", wave_seconds, whole_peak)])
+    print(f"\npeak resident memory of the process (getrusage): {process_peak / MIB:,.0f} MiB")
+    if facts["approx"]:
+        print(f"betweenness: SAMPLED (above metrics.exact_betweenness_max_nodes); every person's value within "
+              f"+/-{facts['bound']:.2e} of the exact normalised value with 95% confidence (Hoeffding bound)")
+    else:
+        print("betweenness: exact")
+    if yard_seconds is None:
+        print(f"yardstick (igraph exact betweenness on U): SKIPPED, estimated {yard_estimate:,.0f} s "
+              f"> {args.yardstick_limit:,.0f} s (from {YARDSTICK_PROBE_SOURCES} sampled sources)")
+        ratio = None
+    else:
+        ratio = wave_seconds / yard_seconds
+        print(f"yardstick (igraph exact betweenness on U): {yard_seconds:.2f} s (estimated {yard_estimate:.1f} s), "
+              f"peak {_mib(sampler.peak(yard_start, yard_end)).strip()} MiB")
+        print(f"ratio whole wave / yardstick: {ratio:.2f}")
+    return {
+        "wave": wave, "people": facts["people"], "survey_rows": facts["survey_rows"], "nodes": n, "edges": m,
+        "steps": {r[0]: r[2] for r in rows}, "stages": {r[0]: r[2] for r in stage_rows},
+        "wave_seconds": wave_seconds, "peak_bytes": whole_peak, "yardstick_seconds": yard_seconds,
+        "yardstick_estimate": yard_estimate, "ratio": ratio, "betweenness_approx": facts["approx"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    run(parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
