@@ -46,29 +46,32 @@ YARDSTICK_LIMIT_SECONDS = 600.0
 YARDSTICK_PROBE_SOURCES = 64
 MIB = 1024 * 1024
 
-# The sampler: prints "time rss_bytes hwm_bytes" of the watched pid every 20 ms until it exits.
+# The sampler: prints "time rss_bytes hwm_bytes cpu_seconds" of the watched pid every 20 ms.
 _SAMPLER = """
-import sys, time
-path = f"/proc/{sys.argv[1]}/status"
+import os, sys, time
+status, stat = f"/proc/{sys.argv[1]}/status", f"/proc/{sys.argv[1]}/stat"
+tick = os.sysconf("SC_CLK_TCK")
 while True:
     try:
-        fields = dict(line.split(":", 1) for line in open(path))
+        fields = dict(line.split(":", 1) for line in open(status))
+        cpu = open(stat).read().rsplit(")", 1)[1].split()
     except (OSError, ValueError):
         break
     rss = int(fields["VmRSS"].split()[0]) * 1024
     hwm = int(fields["VmHWM"].split()[0]) * 1024
-    print(f"{time.time():.3f} {rss} {hwm}", flush=True)
+    print(f"{time.time():.3f} {rss} {hwm} {(int(cpu[11]) + int(cpu[12])) / tick}", flush=True)
     time.sleep(0.02)
 """
 
 
-class MemorySampler:
-    """Samples this process's resident memory from a separate process (not blocked by the GIL
-    while igraph or DuckDB hold it). ``peak(a, b)``: the highest resident set size between
-    wall-clock times ``a`` and ``b``, or None without ``/proc``."""
+class ProcessSampler:
+    """Samples this process's resident memory and CPU time from a separate process (not blocked
+    by the GIL while igraph or DuckDB hold it). ``peak(a, b)``: the highest resident set size
+    between wall-clock times ``a`` and ``b``; ``cpu(a, b)``: CPU seconds (all threads, user +
+    system) spent meanwhile; None without ``/proc``."""
 
     def __init__(self) -> None:
-        self.samples = np.zeros((0, 3))
+        self.samples = np.zeros((0, 4))
         self._file = tempfile.TemporaryFile(mode="w+")
         self._proc = None
         if Path(f"/proc/{os.getpid()}/status").exists():
@@ -81,12 +84,12 @@ class MemorySampler:
         self._proc.wait()
         self._file.seek(0)
         rows = [line.split() for line in self._file.read().splitlines()]
-        self.samples = np.array([[float(x) for x in row] for row in rows if len(row) == 3]).reshape(-1, 3)
+        self.samples = np.array([[float(x) for x in row] for row in rows if len(row) == 4]).reshape(-1, 4)
 
     def peak(self, start: float, end: float) -> float | None:
         if not len(self.samples):
             return None
-        t, rss, hwm = self.samples.T
+        t, rss, hwm, _ = self.samples.T
         inside = (t >= start) & (t <= end)
         best = rss[inside].max(initial=0.0)
         # VmHWM only rises: if it rose within the window, the window holds that high-water mark
@@ -94,6 +97,14 @@ class MemorySampler:
         before = hwm[t < start].max(initial=0.0)
         after = hwm[t <= end + 0.05].max(initial=0.0)
         return max(best, after) if after > before else best or None
+
+    def cpu(self, start: float, end: float) -> float | None:
+        if not len(self.samples):
+            return None
+        t, cpu = self.samples[:, 0], self.samples[:, 3]
+        # The last sample at or before each end: CPU time is cumulative.
+        at = [cpu[max(int(np.searchsorted(t, x, side="right")) - 1, 0)] for x in (start, end)]
+        return at[1] - at[0]
 
 
 @dataclass
@@ -125,17 +136,20 @@ def _mib(value: float | None) -> str:
     return f"{value / MIB:8,.0f}" if value else f"{'-':>8}"
 
 
-def print_table(rows: list[tuple[str, str, float, float | None]]) -> None:
+def print_table(rows: list[tuple[str, str, float, float | None, float | None]]) -> None:
+    """Rows of (name, stage, wall seconds, CPU seconds, peak resident bytes)."""
     width = max(len(r[0]) for r in rows)
     stage_width = max(len(r[1]) for r in rows)
-    print(f"{'step':<{width}}  {'stage':<{stage_width}}  {'seconds':>8}  {'peak MiB':>8}")
-    for name, stage, seconds, peak in rows:
-        print(f"{name:<{width}}  {stage:<{stage_width}}  {seconds:8.2f}  {_mib(peak)}")
+    print(f"{'step':<{width}}  {'stage':<{stage_width}}  {'wall s':>8}  {'cpu s':>8}  {'peak MiB':>8}")
+    for name, stage, seconds, cpu, peak in rows:
+        shown_cpu = f"{cpu:8.2f}" if cpu is not None else f"{'-':>8}"
+        print(f"{name:<{width}}  {stage:<{stage_width}}  {seconds:8.2f}  {shown_cpu}  {_mib(peak)}")
 
 
-def yardstick(lake: DataLake, wave: str, limit: float) -> tuple[float | None, float, int, int]:
-    """(seconds of igraph's exact betweenness on the wave's U or None if skipped, its estimate,
-    nodes, edges). U is the strong-tie undirected graph the person metrics use."""
+def yardstick(lake: DataLake, wave: str, limit: float) -> tuple[tuple[float, float] | None, float, int, int]:
+    """((wall-clock start, end) of igraph's exact betweenness on the wave's U, or None if
+    skipped; its estimated seconds; nodes; edges). U is the strong-tie undirected graph the
+    person metrics use."""
     graph = load_wave_snapshot(lake, wave).graph_u
     n, m = graph.vcount(), graph.ecount()
     probe = min(n, YARDSTICK_PROBE_SOURCES)
@@ -145,9 +159,9 @@ def yardstick(lake: DataLake, wave: str, limit: float) -> tuple[float | None, fl
     estimate = (time.perf_counter() - began) * n / max(probe, 1)
     if estimate > limit:
         return None, estimate, n, m
-    began = time.perf_counter()
+    began = time.time()
     graph.betweenness(directed=False)
-    return time.perf_counter() - began, estimate, n, m
+    return (began, time.time()), estimate, n, m
 
 
 def wave_facts(lake: DataLake, wave: str) -> dict:
@@ -190,7 +204,7 @@ def run(args: argparse.Namespace) -> dict:
         settings = {"metrics": {"exact_betweenness_max_nodes": 10**9}} if args.exact else None
         defs = build_defs(lake.root, allow_demo_key=True, settings=settings)
         groups = _group_of_step(defs)
-        sampler = MemorySampler()
+        sampler = ProcessSampler()
         try:
             instance = dg.DagsterInstance.ephemeral()
             program = run_job(defs, "program_job", None, instance, groups)
@@ -203,53 +217,62 @@ def run(args: argparse.Namespace) -> dict:
             if failed:
                 raise SystemExit("benchmark run failed: " + "; ".join(f"{o.stage}: {o.error}" for o in failed))
             facts = wave_facts(lake, wave)
-            yard_start = time.time()
-            yard_seconds, yard_estimate, n, m = yardstick(lake, wave, args.yardstick_limit)
-            yard_end = time.time()
+            yard_window, yard_estimate, n, m = yardstick(lake, wave, args.yardstick_limit)
         finally:
             sampler.stop()
 
-    rows = [(s.key, s.stage, s.end - s.start, sampler.peak(s.start, s.end)) for s in steps]
+    rows = [(s.key, s.stage, s.end - s.start, sampler.cpu(s.start, s.end), sampler.peak(s.start, s.end))
+            for s in steps]
     stages: dict[str, list[Step]] = {}
     for s in steps:
         stages.setdefault(s.stage, []).append(s)
     stage_rows = [
         (name, "", sum(s.end - s.start for s in members),
+         sum(c for s in members if (c := sampler.cpu(s.start, s.end)) is not None),
          max((p for s in members if (p := sampler.peak(s.start, s.end))), default=None))
         for name, members in stages.items()
     ]
     overhead = wave_seconds - sum(s.end - s.start for s in steps)
     whole_peak = sampler.peak(wall_start, wall_end)
+    wave_cpu = sampler.cpu(wall_start, wall_end)
     process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
     print(f"\nwave {wave} of the demo organisation: {facts['people']:,} people, {facts['survey_rows']:,} survey "
           f"rows, strong-tie graph U: {n:,} nodes, {m:,} edges (generated in {generated:.1f} s, "
           f"{len(truth.waves)} waves)")
-    print(f"machine: {os.cpu_count()} cores; other work on the machine shares them\n")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (other work "
+          f"shares the cores: cpu s is this process's CPU time, all threads)\n")
     print_table(rows)
     print()
-    print_table([*stage_rows, ("dagster overhead (run start, between steps)", "", overhead, None),
-                 ("WHOLE WAVE (wave_job wall clock)", "", wave_seconds, whole_peak)])
+    print_table([*stage_rows, ("dagster overhead (run start, between steps)", "", overhead, None, None),
+                 ("WHOLE WAVE (wave_job wall clock)", "", wave_seconds, wave_cpu, whole_peak)])
     print(f"\npeak resident memory of the process (getrusage): {process_peak / MIB:,.0f} MiB")
     if facts["approx"]:
         print(f"betweenness: SAMPLED (above metrics.exact_betweenness_max_nodes); every person's value within "
               f"+/-{facts['bound']:.2e} of the exact normalised value with 95% confidence (Hoeffding bound)")
     else:
         print("betweenness: exact")
-    if yard_seconds is None:
+    yard_seconds = ratio = cpu_ratio = None
+    if yard_window is None:
         print(f"yardstick (igraph exact betweenness on U): SKIPPED, estimated {yard_estimate:,.0f} s "
               f"> {args.yardstick_limit:,.0f} s (from {YARDSTICK_PROBE_SOURCES} sampled sources)")
-        ratio = None
     else:
+        yard_seconds = yard_window[1] - yard_window[0]
+        yard_cpu = sampler.cpu(*yard_window)
         ratio = wave_seconds / yard_seconds
-        print(f"yardstick (igraph exact betweenness on U): {yard_seconds:.2f} s (estimated {yard_estimate:.1f} s), "
-              f"peak {_mib(sampler.peak(yard_start, yard_end)).strip()} MiB")
-        print(f"ratio whole wave / yardstick: {ratio:.2f}")
+        print(f"yardstick (igraph exact betweenness on U): {yard_seconds:.2f} s wall"
+              f"{f', {yard_cpu:.2f} s cpu' if yard_cpu is not None else ''} (estimated {yard_estimate:.1f} s), "
+              f"peak {_mib(sampler.peak(*yard_window)).strip()} MiB")
+        print(f"ratio whole wave / yardstick: {ratio:.2f} (wall)", end="")
+        if yard_cpu and wave_cpu is not None:
+            cpu_ratio = wave_cpu / yard_cpu
+            print(f", {cpu_ratio:.2f} (cpu)", end="")
+        print()
     return {
         "wave": wave, "people": facts["people"], "survey_rows": facts["survey_rows"], "nodes": n, "edges": m,
         "steps": {r[0]: r[2] for r in rows}, "stages": {r[0]: r[2] for r in stage_rows},
         "wave_seconds": wave_seconds, "peak_bytes": whole_peak, "yardstick_seconds": yard_seconds,
-        "yardstick_estimate": yard_estimate, "ratio": ratio, "betweenness_approx": facts["approx"],
+        "yardstick_estimate": yard_estimate, "ratio": ratio, "cpu_ratio": cpu_ratio, "betweenness_approx": facts["approx"],
     }
 
 
