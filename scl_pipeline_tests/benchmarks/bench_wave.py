@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
@@ -38,6 +38,7 @@ import numpy as np  # noqa: E402
 from scl_pipeline.definitions import build_defs  # noqa: E402
 from scl_pipeline.lib.demo import generate_demo_org  # noqa: E402
 from scl_pipeline.lib.lake import DataLake  # noqa: E402
+from scl_pipeline.lib.network.person_metrics import MetricsConfig, graph_betweenness  # noqa: E402
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot  # noqa: E402
 from scl_pipeline.lib.warehouse.connection import connect  # noqa: E402
 from scl_pipeline.runner import QUIET, _group_of_step, run_job  # noqa: E402
@@ -164,6 +165,28 @@ def yardstick(lake: DataLake, wave: str, limit: float) -> tuple[tuple[float, flo
     return (began, time.time()), estimate, n, m
 
 
+def broker_agreement(lake: DataLake, wave: str, config: MetricsConfig, people: int,
+                     tops: tuple[int, ...] = (10, 20, 100)) -> dict:
+    """The sampled betweenness the pipeline uses above ``exact_betweenness_max_nodes``, checked
+    against the exact value on a smaller sample graph of the same wave: the breadth-first ball of
+    ``people`` people around its best-connected person (a connected piece of the real graph).
+    Returns the share of the exact top-k brokers the estimate also ranks top-k, the largest
+    error, and the Hoeffding bound the marts report for that sample size."""
+    graph = load_wave_snapshot(lake, wave).graph_u
+    start = int(np.argmax(graph.degree()))
+    sample = graph.induced_subgraph(graph.bfs(start)[0][:people])
+    exact, _, _ = graph_betweenness(sample, replace(config, exact_betweenness_max_nodes=sample.vcount()))
+    sampled, approx, bound = graph_betweenness(sample, replace(config, exact_betweenness_max_nodes=0))
+    assert approx
+    rank_exact, rank_sampled = np.argsort(-exact, kind="stable"), np.argsort(-sampled, kind="stable")
+    return {
+        "nodes": sample.vcount(), "edges": sample.ecount(), "samples": config.betweenness_samples,
+        "overlap": {k: len(set(rank_exact[:k]) & set(rank_sampled[:k])) / k for k in tops},
+        "max_error": float(np.abs(exact - sampled).max()), "bound": bound,
+        "top_exact": float(exact[rank_exact[0]]),
+    }
+
+
 def wave_facts(lake: DataLake, wave: str) -> dict:
     with connect(lake.warehouse_path, read_only=True) as con:
         rows = con.execute("select count(*) from raw.ona_survey where wave = $w", {"w": wave}).fetchone()[0]
@@ -185,6 +208,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="skip the yardstick when its estimated time exceeds this many seconds")
     parser.add_argument("--exact", action="store_true",
                         help="exact betweenness at every size (sets metrics.exact_betweenness_max_nodes)")
+    parser.add_argument("--agreement-people", type=int, default=10_000,
+                        help="when betweenness is sampled: size of the sample graph on which the estimate's "
+                             "top brokers are checked against the exact computation (0: skip)")
     parser.add_argument("--lake", type=Path, default=None,
                         help="keep the generated data lake here (default: a temporary folder, deleted)")
     args = parser.parse_args(argv)
@@ -218,6 +244,10 @@ def run(args: argparse.Namespace) -> dict:
                 raise SystemExit("benchmark run failed: " + "; ".join(f"{o.stage}: {o.error}" for o in failed))
             facts = wave_facts(lake, wave)
             yard_window, yard_estimate, n, m = yardstick(lake, wave, args.yardstick_limit)
+            agreement = None
+            if facts["approx"] and args.agreement_people:
+                metrics = MetricsConfig(**(settings or {}).get("metrics", {}))
+                agreement = broker_agreement(lake, wave, metrics, args.agreement_people)
         finally:
             sampler.stop()
 
@@ -252,6 +282,13 @@ def run(args: argparse.Namespace) -> dict:
               f"+/-{facts['bound']:.2e} of the exact normalised value with 95% confidence (Hoeffding bound)")
     else:
         print("betweenness: exact")
+    if agreement:
+        overlap = ", ".join(f"top {k}: {share:.0%}" for k, share in agreement["overlap"].items())
+        print(f"sampled vs exact betweenness on a sample graph of the same wave ({agreement['nodes']:,} people, "
+              f"{agreement['edges']:,} edges, breadth-first from the best-connected person; "
+              f"{agreement['samples']:,} sampled sources): exact top brokers also ranked top by the estimate: "
+              f"{overlap}; largest error {agreement['max_error']:.2e} (bound {agreement['bound']:.2e}; "
+              f"highest exact value {agreement['top_exact']:.2e})")
     yard_seconds = ratio = cpu_ratio = None
     if yard_window is None:
         print(f"yardstick (igraph exact betweenness on U): SKIPPED, estimated {yard_estimate:,.0f} s "
@@ -273,6 +310,7 @@ def run(args: argparse.Namespace) -> dict:
         "steps": {r[0]: r[2] for r in rows}, "stages": {r[0]: r[2] for r in stage_rows},
         "wave_seconds": wave_seconds, "peak_bytes": whole_peak, "yardstick_seconds": yard_seconds,
         "yardstick_estimate": yard_estimate, "ratio": ratio, "cpu_ratio": cpu_ratio, "betweenness_approx": facts["approx"],
+        "agreement": agreement,
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from scl_pipeline.lib.lake import DataLake
+from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline_tests.benchmarks import __main__ as bench_main
 from scl_pipeline_tests.benchmarks import bench_wave
 
@@ -42,3 +44,12 @@ def test_a_tiny_wave_runs_end_to_end_and_prints_the_table(capsys, tmp_path):
     assert figures["yardstick_seconds"] is not None and figures["ratio"] > 0
     assert not figures["betweenness_approx"]
     assert figures["peak_bytes"] is None or figures["peak_bytes"] > 0
+    assert figures["agreement"] is None  # exact betweenness: nothing to check
+
+    # The check the benchmark prints when the wave's betweenness was sampled.
+    agreement = bench_wave.broker_agreement(
+        DataLake(tmp_path / "lake"), figures["wave"], MetricsConfig(betweenness_samples=300), people=800
+    )
+    assert (agreement["nodes"], agreement["samples"]) == (800, 300)
+    assert set(agreement["overlap"]) == {10, 20, 100} and all(0 <= v <= 1 for v in agreement["overlap"].values())
+    assert 0 < agreement["max_error"] <= agreement["bound"]
