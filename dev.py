@@ -4,7 +4,8 @@
     python3 dev.py demo    create .venv (pinned), then run the whole pipeline on the demo organisation
     python3 dev.py test    create .venv (pinned), then run the test suite
     python3 dev.py ui      open the Dagster UI on the same data (http://127.0.0.1:3000)
-    python3 dev.py bench   run the benchmarks (they print their figures)
+    python3 dev.py bench   run the benchmarks (they print their figures);
+                           ``python3 dev.py bench wave --people 13000``: one wave end to end
 
 Extra arguments go to the underlying command (``python3 dev.py test -k wave_summary``,
 ``python3 dev.py demo --people 2000``).

@@ -2,6 +2,8 @@
 
     python -m scl_pipeline_tests.benchmarks            all of them
     python -m scl_pipeline_tests.benchmarks network    those whose name contains "network"
+    python -m scl_pipeline_tests.benchmarks wave --people 100000
+                                                       the rest of the arguments go to each one run
 """
 
 import subprocess
@@ -12,13 +14,13 @@ HERE = Path(__file__).parent
 
 
 def main(argv: list[str]) -> int:
-    wanted = argv[0] if argv else ""
+    wanted, extra = (argv[0], argv[1:]) if argv else ("", [])
     failed = 0
     for path in sorted(HERE.glob("bench_*.py")):
         if wanted not in path.stem:
             continue
         print(f"\n=== {path.stem} ===", flush=True)
-        failed += subprocess.call([sys.executable, "-m", f"scl_pipeline_tests.benchmarks.{path.stem}"]) != 0
+        failed += subprocess.call([sys.executable, "-m", f"scl_pipeline_tests.benchmarks.{path.stem}", *extra]) != 0
     return 1 if failed else 0
 
 

@@ -11,6 +11,7 @@ import math
 import random
 from dataclasses import dataclass
 
+import igraph as ig
 import numpy as np
 import pandas as pd
 
@@ -77,7 +78,19 @@ def betweenness(snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig()
     (Brandes–Pich) scaled by n/k, with ``betweenness_approx`` and ``betweenness_error_bound``.
     """
     n = snapshot.n
-    graph = snapshot.graph_u
+    values, approx, bound = graph_betweenness(snapshot.graph_u, config)
+    return pd.DataFrame(
+        {
+            "betweenness": values,
+            "betweenness_approx": np.full(n, approx),
+            "betweenness_error_bound": np.full(n, bound),
+        }
+    )
+
+
+def graph_betweenness(graph: ig.Graph, config: MetricsConfig = MetricsConfig()) -> tuple[np.ndarray, bool, float]:
+    """:func:`betweenness` of any undirected igraph graph: (normalised values, sampled?, bound)."""
+    n = graph.vcount()
     approx = n > config.exact_betweenness_max_nodes and config.betweenness_samples < n
     if approx:
         rng = np.random.default_rng(config.seed)
@@ -90,13 +103,7 @@ def betweenness(snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig()
         bound = 0.0
     if n > 2:
         raw = raw / ((n - 1) * (n - 2) / 2)
-    return pd.DataFrame(
-        {
-            "betweenness": raw,
-            "betweenness_approx": np.full(n, approx),
-            "betweenness_error_bound": np.full(n, bound),
-        }
-    )
+    return raw, approx, bound
 
 
 def pagerank(snapshot: GraphSnapshot) -> np.ndarray:

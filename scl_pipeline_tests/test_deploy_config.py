@@ -1,0 +1,75 @@
+"""deploy/dagster.yaml (docs/scaling.md): the deployment's Dagster instance loads and validates.
+
+Without a PostgreSQL server or a Docker daemon: the whole file is validated against Dagster's own
+instance schema (``dagster_instance_config``, which checks ``storage: postgres`` field by field and
+the run launcher's module/class/config shape). Where the ``deploy`` extra is installed
+(dagster-postgres, dagster-docker), the launcher's config is also validated against
+``DockerRunLauncher``'s schema and the launcher and storage classes are resolved.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+import pytest
+import yaml
+from dagster._config import validate_config
+from dagster._core.errors import DagsterInvalidConfigError
+from dagster._core.instance.config import dagster_instance_config
+
+from scl_pipeline.lib.lake import REPO_ROOT
+
+DEPLOY = REPO_ROOT / "deploy"
+SECRETS = ("DAGSTER_PG_HOST", "DAGSTER_PG_DB", "DAGSTER_PG_USERNAME", "DAGSTER_PG_PASSWORD")
+
+
+def _load(tmp_path: Path, text: str | None = None) -> dict:
+    (tmp_path / "dagster.yaml").write_text(text if text is not None else (DEPLOY / "dagster.yaml").read_text())
+    config, custom_class = dagster_instance_config(str(tmp_path))
+    assert custom_class is None
+    return config
+
+
+def test_deploy_instance_validates_against_dagsters_schema(tmp_path):
+    config = _load(tmp_path)
+    pg = config["storage"]["postgres"]["postgres_db"]
+    # Secrets are read from the environment, never written in the file.
+    assert {pg[k]["env"] for k in ("hostname", "db_name", "username", "password")} == set(SECRETS)
+    launcher = config["run_launcher"]
+    assert (launcher["module"], launcher["class"]) == ("dagster_docker", "DockerRunLauncher")
+    assert set(SECRETS) | {"SCL_DATA_LAKE", "SCL_PSEUDONYM_KEY"} <= set(launcher["config"]["env_vars"])
+    assert config["concurrency"]["pools"]["default_limit"] == 1  # the duckdb pool, as dagster_home/
+
+
+def test_a_broken_deploy_file_is_refused(tmp_path):
+    broken = (DEPLOY / "dagster.yaml").read_text().replace("db_name:", "database_name:")
+    with pytest.raises(DagsterInvalidConfigError):
+        _load(tmp_path, broken)
+
+
+def test_deploy_workspace_points_at_the_code_location():
+    workspace = yaml.safe_load((DEPLOY / "workspace.yaml").read_text())
+    (entry,) = workspace["load_from"]
+    assert entry["grpc_server"]["location_name"] == "scl_pipeline"
+
+
+@pytest.mark.skipif(
+    not (importlib.util.find_spec("dagster_docker") and importlib.util.find_spec("dagster_postgres")),
+    reason="the deploy extra (dagster-docker, dagster-postgres) is not installed",
+)
+def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeypatch):
+    from dagster_docker import DockerRunLauncher
+    from dagster_postgres import PostgresRunStorage
+
+    config = _load(tmp_path)
+    launcher_class = getattr(importlib.import_module(config["run_launcher"]["module"]), config["run_launcher"]["class"])
+    assert launcher_class is DockerRunLauncher
+    checked = validate_config(DockerRunLauncher.config_type(), config["run_launcher"]["config"])
+    assert checked.success, checked.errors
+    for name in SECRETS:
+        monkeypatch.setenv(name, "x")
+    storage = validate_config(PostgresRunStorage.config_type(), config["storage"]["postgres"])
+    assert storage.success, storage.errors
+
