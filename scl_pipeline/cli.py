@@ -39,15 +39,27 @@ def _instance():
 
 def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None) -> int:
     from scl_pipeline.definitions import build_defs
+    from scl_pipeline.defs.runs.recovery import recover_dead_runs
+    from scl_pipeline.defs.runs.supervision import RunStopped
+    from scl_pipeline.lib.runs.pool_wait import pool_wait_timeout
     from scl_pipeline.runner import run_pipeline
 
     try:
         defs = build_defs(lake.root, allow_demo_key, settings)
     except ValueError as exc:  # pydantic's ValidationError included: a value of the wrong type
         raise CliError(f"--set: {exc}") from None
+    try:
+        timeout = pool_wait_timeout(os.environ)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
     with _instance() as instance:
-        results = run_pipeline(defs, waves, instance)
+        # A run killed earlier may still hold the warehouse pool's one slot: free it first.
+        recover_dead_runs(instance)
+        try:
+            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout)
+        except RunStopped as stop:
+            _exit_now(f"scl: {stop}", stop.exit_code)
     failed = [r for r in results if not r.success]
     _print_summary(lake)
     if failed:
@@ -75,6 +87,16 @@ def _print_summary(lake: DataLake) -> None:
         f"  Dagster UI on the same data: python3 dev.py ui  (runs recorded in DAGSTER_HOME="
         f"{dagster_home()}; set SCL_DATA_LAKE={lake.root} if it is not the default)"
     )
+
+
+def _exit_now(message: str, code: int) -> None:
+    """Exit at once: the stopped run's worker thread may still be inside Dagster or DuckDB, and
+    must not run on (nor be waited for) while the interpreter shuts down. The run has been
+    recorded as ended and its pool slots freed; an unfinished warehouse write is rolled back."""
+    print(message, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 class CliError(Exception):
@@ -177,13 +199,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
     logging.basicConfig(level=logging.WARNING, format="  note: %(message)s")
+    from scl_pipeline.defs.runs.supervision import Interrupted, signals_interrupt
     from scl_pipeline.lib.ingestion.readers import LandingFileError
 
     try:
-        return args.func(args)
+        with signals_interrupt():
+            return args.func(args)
     except (CliError, LandingFileError) as exc:
         print(f"scl: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as exc:  # outside a run (a run's own interruption exits in _run)
+        print(f"scl: stopped by {exc}", file=sys.stderr)
+        return 128 + exc.signum
 
 
 if __name__ == "__main__":
