@@ -49,7 +49,7 @@ def pool_slots(instance: dg.DagsterInstance) -> tuple[list[Slot], list[Slot], li
 
 
 def _label(run: dg.DagsterRun) -> str:
-    partition = run.tags.get("dagster/partition")
+    partition = run.tags.get("scl/wave") or run.tags.get("dagster/partition")
     return f"{run.job_name} {partition}" if partition else run.job_name
 
 
