@@ -14,7 +14,7 @@ from collections.abc import Callable
 import dagster as dg
 
 from scl_pipeline.lib.runs.pool_wait import Slot
-from scl_pipeline.lib.runs.processes import ProcessIdentity, this_process
+from scl_pipeline.lib.runs.processes import this_process
 from scl_pipeline.lib.runs.recovery import ActiveRun, dead_runs, orphan_line, recovery_line
 
 # Statuses of a run that has a worker (or is about to): candidates for "its process died".
@@ -27,9 +27,17 @@ ACTIVE_STATUSES = [
 FINISHED_STATUSES = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
 
 
-def process_tags() -> dict[str, str]:
-    """Tags naming this process, given to every run it executes (lib.runs.processes)."""
-    return this_process(os.getpid()).tags()
+def process_tags(run_id: str) -> dict[str, str]:
+    """Tags saying that this process executes run ``run_id`` (lib.runs.processes)."""
+    return this_process(os.getpid()).tags(run_id)
+
+
+def tag_run_with_process(instance: dg.DagsterInstance, run_id: str) -> None:
+    """Record on the run that this process executes it (no-op when already recorded)."""
+    run = instance.get_run_by_id(run_id)
+    tags = process_tags(run_id)
+    if run is not None and any(run.tags.get(k) != v for k, v in tags.items()):
+        instance.add_run_tags(run_id, tags)
 
 
 def pool_slots(instance: dg.DagsterInstance) -> tuple[list[Slot], list[Slot], list[Slot]]:
@@ -67,8 +75,8 @@ def recover_dead_runs(instance: dg.DagsterInstance, echo: Callable[[str], None] 
     runs = {r.dagster_run.run_id: r.dagster_run for r in records}
     for dead in dead_runs(active):
         instance.report_run_failed(
-            runs[dead.run_id], f"Marked failed by scl on {ProcessIdentity.from_tags(runs[dead.run_id].tags).host}: "
-            f"{dead.reason} (killed, or the machine stopped) before the run ended."
+            runs[dead.run_id], f"Marked failed by scl: {dead.reason} (killed, or the machine stopped) "
+            "before the run ended."
         )
         if dead.run_id in pools_of:
             instance.event_log_storage.free_concurrency_slots_for_run(dead.run_id)

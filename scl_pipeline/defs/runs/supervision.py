@@ -86,7 +86,7 @@ def execute_supervised(
         try:
             outcome["result"] = job.execute_in_process(
                 instance=instance, partition_key=partition_key, raise_on_error=False, run_config=run_config,
-                run_id=run_id, tags={**(tags or {}), **process_tags()},
+                run_id=run_id, tags={**(tags or {}), **process_tags(run_id)},
             )
         except BaseException as exc:  # handed to the caller's thread below
             outcome["error"] = exc

@@ -49,14 +49,14 @@ class PoolWait:
 
 def waits_of(run_id: str, pending: Iterable[Slot], assigned: Iterable[Slot], claimed: Iterable[Slot]) -> list[PoolWait]:
     """The steps of ``run_id`` that are queued for a slot (``pending``) and not given one yet
-    (neither ``assigned`` nor ``claimed``), each with the holders of its pool."""
-    given = {(s.pool, s.run_id, s.step_key) for s in [*assigned, *claimed]}
-    claimed = list(claimed)
+    (neither ``assigned`` nor ``claimed``), each with the other runs' steps holding its pool."""
+    # A step given a slot holds it from the moment it is assigned, before it claims it.
+    given = list(dict.fromkeys([*claimed, *assigned]))
     waits = []
     for slot in pending:
-        if slot.run_id != run_id or (slot.pool, slot.run_id, slot.step_key) in given:
+        if slot.run_id != run_id or slot in given:
             continue
-        holders = tuple(h for h in claimed if h.pool == slot.pool and h.run_id != run_id)
+        holders = tuple(h for h in given if h.pool == slot.pool and h.run_id != run_id)
         waits.append(PoolWait(run_id, slot.step_key, slot.pool, holders))
     return waits
 

@@ -3,7 +3,9 @@
 A pid alone is not an identity: after a kill the pid is free and the system may hand it to any
 later process. The process start time (``/proc/<pid>/stat``, field 22, in clock ticks since boot)
 tells the original process from a newcomer with the same pid, and the host name keeps a run
-started on another machine from being judged by this machine's process table.
+started on another machine from being judged by this machine's process table. The tags also name
+the run they were written for: a re-executed run inherits its parent's tags, and must not be
+judged by its parent's process before its own process has tagged it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 PID_TAG = "scl/pid"
 HOST_TAG = "scl/host"
 PROCESS_START_TAG = "scl/process_start"
+PROCESS_RUN_TAG = "scl/process_run"
 PROC = Path("/proc")
 
 
@@ -26,14 +29,16 @@ class ProcessIdentity:
     host: str
     start: str  # clock ticks since boot, as /proc/<pid>/stat has it; "" where /proc is missing
 
-    def tags(self) -> dict[str, str]:
-        return {PID_TAG: str(self.pid), HOST_TAG: self.host, PROCESS_START_TAG: self.start}
+    def tags(self, run_id: str) -> dict[str, str]:
+        """The tags saying that this process executes run ``run_id``."""
+        return {PID_TAG: str(self.pid), HOST_TAG: self.host, PROCESS_START_TAG: self.start, PROCESS_RUN_TAG: run_id}
 
     @classmethod
-    def from_tags(cls, tags: Mapping[str, str]) -> ProcessIdentity | None:
-        """The identity a run was tagged with; None for runs without (or with unreadable) tags."""
+    def from_tags(cls, tags: Mapping[str, str], run_id: str) -> ProcessIdentity | None:
+        """The process run ``run_id`` was tagged with; None for runs without (or with unreadable,
+        or inherited) tags."""
         pid, host = tags.get(PID_TAG, ""), tags.get(HOST_TAG, "")
-        if not pid.isdigit() or not host:
+        if not pid.isdigit() or not host or tags.get(PROCESS_RUN_TAG) != run_id:
             return None
         return cls(int(pid), host, tags.get(PROCESS_START_TAG, ""))
 

@@ -36,7 +36,7 @@ def dead_runs(
     """The runs of ``active`` whose recorded process is gone (``probe`` judges a process)."""
     dead = []
     for run in active:
-        identity = ProcessIdentity.from_tags(run.tags)
+        identity = ProcessIdentity.from_tags(run.tags, run.run_id)
         if identity is None or probe(identity) is not Liveness.GONE:
             continue
         dead.append(DeadRun(run.run_id, run.label, f"its {identity.describe()} is gone"))
