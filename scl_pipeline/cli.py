@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from scl_pipeline.lib.lake import DATA_LAKE_ENV, REPO_ROOT, DataLake, default_root
+from scl_pipeline.lib.lake import DATA_LAKE_ENV, PLACEHOLDER, REPO_ROOT, DataLake, default_root, empty_folder
 
 
 SUMMARY_COLUMNS = [
@@ -61,21 +61,27 @@ def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, setting
         except RunStopped as stop:
             _exit_now(f"scl: {stop}", stop.exit_code)
     failed = [r for r in results if not r.success]
-    _print_summary(lake)
+    _print_summary(lake, sorted({r.run_id for r in results if r.run_id}))
     if failed:
         print(f"\n{len(failed)} stage(s) failed: " + ", ".join(f"{r.wave or '-'} {r.stage}" for r in failed))
         return 1
     return 0
 
 
-def _print_summary(lake: DataLake) -> None:
+def _print_summary(lake: DataLake, run_ids: list[str]) -> None:
+    from scl_pipeline.lib.ingestion.validation.records import landing_relative
     from scl_pipeline.lib.warehouse.connection import connect
-    from scl_pipeline.lib.warehouse.reads import wave_summary
+    from scl_pipeline.lib.warehouse.reads import quarantined_per_file, wave_summary
 
     if not lake.warehouse_path.exists():
         return
     with connect(lake.warehouse_path, read_only=True) as con:
+        quarantined = quarantined_per_file(con, run_ids)
         summary = wave_summary(con)
+    if quarantined:
+        print("\nQuarantined rows (set aside, not loaded; each with its reason in raw.quarantine)")
+        for file, rows in quarantined:
+            print(f"  {landing_relative(file)}: {rows:,} row(s)")
     if summary is None:
         return
     shown = [c for c in SUMMARY_COLUMNS if c in summary.columns]
@@ -115,7 +121,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from scl_pipeline.lib.ingestion.discovery import landed_waves
 
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
-    has_content = lake.landing.is_dir() and any(p.name != ".gitkeep" for p in lake.landing.iterdir())
+    has_content = lake.landing.is_dir() and any(p.name != PLACEHOLDER for p in lake.landing.iterdir())
     if has_content and not is_demo_lake(lake):
         # Never wipe, nor publish with the public demo key, a lake holding someone's real exports.
         raise CliError(
@@ -124,9 +130,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "for real data, or point --lake / SCL_DATA_LAKE at an empty folder for the demo."
         )
     if args.regenerate or not landed_waves(lake):
-        for folder in (lake.landing, lake.root / "warehouse", lake.serving):
-            if folder.exists():
-                shutil.rmtree(folder)
+        for folder in (lake.landing, lake.warehouse_path.parent, lake.serving):
+            empty_folder(folder)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
         generate_demo_org(lake.landing, people=args.people, seed=args.seed)
     return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())

@@ -36,6 +36,7 @@ class StageResult:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    run_id: str | None = None  # None when the run could not start
 
 
 def run_pipeline(
@@ -93,6 +94,8 @@ def run_job(
     outcomes = stage_results(result, instance, groups, wave)
     if not result.success and all(o.success for o in outcomes):
         outcomes.append(StageResult(wave, job_name, False, time.monotonic() - started, error=failure_message(result)))
+    for outcome in outcomes:
+        outcome.run_id = result.run_id
     return outcomes
 
 
