@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from scl_pipeline.lib.lake import DATA_LAKE_ENV, PLACEHOLDER, REPO_ROOT, DataLake, default_root, empty_folder
 
@@ -95,7 +96,7 @@ def _print_summary(lake: DataLake, run_ids: list[str]) -> None:
     )
 
 
-def _exit_now(message: str, code: int) -> None:
+def _exit_now(message: str, code: int) -> NoReturn:
     """Exit at once: the stopped run's worker thread may still be inside Dagster or DuckDB, and
     must not run on (nor be waited for) while the interpreter shuts down. The run has been
     recorded as ended and its pool slots freed; an unfinished warehouse write is rolled back."""
