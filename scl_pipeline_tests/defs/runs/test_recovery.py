@@ -131,3 +131,10 @@ def test_a_supervised_run_with_a_free_slot_just_runs(instance, tmp_path):
     assert result.success and said == []
     assert instance.get_run_by_id(result.run_id).tags["x"] == "y"
     assert _holders(instance) == set()
+
+
+def test_the_code_location_runs_the_recovery_sensor_by_default():
+    from scl_pipeline_tests.helpers.dagster import project_defs
+
+    sensor = project_defs().resolve_sensor_def("dead_run_recovery_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING and sensor.minimum_interval_seconds == 30
