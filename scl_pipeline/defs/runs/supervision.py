@@ -28,6 +28,7 @@ from scl_pipeline.lib.runs.pool_wait import PoolWait, timeout_message, wait_line
 
 POLL_SECONDS = 0.5
 SAY_EVERY_SECONDS = 60.0
+MAX_FAILED_POLLS = 20
 
 
 class Interrupted(BaseException):
@@ -91,17 +92,31 @@ def execute_supervised(
         except BaseException as exc:  # handed to the caller's thread below
             outcome["error"] = exc
 
+    # Read the pool tables once before the worker starts: the modules that query imports lazily
+    # (SQLAlchemy's ORM) are then loaded here, not by both threads at once, which fails with a
+    # "partially initialized module" error.
+    current_waits(instance, run_id)
     worker = threading.Thread(target=work, name=f"run {run_id}", daemon=True)
     worker.start()
     waiting_since: dict[tuple[str, str], float] = {}
     said: dict[tuple[str, str], float] = {}
+    failed_polls = 0
     try:
         while worker.is_alive():
             worker.join(POLL_SECONDS)
             if not worker.is_alive():
                 break
             now = time.monotonic()
-            waits = {(w.pool, w.step_key): w for w in current_waits(instance, run_id)}
+            try:
+                waits = {(w.pool, w.step_key): w for w in current_waits(instance, run_id)}
+                failed_polls = 0
+            except Exception:
+                # The watch is advisory: a poll failing (e.g. the SQLite file busy) must not stop
+                # a working run; only a watch that keeps failing does.
+                failed_polls += 1
+                if failed_polls >= MAX_FAILED_POLLS:
+                    raise
+                continue
             waiting_since = {k: waiting_since.get(k, now) for k in waits}
             for key, wait in waits.items():
                 waited = now - waiting_since[key]
