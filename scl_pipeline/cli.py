@@ -12,8 +12,9 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
-from scl_pipeline.lib.lake import DATA_LAKE_ENV, REPO_ROOT, DataLake, default_root
+from scl_pipeline.lib.lake import DATA_LAKE_ENV, PLACEHOLDER, REPO_ROOT, DataLake, default_root, empty_folder
 
 
 SUMMARY_COLUMNS = [
@@ -39,31 +40,49 @@ def _instance():
 
 def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None) -> int:
     from scl_pipeline.definitions import build_defs
+    from scl_pipeline.defs.runs.recovery import recover_dead_runs
+    from scl_pipeline.defs.runs.supervision import RunStopped
+    from scl_pipeline.lib.runs.pool_wait import pool_wait_timeout
     from scl_pipeline.runner import run_pipeline
 
     try:
         defs = build_defs(lake.root, allow_demo_key, settings)
     except ValueError as exc:  # pydantic's ValidationError included: a value of the wrong type
         raise CliError(f"--set: {exc}") from None
+    try:
+        timeout = pool_wait_timeout(os.environ)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
     with _instance() as instance:
-        results = run_pipeline(defs, waves, instance)
+        # A run killed earlier may still hold the warehouse pool's one slot: free it first.
+        recover_dead_runs(instance)
+        try:
+            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout)
+        except RunStopped as stop:
+            _exit_now(f"scl: {stop}", stop.exit_code)
     failed = [r for r in results if not r.success]
-    _print_summary(lake)
+    _print_summary(lake, sorted({r.run_id for r in results if r.run_id}))
     if failed:
         print(f"\n{len(failed)} stage(s) failed: " + ", ".join(f"{r.wave or '-'} {r.stage}" for r in failed))
         return 1
     return 0
 
 
-def _print_summary(lake: DataLake) -> None:
+def _print_summary(lake: DataLake, run_ids: list[str]) -> None:
+    from scl_pipeline.lib.ingestion.validation.records import landing_relative
     from scl_pipeline.lib.warehouse.connection import connect
-    from scl_pipeline.lib.warehouse.reads import wave_summary
+    from scl_pipeline.lib.warehouse.reads import quarantined_per_file, wave_summary
 
     if not lake.warehouse_path.exists():
         return
     with connect(lake.warehouse_path, read_only=True) as con:
+        quarantined = quarantined_per_file(con, run_ids)
         summary = wave_summary(con)
+    if quarantined:
+        print("\nQuarantined rows (set aside, not loaded; each with its reason in raw.quarantine)")
+        for file, rows in quarantined:
+            print(f"  {landing_relative(file)}: {rows:,} row(s)")
     if summary is None:
         return
     shown = [c for c in SUMMARY_COLUMNS if c in summary.columns]
@@ -88,6 +107,16 @@ def _print_reports(lake: DataLake) -> None:
             print(f"  {name:<8} {page.resolve().as_uri()}")
 
 
+def _exit_now(message: str, code: int) -> NoReturn:
+    """Exit at once: the stopped run's worker thread may still be inside Dagster or DuckDB, and
+    must not run on (nor be waited for) while the interpreter shuts down. The run has been
+    recorded as ended and its pool slots freed; an unfinished warehouse write is rolled back."""
+    print(message, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 class CliError(Exception):
     """A problem the user can act on: printed as one line, exit code 2."""
 
@@ -104,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from scl_pipeline.lib.ingestion.discovery import landed_waves
 
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
-    has_content = lake.landing.is_dir() and any(p.name != ".gitkeep" for p in lake.landing.iterdir())
+    has_content = lake.landing.is_dir() and any(p.name != PLACEHOLDER for p in lake.landing.iterdir())
     if has_content and not is_demo_lake(lake):
         # Never wipe, nor publish with the public demo key, a lake holding someone's real exports.
         raise CliError(
@@ -113,9 +142,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "for real data, or point --lake / SCL_DATA_LAKE at an empty folder for the demo."
         )
     if args.regenerate or not landed_waves(lake):
-        for folder in (lake.landing, lake.root / "warehouse", lake.serving, lake.reports):
-            if folder.exists():
-                shutil.rmtree(folder)
+        for folder in (lake.landing, lake.warehouse_path.parent, lake.serving, lake.reports):
+            empty_folder(folder)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
         generate_demo_org(lake.landing, people=args.people, seed=args.seed)
     return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())
@@ -188,13 +216,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
     logging.basicConfig(level=logging.WARNING, format="  note: %(message)s")
+    from scl_pipeline.defs.runs.supervision import Interrupted, signals_interrupt
     from scl_pipeline.lib.ingestion.readers import LandingFileError
 
     try:
-        return args.func(args)
+        with signals_interrupt():
+            return args.func(args)
     except (CliError, LandingFileError) as exc:
         print(f"scl: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as exc:  # outside a run (a run's own interruption exits in _run)
+        print(f"scl: stopped by {exc}", file=sys.stderr)
+        return 128 + exc.signum
 
 
 if __name__ == "__main__":

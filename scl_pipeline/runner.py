@@ -6,7 +6,9 @@
 instance given (``DAGSTER_HOME``), so every run made here is in the UI's run history. After each
 run, one line per stage (an asset group: ingestion, staging, network, marts, serving, reports) with its
 seconds and row counts, read from the run's events. A failed wave stops at its failed step (the
-steps downstream of it do not run); the next wave still runs.
+steps downstream of it do not run); the next wave still runs. Each run executes under
+``defs/runs/supervision``: tagged with this process (so a run left behind by a killed process is
+recognised), its pool waits shown and bounded, Ctrl-C and SIGTERM obeyed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job, wave_report_job
+from scl_pipeline.defs.runs.supervision import execute_supervised
+from scl_pipeline.lib.runs.pool_wait import DEFAULT_POOL_WAIT_TIMEOUT
 from scl_pipeline.lib.waves import wave_to_partition_key
 
 Printer = Callable[[str], None]
@@ -33,18 +37,25 @@ class StageResult:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    run_id: str | None = None  # None when the run could not start
 
 
 def run_pipeline(
-    defs: dg.Definitions, waves: list[str], instance: dg.DagsterInstance, echo: Printer = print
+    defs: dg.Definitions,
+    waves: list[str],
+    instance: dg.DagsterInstance,
+    echo: Printer = print,
+    pool_wait_timeout: float = DEFAULT_POOL_WAIT_TIMEOUT,
 ) -> list[StageResult]:
     """Run the program inputs, every wave of ``waves``, the cross-wave assets and the waves'
-    reports with ``defs`` (built for the data lake to use); returns every stage's outcome."""
+    reports with ``defs`` (built for the data lake to use); returns every stage's outcome. A run
+    waiting longer than ``pool_wait_timeout`` seconds for a pool slot, or a signal, raises
+    ``RunStopped``."""
     groups = _group_of_step(defs)
     results: list[StageResult] = []
 
     def run(job: dg.UnresolvedAssetJobDefinition, wave: str | None) -> None:
-        outcomes = run_job(defs, job.name, wave, instance, groups)
+        outcomes = run_job(defs, job.name, wave, instance, groups, echo, pool_wait_timeout)
         results.extend(outcomes)
         for outcome in outcomes:
             echo(format_stage(outcome))
@@ -66,15 +77,23 @@ def run_pipeline(
 
 
 def run_job(
-    defs: dg.Definitions, job_name: str, wave: str | None, instance: dg.DagsterInstance, groups: dict[str, str]
+    defs: dg.Definitions,
+    job_name: str,
+    wave: str | None,
+    instance: dg.DagsterInstance,
+    groups: dict[str, str],
+    echo: Printer = print,
+    pool_wait_timeout: float = DEFAULT_POOL_WAIT_TIMEOUT,
 ) -> list[StageResult]:
     """Execute one job (for ``wave``'s partition, if given) and summarise it by stage."""
     started = time.monotonic()
     try:
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance,
+        result = execute_supervised(
+            defs.resolve_job_def(job_name),
+            instance,
+            pool_wait_timeout=pool_wait_timeout,
+            echo=echo,
             partition_key=wave_to_partition_key(wave) if wave else None,
-            raise_on_error=False,
             run_config=QUIET,
             tags={"scl/trigger": "cli", **({"scl/wave": wave} if wave else {})},
         )
@@ -85,6 +104,8 @@ def run_job(
     outcomes = stage_results(result, instance, groups, wave)
     if not result.success and all(o.success for o in outcomes):
         outcomes.append(StageResult(wave, job_name, False, time.monotonic() - started, error=failure_message(result)))
+    for outcome in outcomes:
+        outcome.run_id = result.run_id
     return outcomes
 
 

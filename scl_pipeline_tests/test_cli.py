@@ -55,3 +55,54 @@ def test_run_set_changes_a_setting_and_refuses_bad_ones(lake, capsys, monkeypatc
     with pytest.raises(SystemExit):
         main(["--lake", str(lake.root), "run", "--set", "gates.min_arcs_ratio=0"])
     assert seen["defs"].resources["gates"].config().min_arcs_ratio == 0.0
+
+
+def test_run_prints_the_quarantined_rows_per_file(lake, capsys, monkeypatch, tmp_path):
+    # Issue 15.5: rows set aside must not go unmentioned in the CLI output.
+    import pandas as pd
+
+    from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, "cli-test-key-0123456789abcdef")
+    hr, survey = small_org()
+    strangers = pd.DataFrame({"respondent_id": ["E1", "E2", "E2"], "nominee_id": ["X1", "X2", "X3"],
+                              "strength": [5, 5, 4], "relation": ["trust"] * 3})
+    write_wave(lake, "2021-Q1", hr, pd.concat([survey, strangers], ignore_index=True))
+    write_wave(lake, "2021-Q2", hr, survey)
+    assert main(["--lake", str(lake.root), "run"]) == 0
+    out = capsys.readouterr().out
+    section = out.split("Quarantined rows", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert section[1:] == ["  waves/2021-Q1/ona_survey.csv: 3 row(s)"], out
+
+
+def test_demo_regenerate_keeps_the_tracked_placeholders(lake, capsys, monkeypatch):
+    # Issue 15.5: `dev.py demo --regenerate` deleted the repository's data_lake/*/.gitkeep files.
+    import json
+
+    from scl_pipeline import cli
+    from scl_pipeline.lib import demo
+    from scl_pipeline.lib.lake import PLACEHOLDER
+
+    folders = (lake.landing, lake.warehouse_path.parent, lake.serving)
+    for folder in folders:
+        folder.mkdir(parents=True)
+        (folder / PLACEHOLDER).touch()
+    old_wave = lake.wave_folder("2020-Q4")
+    old_wave.mkdir(parents=True)
+    (lake.landing / demo.TRUTH_FILE).write_text(json.dumps({}))
+    (lake.warehouse_path).write_text("old warehouse")
+    (lake.serving / "parquet").symlink_to(lake.root)  # removed, not followed
+
+    def generate(landing, people, seed):
+        hr, survey = small_org()
+        write_wave(cli.DataLake(landing.parent), "2021-Q1", hr, survey)
+        (landing / demo.TRUTH_FILE).write_text(json.dumps({"people": people}))
+
+    monkeypatch.setattr(demo, "generate_demo_org", generate)
+    ran = {}
+    monkeypatch.setattr(cli, "_run", lambda lake, waves, allow_demo_key=False: ran.setdefault("waves", waves) and 0)
+    assert main(["--lake", str(lake.root), "demo", "--regenerate", "--people", "1000"]) == 0
+    assert ran["waves"] == ["2021-Q1"] and not old_wave.exists()
+    assert not lake.warehouse_path.exists() and not (lake.serving / "parquet").is_symlink()
+    assert lake.root.is_dir() and all((f / PLACEHOLDER).is_file() for f in folders)

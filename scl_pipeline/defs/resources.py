@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 import pydantic
 
+from scl_pipeline.defs.runs.recovery import tag_run_with_process
 from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.ingestion.gates import GateConfig
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
@@ -30,6 +31,13 @@ class DataLakeResource(dg.ConfigurableResource):
     """The data lake root; the warehouse is ``<root>/warehouse/scl.duckdb``."""
 
     root: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Every warehouse step uses this resource, so every run that can hold the warehouse pool's
+        # slot records the process executing it, however it was launched (UI, sensor, `scl run`):
+        # a run whose process is killed is then recognised and its slot freed (defs/runs/recovery.py).
+        if context.instance is not None and context.run_id is not None:
+            tag_run_with_process(context.instance, context.run_id)
 
     @property
     def lake(self) -> DataLake:

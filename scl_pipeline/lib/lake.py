@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 DATA_LAKE_ENV = "SCL_DATA_LAKE"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The repository tracks its empty data_lake/ folders with these; emptying a folder keeps them.
+PLACEHOLDER = ".gitkeep"
 
 
 def default_root() -> Path:
@@ -50,3 +53,17 @@ class DataLake:
     @property
     def experiments_folder(self) -> Path:
         return self.landing / "experiments"
+
+
+def empty_folder(folder: Path) -> None:
+    """Remove everything inside ``folder`` except its placeholder file (a missing folder is fine).
+    Symbolic links are removed, never followed."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name == PLACEHOLDER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()

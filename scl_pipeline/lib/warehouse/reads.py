@@ -118,6 +118,18 @@ def raw_wave_rows(con: duckdb.DuckDBPyConnection, wave: str) -> tuple[pd.DataFra
     return hr, survey
 
 
+def quarantined_per_file(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> list[tuple[str, int]]:
+    """(file, rows) set aside in ``raw.quarantine`` by the runs ``run_ids``, by file; a row that
+    failed several expectations counts once."""
+    if not table_exists(con, "raw.quarantine"):
+        return []
+    return con.execute(
+        "SELECT file, count(DISTINCT source_row) FROM raw.quarantine WHERE list_contains($runs, run_id) "
+        "GROUP BY file ORDER BY file",
+        {"runs": list(run_ids)},
+    ).fetchall()
+
+
 def wave_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """``marts.wave_summary`` ordered by wave; None before any wave reached the marts."""
     if not table_exists(con, "marts.wave_summary"):

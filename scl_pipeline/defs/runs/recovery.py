@@ -1,0 +1,95 @@
+"""Mark runs whose process died as failed and free the concurrency slots they held.
+
+Dagster frees a run's pool slots when the run ends; a run killed with ``kill -9`` never ends, so
+its slot in pool ``duckdb`` (limit 1) stays claimed and every later warehouse step waits for it.
+``scl run``/``scl demo`` call :func:`recover_dead_runs` before their first run; the
+``dead_run_recovery_sensor`` does the same every 30 s while the UI's daemon runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import dagster as dg
+
+from scl_pipeline.lib.runs.pool_wait import Slot
+from scl_pipeline.lib.runs.processes import this_process
+from scl_pipeline.lib.runs.recovery import ActiveRun, dead_runs, orphan_line, recovery_line
+
+# Statuses of a run that has a worker (or is about to): candidates for "its process died".
+ACTIVE_STATUSES = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+FINISHED_STATUSES = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
+
+
+def process_tags(run_id: str) -> dict[str, str]:
+    """Tags saying that this process executes run ``run_id`` (lib.runs.processes)."""
+    return this_process(os.getpid()).tags(run_id)
+
+
+def tag_run_with_process(instance: dg.DagsterInstance, run_id: str) -> None:
+    """Record on the run that this process executes it (no-op when already recorded)."""
+    run = instance.get_run_by_id(run_id)
+    tags = process_tags(run_id)
+    if run is not None and any(run.tags.get(k) != v for k, v in tags.items()):
+        instance.add_run_tags(run_id, tags)
+
+
+def pool_slots(instance: dg.DagsterInstance) -> tuple[list[Slot], list[Slot], list[Slot]]:
+    """Every pool's (pending steps, pending steps already given a slot, claimed slots)."""
+    storage = instance.event_log_storage
+    if not storage.supports_global_concurrency_limits:
+        return [], [], []
+    infos = storage.get_concurrency_infos(sorted(storage.get_concurrency_keys()))
+    pending, assigned, claimed = [], [], []
+    for pool, info in infos.items():
+        for step in info.pending_steps:
+            pending.append(Slot(pool, step.run_id, step.step_key))
+            if step.assigned_timestamp is not None:
+                assigned.append(Slot(pool, step.run_id, step.step_key))
+        claimed.extend(Slot(pool, c.run_id, c.step_key) for c in info.claimed_slots)
+    return pending, assigned, claimed
+
+
+def _label(run: dg.DagsterRun) -> str:
+    partition = run.tags.get("scl/wave") or run.tags.get("dagster/partition")
+    return f"{run.job_name} {partition}" if partition else run.job_name
+
+
+def recover_dead_runs(instance: dg.DagsterInstance, echo: Callable[[str], None] = print) -> list[str]:
+    """Mark failed every in-progress run whose tagged process is gone and free its slots; free the
+    slots still held by runs that ended or were deleted. Says what it did, one line each."""
+    lines = []
+    pending, _, claimed = pool_slots(instance)
+    pools_of: dict[str, set[str]] = {}
+    for slot in [*pending, *claimed]:
+        pools_of.setdefault(slot.run_id, set()).add(slot.pool)
+
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=ACTIVE_STATUSES))
+    active = [ActiveRun(r.dagster_run.run_id, _label(r.dagster_run), r.dagster_run.tags) for r in records]
+    runs = {r.dagster_run.run_id: r.dagster_run for r in records}
+    for dead in dead_runs(active):
+        instance.report_run_failed(
+            runs[dead.run_id], f"Marked failed by scl: {dead.reason} (killed, or the machine stopped) "
+            "before the run ended."
+        )
+        if dead.run_id in pools_of:
+            instance.event_log_storage.free_concurrency_slots_for_run(dead.run_id)
+        lines.append(recovery_line(dead, pools_of.pop(dead.run_id, ())))
+
+    # A run that ended (or was deleted) holds nothing by definition; Dagster's own clean-up of
+    # such slots needs run_monitoring in the daemon, which `scl run` does not have.
+    for run_id, pools in sorted(pools_of.items()):
+        run = instance.get_run_by_id(run_id)
+        if run is not None and run.status not in FINISHED_STATUSES:
+            continue
+        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        lines.append(orphan_line(run_id, run.status.value if run else None, pools))
+    for line in lines:
+        echo(line)
+    return lines

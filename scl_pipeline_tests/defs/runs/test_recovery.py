@@ -1,0 +1,140 @@
+"""Recovery and supervision against a real (SQLite) instance with pool ``duckdb`` of one slot."""
+
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from scl_pipeline.defs.resources import DataLakeResource
+from scl_pipeline.defs.runs.recovery import process_tags, recover_dead_runs
+from scl_pipeline.defs.runs.sensors import dead_run_recovery_sensor
+from scl_pipeline.defs.runs.supervision import RunStopped, execute_supervised
+from scl_pipeline.lib.lake import REPO_ROOT
+from scl_pipeline.lib.runs.processes import PID_TAG, PROCESS_RUN_TAG, PROCESS_START_TAG
+
+POOL = "duckdb"
+
+
+@pytest.fixture
+def instance(tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.event_log_storage.initialize_concurrency_limit_to_default(POOL)  # 1, from dagster.yaml
+        yield instance
+
+
+def _run(instance, run_id: str, status: dg.DagsterRunStatus, tags: dict) -> dg.DagsterRun:
+    return instance.add_run(dg.DagsterRun(job_name="wave_job", run_id=run_id, status=status,
+                                          tags={"scl/wave": "2021-Q2", **tags}))
+
+
+def _hold(instance, run_id: str, step: str = "wave_exports") -> None:
+    status = instance.event_log_storage.claim_concurrency_slot(POOL, run_id, step)
+    assert status.is_claimed
+
+
+def _holders(instance) -> set[str]:
+    info = instance.event_log_storage.get_concurrency_info(POOL)
+    return {s.run_id for s in info.claimed_slots} | {p.run_id for p in info.pending_steps}
+
+
+def _dead_tags(run_id: str) -> dict:
+    # This very pid, but a process start that is not this process's: the pid was reused.
+    return {**process_tags(run_id), PROCESS_START_TAG: "1"}
+
+
+def test_a_dead_run_is_marked_failed_and_its_slot_freed_live_and_untagged_runs_are_left_alone(instance):
+    instance.event_log_storage.set_concurrency_slots(POOL, 4)
+    _run(instance, "dead", dg.DagsterRunStatus.STARTED, _dead_tags("dead"))
+    _run(instance, "alive", dg.DagsterRunStatus.STARTED, process_tags("alive"))
+    _run(instance, "untagged", dg.DagsterRunStatus.STARTED, {})
+    # Re-executed from the dead run: its inherited tags name another run's process.
+    _run(instance, "reexecuted", dg.DagsterRunStatus.STARTED, _dead_tags("dead"))
+    for run_id in ("dead", "alive", "untagged", "reexecuted"):
+        _hold(instance, run_id)
+    said = []
+    lines = recover_dead_runs(instance, echo=said.append)
+    assert said == lines == [
+        f"recovered: run dead (wave_job 2021-Q2) marked failed, its process {os.getpid()} on {os.uname().nodename} "
+        "is gone; freed its slot(s) in pool(s) duckdb"
+    ]
+    assert instance.get_run_by_id("dead").status == dg.DagsterRunStatus.FAILURE
+    assert _holders(instance) == {"alive", "untagged", "reexecuted"}
+    for run_id in ("alive", "untagged", "reexecuted"):
+        assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.STARTED
+    assert recover_dead_runs(instance, echo=said.append) == []  # nothing left to do
+
+
+def test_slots_of_runs_that_ended_or_were_deleted_are_freed(instance):
+    _run(instance, "ended", dg.DagsterRunStatus.CANCELED, {})
+    _hold(instance, "ended")
+    assert recover_dead_runs(instance, echo=lambda _: None) == [
+        "recovered: run ended has ended (canceled) but held slot(s) in pool(s) duckdb: freed"]
+    _hold(instance, "deleted")
+    assert recover_dead_runs(instance, echo=lambda _: None) == [
+        "recovered: run deleted no longer exists but held slot(s) in pool(s) duckdb: freed"]
+    assert _holders(instance) == set()
+
+
+def test_the_sensor_recovers_while_the_ui_runs(instance):
+    _run(instance, "dead", dg.DagsterRunStatus.STARTED, _dead_tags("dead"))
+    _hold(instance, "dead")
+    result = dead_run_recovery_sensor(dg.build_sensor_context(instance=instance))
+    assert isinstance(result, dg.SkipReason) and "recovered: run dead (wave_job 2021-Q2)" in result.skip_message
+    assert _holders(instance) == set()
+    again = dead_run_recovery_sensor(dg.build_sensor_context(instance=instance))
+    assert again.skip_message == "no dead run holds anything"
+
+
+@dg.asset(pool=POOL)
+def warehouse_step(lake: DataLakeResource) -> int:
+    return 1
+
+
+def test_every_run_using_the_lake_resource_records_its_process(instance, tmp_path):
+    # However the run was launched (here: neither by scl nor with tags), its process is on it.
+    result = dg.materialize([warehouse_step], resources={"lake": DataLakeResource(root=str(tmp_path))}, instance=instance)
+    tags = instance.get_run_by_id(result.run_id).tags
+    assert tags[PID_TAG] == str(os.getpid()) and tags[PROCESS_RUN_TAG] == result.run_id
+
+
+def test_a_supervised_run_waiting_too_long_says_so_gives_up_and_frees_its_place_in_the_queue(instance, tmp_path):
+    _run(instance, "holder", dg.DagsterRunStatus.STARTED, process_tags("holder"))  # alive: this process
+    _hold(instance, "holder")
+    job = dg.Definitions(
+        assets=[warehouse_step], resources={"lake": DataLakeResource(root=str(tmp_path))},
+        jobs=[dg.define_asset_job("one_step", [warehouse_step])],
+    ).resolve_job_def("one_step")
+    said = []
+    with pytest.raises(RunStopped) as stopped:
+        execute_supervised(job, instance, pool_wait_timeout=1.0, echo=said.append)
+    assert stopped.value.exit_code == 1
+    assert str(stopped.value).startswith(
+        "gave up after waiting 1s for a slot of pool 'duckdb' for step warehouse_step (held by run holder step wave_exports)")
+    assert said and said[0].startswith("  waiting 0s for a slot of pool 'duckdb' for step warehouse_step (held by run holder")
+    (run,) = [r for r in instance.get_runs() if r.run_id != "holder"]
+    assert run.status == dg.DagsterRunStatus.FAILURE and run.tags[PID_TAG] == str(os.getpid())
+    assert _holders(instance) == {"holder"}
+
+
+def test_a_supervised_run_with_a_free_slot_just_runs(instance, tmp_path):
+    job = dg.Definitions(
+        assets=[warehouse_step], resources={"lake": DataLakeResource(root=str(tmp_path))},
+        jobs=[dg.define_asset_job("one_step", [warehouse_step])],
+    ).resolve_job_def("one_step")
+    said = []
+    result = execute_supervised(job, instance, pool_wait_timeout=1.0, echo=said.append, tags={"x": "y"})
+    assert result.success and said == []
+    assert instance.get_run_by_id(result.run_id).tags["x"] == "y"
+    assert _holders(instance) == set()
+
+
+def test_the_code_location_runs_the_recovery_sensor_by_default():
+    from scl_pipeline_tests.helpers.dagster import project_defs
+
+    sensor = project_defs().resolve_sensor_def("dead_run_recovery_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING and sensor.minimum_interval_seconds == 30
