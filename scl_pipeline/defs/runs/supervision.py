@@ -13,6 +13,7 @@ canceled) and its slots are freed before the process exits: nothing is left for 
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
 import time
@@ -29,6 +30,7 @@ from scl_pipeline.lib.runs.pool_wait import PoolWait, timeout_message, wait_line
 POLL_SECONDS = 0.5
 SAY_EVERY_SECONDS = 60.0
 MAX_FAILED_POLLS = 20
+WORKER_STOP_SECONDS = 10.0
 
 
 class Interrupted(BaseException):
@@ -37,6 +39,10 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
+
+
+class _Abandoned(BaseException):
+    """Raised inside a worker whose run was given up while it waited for a pool slot."""
 
 
 class RunStopped(Exception):
@@ -123,6 +129,7 @@ def execute_supervised(
                 if waited > pool_wait_timeout:
                     message = timeout_message(wait, pool_wait_timeout)
                     _end(instance, run_id, message, canceled=False)
+                    _stop_waiting_worker(worker)
                     raise RunStopped(message, 1)
                 if now - said.get(key, -SAY_EVERY_SECONDS) >= SAY_EVERY_SECONDS:
                     said[key] = now
@@ -134,6 +141,17 @@ def execute_supervised(
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def _stop_waiting_worker(worker: threading.Thread) -> None:
+    """End a worker left in Dagster's slot-wait loop, which has no exit of its own: ``scl`` exits
+    the process anyway, but a caller that goes on (a test, a library user) would keep a thread
+    spinning at full CPU for good. No step is running while the run waits for a slot, so an
+    exception raised there interrupts no write."""
+    if worker.ident is None:
+        return
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(_Abandoned))
+    worker.join(WORKER_STOP_SECONDS)
 
 
 def _end(instance: dg.DagsterInstance, run_id: str, message: str, canceled: bool) -> None:

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import dagster as dg
@@ -119,6 +120,8 @@ def test_a_supervised_run_waiting_too_long_says_so_gives_up_and_frees_its_place_
     (run,) = [r for r in instance.get_runs() if r.run_id != "holder"]
     assert run.status == dg.DagsterRunStatus.FAILURE and run.tags[PID_TAG] == str(os.getpid())
     assert _holders(instance) == {"holder"}
+    # The worker left in Dagster's slot-wait loop has ended instead of spinning on in this process.
+    assert not [t for t in threading.enumerate() if t.name == f"run {run.run_id}" and t.is_alive()]
 
 
 def test_a_supervised_run_with_a_free_slot_just_runs(instance, tmp_path):
