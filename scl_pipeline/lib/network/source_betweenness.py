@@ -1,0 +1,129 @@
+"""Betweenness of an undirected graph as a sum over chunks of source nodes, on worker processes.
+
+Brandes' algorithm is a sum over source nodes of independent single-source terms, so the sources
+can be split into chunks, each chunk's subset betweenness computed separately and the results
+added. python-igraph holds the GIL while it computes, so threads do not help: the chunks go to
+worker processes. Each worker rebuilds the graph once from the edge list (an igraph Graph is
+not shared between processes) and then receives chunks of sources.
+
+Workers are started with the 'spawn' context: forking a process that runs Dagster's threads (the
+run supervisor, the event log) can copy a lock held by another thread and hang the child.
+
+On an undirected graph igraph's subset betweenness (``sources=S``, every target) counts each
+path from a source in S once and halves the total, exactly as the full computation counts each
+unordered pair once: summed over a partition of all nodes into chunks it equals the full
+computation (scl_pipeline_tests/lib/network/test_source_betweenness.py compares them).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+import igraph as ig
+import numpy as np
+
+# Progress of a long computation: (done, total) in its own unit (here: sources).
+Progress = Callable[[int, int], None]
+
+# Below this many nodes the whole computation takes well under the ~1 s it costs to start
+# worker processes (each imports igraph and numpy under 'spawn').
+MIN_PARALLEL_NODES = 2_000
+# Enough chunks that progress moves in steps of at most 5% and the workers finish together.
+MIN_CHUNKS = 20
+
+_worker_graph: ig.Graph | None = None
+
+
+def worker_count(setting: int) -> int:
+    """The number of worker processes a ``betweenness_workers`` setting asks for (0: one per CPU)."""
+    if setting < 0:
+        raise ValueError(f"betweenness_workers must be 0 (one per CPU) or a positive count, not {setting}")
+    return setting or (os.cpu_count() or 1)
+
+
+def source_betweenness(
+    graph: ig.Graph, sources: np.ndarray | None = None, workers: int = 1, progress: Progress | None = None
+) -> np.ndarray:
+    """Raw (unnormalised) betweenness of undirected ``graph`` from the paths that start at
+    ``sources`` (every node when None), computed on ``workers`` processes (1: in this process).
+
+    Graphs under :data:`MIN_PARALLEL_NODES` nodes are computed in this process whatever
+    ``workers`` says. ``progress(done, total)`` is called as chunks of sources finish.
+    """
+    n = graph.vcount()
+    all_sources = sources is None
+    chosen = np.arange(n) if all_sources else np.asarray(sources, dtype=np.int64)
+    total = len(chosen)
+    if total == 0 or n == 0:
+        if progress is not None:
+            progress(0, 0)
+        return np.zeros(n)
+    in_process = workers <= 1 or n < MIN_PARALLEL_NODES
+    if in_process and progress is None:
+        # One call: nothing to report, nothing to split.
+        values = graph.betweenness(directed=False) if all_sources else graph.betweenness(sources=chosen.tolist(), directed=False)
+        return np.asarray(values, dtype=np.float64)
+
+    chunks = np.array_split(chosen, min(total, max(MIN_CHUNKS, 4 * workers)))
+    done = 0
+    result = np.zeros(n)
+    if in_process:
+        for chunk in chunks:
+            result += _chunk_betweenness(graph, chunk)
+            done += len(chunk)
+            progress(done, total)
+        return result
+
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=context, initializer=_init_worker, initargs=(n, edges)
+    ) as pool:
+        pending = {pool.submit(_worker_betweenness, chunk): len(chunk) for chunk in chunks}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                result += future.result()
+                done += pending.pop(future)
+            if progress is not None:
+                progress(done, total)
+    return result
+
+
+def _chunk_betweenness(graph: ig.Graph, chunk: np.ndarray) -> np.ndarray:
+    return np.asarray(graph.betweenness(sources=chunk.tolist(), directed=False), dtype=np.float64)
+
+
+def _init_worker(n: int, edges: np.ndarray) -> None:
+    global _worker_graph
+    _worker_graph = ig.Graph(n=n, edges=edges.tolist(), directed=False)
+
+
+def _worker_betweenness(chunk: np.ndarray) -> np.ndarray:
+    assert _worker_graph is not None, "worker started without its graph"
+    return _chunk_betweenness(_worker_graph, chunk)
+
+
+def throttled_progress(
+    say: Callable[[str], None], label: str, unit: str, every_seconds: float = 10.0, every_fraction: float = 0.1,
+    clock: Callable[[], float] = time.monotonic,
+) -> Progress:
+    """A :data:`Progress` callback that says ``"<label>: done/total <unit>"`` through ``say`` when
+    ``every_fraction`` more of the work is done or ``every_seconds`` have passed since the last
+    line, and always at the end: a long stage shows it is moving without flooding the log."""
+    last = {"at": clock(), "done": 0}
+
+    def report(done: int, total: int) -> None:
+        now = clock()
+        moved = total > 0 and (done - last["done"]) / total >= every_fraction
+        if done >= total or moved or (now - last["at"] >= every_seconds and done > last["done"]):
+            last["at"], last["done"] = now, done
+            percent = 100.0 if total == 0 else 100.0 * done / total
+            say(f"{label}: {done:,}/{total:,} {unit} ({math.floor(percent):d}%)")
+
+    return report
