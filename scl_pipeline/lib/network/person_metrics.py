@@ -32,7 +32,8 @@ class MetricsConfig:
     betweenness_confidence: probability that ALL estimates lie within the reported bound.
     betweenness_workers: worker processes the betweenness sources are split over (python-igraph
         holds the GIL, so threads would not help); 0: one per CPU; 1: in this process. Graphs
-        under 2,000 people are always computed in process (starting workers costs more).
+        under ``source_betweenness.MIN_PARALLEL_NODES`` (5,000) people are computed in process:
+        starting the workers would cost more than they save.
     seed: seeds both the betweenness sample and Leiden (through Python's ``random``).
     """
 

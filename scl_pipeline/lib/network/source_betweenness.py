@@ -30,9 +30,10 @@ import numpy as np
 # Progress of a long computation: (done, total) in its own unit (here: sources).
 Progress = Callable[[int, int], None]
 
-# Below this many nodes the whole computation takes well under the ~1 s it costs to start
-# worker processes (each imports igraph and numpy under 'spawn').
-MIN_PARALLEL_NODES = 2_000
+# Below this many nodes exact betweenness takes a few seconds at most, less than starting the
+# workers: under 'spawn' each worker re-imports the parent's main module, which in every real
+# caller (the scl CLI, Dagster's code server, the benchmark) imports Dagster: 2 to 4 s measured.
+MIN_PARALLEL_NODES = 5_000
 # Enough chunks that progress moves in steps of at most 5% and the workers finish together.
 MIN_CHUNKS = 20
 
