@@ -12,10 +12,10 @@ from scl_pipeline.defs.resources import DataLakeResource, MetricsSettings, Netwo
 from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.roles import assign_roles, energy_in_degree
-from scl_pipeline.lib.network.source_betweenness import throttled_progress
 from scl_pipeline.lib.marts.person_wave_metrics import person_wave_table, role_shares, top_people_markdown
 from scl_pipeline.lib.network.wave_graphs import load_relation_snapshot, load_wave_snapshot
 from scl_pipeline.lib.resilience.scopes import ORGANISATION
+from scl_pipeline.lib.runs.progress import throttled_progress
 from scl_pipeline.lib.warehouse.reads import bridge_criticality_rows, program_roster
 from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave

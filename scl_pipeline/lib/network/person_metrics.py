@@ -17,7 +17,8 @@ import pandas as pd
 
 from scl_pipeline.lib.network.constraint import burt_constraint
 from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
-from scl_pipeline.lib.network.source_betweenness import Progress, source_betweenness, worker_count
+from scl_pipeline.lib.network.source_betweenness import source_betweenness, worker_count
+from scl_pipeline.lib.runs.progress import Progress
 
 PAGERANK_DAMPING = 0.85
 

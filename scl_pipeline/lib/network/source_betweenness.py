@@ -17,21 +17,17 @@ computation (scl_pipeline_tests/lib/network/test_source_betweenness.py compares 
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
-import time
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import igraph as ig
 import numpy as np
 
-# Progress of a long computation: (done, total) in its own unit (here: sources).
-Progress = Callable[[int, int], None]
+from scl_pipeline.lib.runs.progress import Progress
 
-# Below this many nodes exact betweenness takes a few seconds at most, less than starting the
-# workers: under 'spawn' each worker re-imports the parent's main module, which in every real
+# Below this many nodes exact betweenness takes a few seconds at most: one call in this process,
+# no progress to report. That is less than starting the workers: under 'spawn' each worker re-imports the parent's main module, which in every real
 # caller (the scl CLI, Dagster's code server, the benchmark) imports Dagster: 2 to 4 s measured.
 MIN_PARALLEL_NODES = 5_000
 # Enough chunks that progress moves in steps of at most 5% and the workers finish together.
@@ -53,19 +49,19 @@ def source_betweenness(
     """Raw (unnormalised) betweenness of undirected ``graph`` from the paths that start at
     ``sources`` (every node when None), computed on ``workers`` processes (1: in this process).
 
-    Graphs under :data:`MIN_PARALLEL_NODES` nodes are computed in this process whatever
-    ``workers`` says. ``progress(done, total)`` is called as chunks of sources finish.
+    Graphs under :data:`MIN_PARALLEL_NODES` nodes are computed in one call in this process
+    whatever ``workers`` says, without progress; above, ``progress(done, total)`` is called as
+    chunks of sources finish.
     """
     n = graph.vcount()
     all_sources = sources is None
     chosen = np.arange(n) if all_sources else np.asarray(sources, dtype=np.int64)
     total = len(chosen)
     if total == 0 or n == 0:
-        if progress is not None:
-            progress(0, 0)
         return np.zeros(n)
-    in_process = workers <= 1 or n < MIN_PARALLEL_NODES
-    if in_process and progress is None:
+    small = n < MIN_PARALLEL_NODES
+    in_process = workers <= 1 or small
+    if small or (in_process and progress is None):
         # One call: nothing to report, nothing to split.
         values = graph.betweenness(directed=False) if all_sources else graph.betweenness(sources=chosen.tolist(), directed=False)
         return np.asarray(values, dtype=np.float64)
@@ -108,23 +104,3 @@ def _init_worker(n: int, edges: np.ndarray) -> None:
 def _worker_betweenness(chunk: np.ndarray) -> np.ndarray:
     assert _worker_graph is not None, "worker started without its graph"
     return _chunk_betweenness(_worker_graph, chunk)
-
-
-def throttled_progress(
-    say: Callable[[str], None], label: str, unit: str, every_seconds: float = 10.0, every_fraction: float = 0.1,
-    clock: Callable[[], float] = time.monotonic,
-) -> Progress:
-    """A :data:`Progress` callback that says ``"<label>: done/total <unit>"`` through ``say`` when
-    ``every_fraction`` more of the work is done or ``every_seconds`` have passed since the last
-    line, and always at the end: a long stage shows it is moving without flooding the log."""
-    last = {"at": clock(), "done": 0}
-
-    def report(done: int, total: int) -> None:
-        now = clock()
-        moved = total > 0 and (done - last["done"]) / total >= every_fraction
-        if done >= total or moved or (now - last["at"] >= every_seconds and done > last["done"]):
-            last["at"], last["done"] = now, done
-            percent = 100.0 if total == 0 else 100.0 * done / total
-            say(f"{label}: {done:,}/{total:,} {unit} ({math.floor(percent):d}%)")
-
-    return report

@@ -1,5 +1,5 @@
 """Betweenness split over chunks of sources and worker processes equals the single computation
-(and networkx's), exact and sampled; progress is reported per chunk and throttled for the log."""
+(and networkx's), exact and sampled; progress is reported per chunk."""
 
 import igraph as ig
 import networkx as nx
@@ -29,7 +29,8 @@ def _recorder():
     return calls, lambda done, total: calls.append((done, total))
 
 
-def test_chunks_in_process_sum_to_the_single_call_and_report_progress():
+def test_chunks_in_process_sum_to_the_single_call_and_report_progress(monkeypatch):
+    monkeypatch.setattr(sb, "MIN_PARALLEL_NODES", 0)
     graph = _graph(400, 3.0, seed=3, isolates=5)
     calls, progress = _recorder()
     split = sb.source_betweenness(graph, None, workers=1, progress=progress)
@@ -69,23 +70,16 @@ def test_a_graph_above_the_threshold_goes_to_workers_with_the_same_result():
     np.testing.assert_allclose(split, graph.betweenness(directed=False), rtol=0, atol=1e-9)
 
 
+def test_a_small_graph_is_one_call_without_progress():
+    graph = _graph(300, 3.0, seed=2)
+    calls, progress = _recorder()
+    values = sb.source_betweenness(graph, None, workers=2, progress=progress)
+    np.testing.assert_array_equal(values, graph.betweenness(directed=False))
+    assert calls == []
+
+
 def test_worker_count_setting():
     assert sb.worker_count(1) == 1 and sb.worker_count(3) == 3
     assert sb.worker_count(0) >= 1
     with pytest.raises(ValueError, match="betweenness_workers must be 0"):
         sb.worker_count(-1)
-
-
-def test_throttled_progress_speaks_every_tenth_or_every_ten_seconds_and_at_the_end():
-    now = [0.0]
-    lines: list[str] = []
-    report = sb.throttled_progress(lines.append, "betweenness", "sources", clock=lambda: now[0])
-    for done in range(50, 1001, 50):  # 5% steps, instantaneous: a line every 10%
-        report(done, 1000)
-    assert lines == [f"betweenness: {d:,}/1,000 sources ({d // 10}%)" for d in range(100, 1001, 100)]
-    lines.clear()
-    slow = sb.throttled_progress(lines.append, "b", "sources", clock=lambda: now[0])
-    for done in (1, 2, 3):  # 0.1% steps, 6 s apart: a line once 10 s have passed
-        now[0] += 6.0
-        slow(done, 1000)
-    assert lines == ["b: 2/1,000 sources (0%)"]
