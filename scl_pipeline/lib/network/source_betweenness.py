@@ -27,11 +27,14 @@ import numpy as np
 from scl_pipeline.lib.runs.progress import Progress
 
 # Below this many nodes exact betweenness takes a few seconds at most: one call in this process,
-# no progress to report. That is less than starting the workers: under 'spawn' each worker re-imports the parent's main module, which in every real
-# caller (the scl CLI, Dagster's code server, the benchmark) imports Dagster: 2 to 4 s measured.
+# no progress to report. Starting the workers costs as much: under 'spawn' each worker re-imports
+# the parent's main module, which in every real caller (the scl CLI, Dagster's code server, the
+# benchmark) imports Dagster, 2 to 4 s measured on the 2-core machine.
 MIN_PARALLEL_NODES = 5_000
-# Enough chunks that progress moves in steps of at most 5% and the workers finish together.
-MIN_CHUNKS = 20
+# Sources are split into this many chunks (fewer if there are fewer sources), whatever the number
+# of workers, so that the sum is rounded the same way for any worker count: progress moves in
+# steps of 2.5% and up to a dozen workers finish close together.
+CHUNKS = 40
 
 _worker_graph: ig.Graph | None = None
 
@@ -66,30 +69,50 @@ def source_betweenness(
         values = graph.betweenness(directed=False) if all_sources else graph.betweenness(sources=chosen.tolist(), directed=False)
         return np.asarray(values, dtype=np.float64)
 
-    chunks = np.array_split(chosen, min(total, max(MIN_CHUNKS, 4 * workers)))
+    chunks = np.array_split(chosen, min(total, CHUNKS))
+    # The chunks are added in chunk order, whichever finishes first: the rounding, hence a value
+    # equal to a role's threshold, is then the same from run to run and for any worker count.
+    result = _OrderedSum(n)
     done = 0
-    result = np.zeros(n)
     if in_process:
-        for chunk in chunks:
-            result += _chunk_betweenness(graph, chunk)
+        for index, chunk in enumerate(chunks):
+            result.add(index, _chunk_betweenness(graph, chunk))
             done += len(chunk)
             progress(done, total)
-        return result
+        return result.total(len(chunks))
 
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)), mp_context=context, initializer=_init_worker, initargs=(n, edges)
     ) as pool:
-        pending = {pool.submit(_worker_betweenness, chunk): len(chunk) for chunk in chunks}
+        pending = {pool.submit(_worker_betweenness, chunk): index for index, chunk in enumerate(chunks)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                result += future.result()
-                done += pending.pop(future)
+                index = pending.pop(future)
+                result.add(index, future.result())
+                done += len(chunks[index])
             if progress is not None:
                 progress(done, total)
-    return result
+    return result.total(len(chunks))
+
+
+class _OrderedSum:
+    """Adds chunk results in chunk order as they arrive, keeping only those that came early."""
+
+    def __init__(self, n: int) -> None:
+        self.sum, self.next, self.early = np.zeros(n), 0, {}
+
+    def add(self, index: int, part: np.ndarray) -> None:
+        self.early[index] = part
+        while self.next in self.early:
+            self.sum += self.early.pop(self.next)
+            self.next += 1
+
+    def total(self, chunks: int) -> np.ndarray:
+        assert self.next == chunks and not self.early, "a chunk of sources was not computed"
+        return self.sum
 
 
 def _chunk_betweenness(graph: ig.Graph, chunk: np.ndarray) -> np.ndarray:

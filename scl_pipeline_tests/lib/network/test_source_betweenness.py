@@ -35,7 +35,7 @@ def test_chunks_in_process_sum_to_the_single_call_and_report_progress(monkeypatc
     calls, progress = _recorder()
     split = sb.source_betweenness(graph, None, workers=1, progress=progress)
     np.testing.assert_allclose(split, graph.betweenness(directed=False), rtol=0, atol=1e-9)
-    assert calls[-1] == (405, 405) and len(calls) == sb.MIN_CHUNKS
+    assert calls[-1] == (405, 405) and len(calls) == sb.CHUNKS
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
@@ -47,6 +47,10 @@ def test_worker_processes_give_the_single_process_and_networkx_values(monkeypatc
     single, _, _ = graph_betweenness(graph, MetricsConfig(betweenness_workers=1))
     split, approx, bound = graph_betweenness(graph, MetricsConfig(betweenness_workers=2), progress)
     assert not approx and bound == 0.0
+    # Chunks are added in order: one process or two give the same bits.
+    ignore = lambda done, total: None  # noqa: E731
+    np.testing.assert_array_equal(sb.source_betweenness(graph, None, workers=3, progress=ignore),
+                                  sb.source_betweenness(graph, None, workers=1, progress=ignore))
     np.testing.assert_allclose(split, single, rtol=0, atol=1e-9)
     np.testing.assert_allclose(split, _networkx(graph), rtol=0, atol=1e-9)
     assert calls[-1] == (503, 503)
@@ -83,3 +87,13 @@ def test_worker_count_setting():
     assert sb.worker_count(0) >= 1
     with pytest.raises(ValueError, match="betweenness_workers must be 0"):
         sb.worker_count(-1)
+
+
+def test_chunk_results_arriving_out_of_order_are_added_in_order():
+    parts = [np.array([0.1, 1e16]), np.array([0.2, 1.0]), np.array([0.3, -1e16])]
+    in_order = (parts[0] + parts[1]) + parts[2]
+    total = sb._OrderedSum(2)
+    for index in (2, 0, 1):
+        total.add(index, parts[index])
+    np.testing.assert_array_equal(total.total(3), in_order)
+    assert not np.array_equal(in_order, (parts[2] + parts[0]) + parts[1])  # the order matters
