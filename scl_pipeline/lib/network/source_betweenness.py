@@ -3,11 +3,14 @@
 Brandes' algorithm is a sum over source nodes of independent single-source terms, so the sources
 can be split into chunks, each chunk's subset betweenness computed separately and the results
 added. python-igraph holds the GIL while it computes, so threads do not help: the chunks go to
-worker processes. Each worker rebuilds the graph once from the edge list (an igraph Graph is
-not shared between processes) and then receives chunks of sources.
+worker processes. Each worker receives the edge list and its chunks of sources, rebuilds the
+graph once (an igraph Graph is not shared between processes) and sends back each chunk's
+result as it finishes.
 
-Workers are started with the 'spawn' context: forking a process that runs Dagster's threads (the
-run supervisor, the event log) can copy a lock held by another thread and hang the child.
+The workers are fresh interpreters (``python -m`` this module), not forks: forking a process
+that runs Dagster's threads (the run supervisor, the event log) can copy a lock held by another
+thread and hang the child; and not multiprocessing's 'spawn', which re-imports the caller's
+main module (Dagster) in every worker.
 
 On an undirected graph igraph's subset betweenness (``sources=S``, every target) counts each
 path from a source in S once and halves the total, exactly as the full computation counts each
@@ -17,9 +20,13 @@ computation (scl_pipeline_tests/lib/network/test_source_betweenness.py compares 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import igraph as ig
 import numpy as np
@@ -27,17 +34,12 @@ import numpy as np
 from scl_pipeline.lib.runs.progress import Progress
 
 # Below this many nodes exact betweenness takes a few seconds at most: one call in this process,
-# no progress to report. Starting the workers costs as much: under 'spawn' each worker re-imports
-# the parent's main module, which in every real caller (the scl CLI, Dagster's code server, the
-# benchmark) imports Dagster, 2 to 4 s measured on the 2-core machine.
+# no progress to report, and no worker start-up (a fresh interpreter importing igraph and numpy).
 MIN_PARALLEL_NODES = 5_000
 # Sources are split into this many chunks (fewer if there are fewer sources), whatever the number
 # of workers, so that the sum is rounded the same way for any worker count: progress moves in
 # steps of 2.5% and up to a dozen workers finish close together.
 CHUNKS = 40
-
-_worker_graph: ig.Graph | None = None
-
 
 def worker_count(setting: int) -> int:
     """The number of worker processes a ``betweenness_workers`` setting asks for (0: one per CPU)."""
@@ -82,20 +84,61 @@ def source_betweenness(
         return result.total(len(chunks))
 
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)), mp_context=context, initializer=_init_worker, initargs=(n, edges)
-    ) as pool:
-        pending = {pool.submit(_worker_betweenness, chunk): index for index, chunk in enumerate(chunks)}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index = pending.pop(future)
-                result.add(index, future.result())
-                done += len(chunks[index])
+    results: queue.Queue = queue.Queue()
+    workers = min(workers, len(chunks))
+    # Chunk i goes to worker i mod workers: the chunks cost about the same.
+    procs = [_start_worker(n, edges, {i: chunks[i] for i in range(w, len(chunks), workers)}, results)
+             for w in range(workers)]
+    try:
+        for _ in chunks:
+            index, part = results.get()
+            if part is None:
+                raise RuntimeError(f"betweenness worker failed: {index}")
+            result.add(index, part)
+            done += len(chunks[index])
             if progress is not None:
                 progress(done, total)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
     return result.total(len(chunks))
+
+
+def _start_worker(n: int, edges: np.ndarray, chunks: dict[int, np.ndarray], results: queue.Queue) -> subprocess.Popen:
+    """A worker process running :func:`_serve` (``python -m`` this module): a fresh interpreter that
+    imports igraph and numpy only. ('spawn' from multiprocessing would re-import the caller's main
+    module in every worker: Dagster, 4 to 6 s, more than the workers save at 13,000 people.)"""
+    root = str(Path(__file__).resolve().parents[3])  # the folder holding the scl_pipeline package
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+
+    def talk() -> None:
+        try:
+            pickle.dump((n, edges, chunks), proc.stdin)
+            proc.stdin.close()
+            for _ in chunks:
+                results.put(pickle.load(proc.stdout))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller's thread
+            proc.wait()
+            results.put((f"{exc!r}; {proc.stderr.read().decode(errors='replace')[-2000:]}", None))
+
+    threading.Thread(target=talk, daemon=True).start()
+    return proc
+
+
+def _serve() -> None:
+    n, edges, chunks = pickle.load(sys.stdin.buffer)
+    graph = ig.Graph(n=n, edges=edges.tolist(), directed=False)
+    for index, chunk in chunks.items():
+        pickle.dump((index, _chunk_betweenness(graph, chunk)), sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _chunk_betweenness(graph: ig.Graph, chunk: np.ndarray) -> np.ndarray:
+    return np.asarray(graph.betweenness(sources=chunk.tolist(), directed=False), dtype=np.float64)
 
 
 class _OrderedSum:
@@ -115,15 +158,5 @@ class _OrderedSum:
         return self.sum
 
 
-def _chunk_betweenness(graph: ig.Graph, chunk: np.ndarray) -> np.ndarray:
-    return np.asarray(graph.betweenness(sources=chunk.tolist(), directed=False), dtype=np.float64)
-
-
-def _init_worker(n: int, edges: np.ndarray) -> None:
-    global _worker_graph
-    _worker_graph = ig.Graph(n=n, edges=edges.tolist(), directed=False)
-
-
-def _worker_betweenness(chunk: np.ndarray) -> np.ndarray:
-    assert _worker_graph is not None, "worker started without its graph"
-    return _chunk_betweenness(_worker_graph, chunk)
+if __name__ == "__main__":
+    _serve()
