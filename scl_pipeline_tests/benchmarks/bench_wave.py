@@ -21,6 +21,7 @@ whole process's peak (``getrusage``) is shown.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import resource
 import subprocess
@@ -40,6 +41,7 @@ from scl_pipeline.definitions import build_defs  # noqa: E402
 from scl_pipeline.lib.demo import generate_demo_org  # noqa: E402
 from scl_pipeline.lib.lake import DataLake  # noqa: E402
 from scl_pipeline.lib.network.person_metrics import MetricsConfig, graph_betweenness  # noqa: E402
+from scl_pipeline.lib.network.source_betweenness import MIN_PARALLEL_NODES, worker_count  # noqa: E402
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot  # noqa: E402
 from scl_pipeline.lib.warehouse.connection import connect  # noqa: E402
 from scl_pipeline.runner import QUIET, _group_of_step, run_job  # noqa: E402
@@ -49,19 +51,49 @@ YARDSTICK_PROBE_SOURCES = 64
 MIB = 1024 * 1024
 
 # The sampler: prints "time rss_bytes hwm_bytes cpu_seconds" of the watched pid every 20 ms.
+# rss adds the resident memory of its child processes (the betweenness workers), found by a scan
+# of /proc every 0.5 s; cpu adds the CPU time of its children once they have ended (cutime, cstime).
 _SAMPLER = """
 import os, sys, time
-status, stat = f"/proc/{sys.argv[1]}/status", f"/proc/{sys.argv[1]}/stat"
+pid = sys.argv[1]
+status, stat = f"/proc/{pid}/status", f"/proc/{pid}/stat"
 tick = os.sysconf("SC_CLK_TCK")
+children, scanned = [], 0.0
+
+def rss_of(path):
+    for line in open(path):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+def scan():
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and entry != str(os.getpid()):
+            try:
+                if open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1] == pid:
+                    found.append(entry)
+            except (OSError, IndexError):
+                pass
+    return found
+
 while True:
     try:
         fields = dict(line.split(":", 1) for line in open(status))
         cpu = open(stat).read().rsplit(")", 1)[1].split()
     except (OSError, ValueError):
         break
-    rss = int(fields["VmRSS"].split()[0]) * 1024
+    if time.time() - scanned > 0.5:
+        children, scanned = scan(), time.time()
+    child_rss = 0
+    for child in children:
+        try:
+            child_rss += rss_of(f"/proc/{child}/status")
+        except OSError:
+            pass
+    rss = int(fields["VmRSS"].split()[0]) * 1024 + child_rss
     hwm = int(fields["VmHWM"].split()[0]) * 1024
-    print(f"{time.time():.3f} {rss} {hwm} {(int(cpu[11]) + int(cpu[12])) / tick}", flush=True)
+    print(f"{time.time():.3f} {rss} {hwm} {sum(int(x) for x in cpu[11:15]) / tick}", flush=True)
     time.sleep(0.02)
 """
 
@@ -69,8 +101,9 @@ while True:
 class ProcessSampler:
     """Samples this process's resident memory and CPU time from a separate process (not blocked
     by the GIL while igraph or DuckDB hold it). ``peak(a, b)``: the highest resident set size
-    between wall-clock times ``a`` and ``b``; ``cpu(a, b)``: CPU seconds (all threads, user +
-    system) spent meanwhile; None without ``/proc``."""
+    (this process plus its worker processes) between wall-clock times ``a`` and ``b``;
+    ``cpu(a, b)``: CPU seconds (all threads, user + system, and worker processes that ended)
+    spent meanwhile; None without ``/proc``."""
 
     def __init__(self) -> None:
         self.samples = np.zeros((0, 4))
@@ -213,6 +246,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="skip the yardstick when its estimated time exceeds this many seconds")
     parser.add_argument("--exact", action="store_true",
                         help="exact betweenness at every size (sets metrics.exact_betweenness_max_nodes)")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="RESOURCE.FIELD=VALUE",
+                        help="override a setting of the code location, e.g. metrics.betweenness_workers=1 "
+                             "(repeatable)")
     parser.add_argument("--agreement-people", type=int, default=10_000,
                         help="when betweenness is sampled: size of the sample graph on which the estimate's "
                              "top brokers are checked against the exact computation (0: skip)")
@@ -221,7 +257,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.people < 1000:
         parser.error(f"--people {args.people}: the demo organisation needs at least 1000 people")
+    try:
+        args.settings = parse_settings(args.settings, exact=args.exact)
+    except ValueError as exc:
+        parser.error(str(exc))
     return args
+
+
+def parse_settings(assignments: list[str], exact: bool = False) -> dict[str, dict[str, object]] | None:
+    """``["metrics.betweenness_workers=1"]`` -> ``{"metrics": {"betweenness_workers": 1}}`` for
+    ``build_defs``; values are Python literals (numbers, True/False) or else strings. ``exact``
+    adds ``metrics.exact_betweenness_max_nodes`` = 10**9."""
+    settings: dict[str, dict[str, object]] = {"metrics": {"exact_betweenness_max_nodes": 10**9}} if exact else {}
+    for assignment in assignments:
+        name, sep, text = assignment.partition("=")
+        resource, dot, field = name.strip().partition(".")
+        if not (sep and dot and resource and field):
+            raise ValueError(f"--set {assignment!r}: expected RESOURCE.FIELD=VALUE, e.g. metrics.betweenness_workers=1")
+        try:
+            value = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError):
+            value = text.strip()
+        settings.setdefault(resource, {})[field] = value
+    return settings or None
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -232,7 +290,7 @@ def run(args: argparse.Namespace) -> dict:
         truth = generate_demo_org(lake.landing, people=args.people, last_wave=args.last_wave)
         generated = time.perf_counter() - began
         wave = args.wave or truth.baseline_wave
-        settings = {"metrics": {"exact_betweenness_max_nodes": 10**9}} if args.exact else None
+        settings = args.settings
         defs = build_defs(lake.root, allow_demo_key=True, settings=settings)
         groups = _group_of_step(defs)
         sampler = ProcessSampler()
@@ -276,7 +334,10 @@ def run(args: argparse.Namespace) -> dict:
           f"rows, strong-tie graph U: {n:,} nodes, {m:,} edges (generated in {generated:.1f} s, "
           f"{len(truth.waves)} waves)")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (other work "
-          f"shares the cores: cpu s is this process's CPU time, all threads)\n")
+          f"shares the cores: cpu s is this process's CPU time, all threads, plus its betweenness workers)")
+    workers = worker_count(MetricsConfig(**(settings or {}).get("metrics", {})).betweenness_workers)
+    print(f"settings: {settings or 'the defaults'}; betweenness on {workers} process{'es' if workers > 1 else ''} "
+          f"(metrics.betweenness_workers; in process under {MIN_PARALLEL_NODES:,} people)\n")
     print_table(rows)
     print()
     print_table([*stage_rows, ("dagster overhead (run start, between steps)", "", overhead, None, None),

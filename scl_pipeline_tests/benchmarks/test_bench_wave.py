@@ -19,6 +19,17 @@ def test_arguments_and_their_defaults():
     assert (args.people, args.exact, args.yardstick_limit, args.wave) == (100_000, True, 30.0, "2021-Q1")
 
 
+def test_settings_are_set_from_the_command_line(capsys):
+    assert bench_wave.parse_args([]).settings is None
+    args = bench_wave.parse_args(["--set", "metrics.betweenness_workers=1", "--set", "settings.primary_relation=advice"])
+    assert args.settings == {"metrics": {"betweenness_workers": 1}, "settings": {"primary_relation": "advice"}}
+    args = bench_wave.parse_args(["--exact", "--set", "metrics.betweenness_workers=2"])
+    assert args.settings == {"metrics": {"exact_betweenness_max_nodes": 10**9, "betweenness_workers": 2}}
+    with pytest.raises(SystemExit):
+        bench_wave.parse_args(["--set", "betweenness_workers=1"])
+    assert "expected RESOURCE.FIELD=VALUE" in capsys.readouterr().err
+
+
 def test_too_small_an_organisation_is_refused(capsys):
     with pytest.raises(SystemExit):
         bench_wave.parse_args(["--people", "300"])

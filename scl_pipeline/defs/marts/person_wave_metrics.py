@@ -15,6 +15,7 @@ from scl_pipeline.lib.network.roles import assign_roles, energy_in_degree
 from scl_pipeline.lib.marts.person_wave_metrics import person_wave_table, role_shares, top_people_markdown
 from scl_pipeline.lib.network.wave_graphs import load_relation_snapshot, load_wave_snapshot
 from scl_pipeline.lib.resilience.scopes import ORGANISATION
+from scl_pipeline.lib.runs.progress import throttled_progress
 from scl_pipeline.lib.warehouse.reads import bridge_criticality_rows, program_roster
 from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
@@ -64,7 +65,9 @@ def person_wave_metrics(
     if energy is not None:
         energy_ties = energy.arcs.assign(relation=energy.relation)
         energy_in = energy_in_degree(snapshot.nodes, energy_ties, role_config)
-    computed = person_metrics(snapshot, metrics.config())
+    # Betweenness is most of this step's time (minutes at 100,000 people): its progress goes to the run's log.
+    progress = throttled_progress(context.log.info, f"betweenness of wave {wave}", "sources")
+    computed = person_metrics(snapshot, metrics.config(), progress)
     flags, thresholds = assign_roles(computed, role_config, energy_in=energy_in, wave=wave)
     table = person_wave_table(snapshot, computed, brokerage(snapshot), flags, roster, energy_in, critical)
 

@@ -26,6 +26,7 @@ import dagster as dg
 
 from scl_pipeline.defs.runs.recovery import pool_slots, process_tags
 from scl_pipeline.lib.runs.pool_wait import PoolWait, timeout_message, wait_line, waits_of
+from scl_pipeline.lib.runs.progress import progress_text
 
 POLL_SECONDS = 0.5
 SAY_EVERY_SECONDS = 60.0
@@ -73,6 +74,27 @@ def current_waits(instance: dg.DagsterInstance, run_id: str) -> list[PoolWait]:
     return waits_of(run_id, *pool_slots(instance))
 
 
+class ProgressEcho:
+    """Echoes the progress lines (lib/runs/progress.py) a run logs, as they arrive: the run's
+    console log is silenced for the CLI, so long steps would otherwise say nothing until they end."""
+
+    def __init__(self, instance: dg.DagsterInstance, run_id: str, echo: Callable[[str], None]) -> None:
+        self.instance, self.run_id, self.echo = instance, run_id, echo
+        self.cursor: str | None = None
+
+    def poll(self) -> None:
+        while True:
+            connection = self.instance.get_records_for_run(self.run_id, cursor=self.cursor, limit=1000)
+            self.cursor = connection.cursor
+            for record in connection.records:
+                entry = record.event_log_entry
+                text = progress_text(entry.user_message) if entry.dagster_event is None else None
+                if text is not None:
+                    self.echo(f"  {text}")
+            if not connection.has_more:
+                return
+
+
 def execute_supervised(
     job: dg.JobDefinition,
     instance: dg.DagsterInstance,
@@ -84,7 +106,7 @@ def execute_supervised(
     tags: Mapping[str, str] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """``job.execute_in_process`` (errors not raised), tagged with this process, on a worker thread
-    watched from here. Raises :class:`RunStopped` after a pool wait longer than
+    watched from here; the progress lines its steps log are echoed as they come. Raises :class:`RunStopped` after a pool wait longer than
     ``pool_wait_timeout`` seconds or on SIGINT/SIGTERM (see :func:`signals_interrupt`)."""
     run_id = str(uuid.uuid4())  # known before the run exists: the watch looks it up
     outcome: dict[str, Any] = {}
@@ -104,6 +126,7 @@ def execute_supervised(
     current_waits(instance, run_id)
     worker = threading.Thread(target=work, name=f"run {run_id}", daemon=True)
     worker.start()
+    progress = ProgressEcho(instance, run_id, echo)
     waiting_since: dict[tuple[str, str], float] = {}
     said: dict[tuple[str, str], float] = {}
     failed_polls = 0
@@ -115,6 +138,7 @@ def execute_supervised(
             now = time.monotonic()
             try:
                 waits = {(w.pool, w.step_key): w for w in current_waits(instance, run_id)}
+                progress.poll()
                 failed_polls = 0
             except Exception:
                 # The watch is advisory: a poll failing (e.g. the SQLite file busy) must not stop
@@ -140,6 +164,7 @@ def execute_supervised(
         raise RunStopped(f"stopped by {name}: run {run_id} canceled, its pool slots freed", 128 + exc.signum) from None
     if "error" in outcome:
         raise outcome["error"]
+    progress.poll()  # the lines logged since the last poll
     return outcome["result"]
 
 

@@ -17,6 +17,8 @@ import pandas as pd
 
 from scl_pipeline.lib.network.constraint import burt_constraint
 from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
+from scl_pipeline.lib.network.source_betweenness import source_betweenness, worker_count
+from scl_pipeline.lib.runs.progress import Progress
 
 PAGERANK_DAMPING = 0.85
 
@@ -29,12 +31,17 @@ class MetricsConfig:
         at 13k people on 2 cores); above it, it is estimated from ``betweenness_samples`` random
         source nodes and every row carries ``betweenness_approx = True`` and an error bound.
     betweenness_confidence: probability that ALL estimates lie within the reported bound.
+    betweenness_workers: worker processes the betweenness sources are split over (python-igraph
+        holds the GIL, so threads would not help); 0: one per CPU; 1: in this process. Graphs
+        under ``source_betweenness.MIN_PARALLEL_NODES`` (5,000) people are computed in process:
+        starting the workers would cost more than they save.
     seed: seeds both the betweenness sample and Leiden (through Python's ``random``).
     """
 
     exact_betweenness_max_nodes: int = 20_000
     betweenness_samples: int = 1_000
     betweenness_confidence: float = 0.95
+    betweenness_workers: int = 0
     seed: int = 20_210_701
     leiden_iterations: int = -1  # -1: iterate until the partition no longer changes
 
@@ -71,14 +78,17 @@ def betweenness_error_bound(n: int, samples: int, confidence: float) -> float:
     return spread * math.sqrt(math.log(2 * n / (1 - confidence)) / (2 * samples))
 
 
-def betweenness(snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig()) -> pd.DataFrame:
+def betweenness(
+    snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig(), progress: Progress | None = None
+) -> pd.DataFrame:
     """Shortest-path betweenness on U, unweighted, normalised by (n-1)(n-2)/2 as networkx does.
 
     Exact up to ``config.exact_betweenness_max_nodes``; above, a source-sampled estimate
     (Brandes–Pich) scaled by n/k, with ``betweenness_approx`` and ``betweenness_error_bound``.
+    ``progress(sources done, sources)`` is called as the computation advances.
     """
     n = snapshot.n
-    values, approx, bound = graph_betweenness(snapshot.graph_u, config)
+    values, approx, bound = graph_betweenness(snapshot.graph_u, config, progress)
     return pd.DataFrame(
         {
             "betweenness": values,
@@ -88,18 +98,22 @@ def betweenness(snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig()
     )
 
 
-def graph_betweenness(graph: ig.Graph, config: MetricsConfig = MetricsConfig()) -> tuple[np.ndarray, bool, float]:
-    """:func:`betweenness` of any undirected igraph graph: (normalised values, sampled?, bound)."""
+def graph_betweenness(
+    graph: ig.Graph, config: MetricsConfig = MetricsConfig(), progress: Progress | None = None
+) -> tuple[np.ndarray, bool, float]:
+    """:func:`betweenness` of any undirected igraph graph: (normalised values, sampled?, bound).
+    The sources are split over ``config.betweenness_workers`` processes (source_betweenness)."""
     n = graph.vcount()
+    workers = worker_count(config.betweenness_workers)
     approx = n > config.exact_betweenness_max_nodes and config.betweenness_samples < n
     if approx:
         rng = np.random.default_rng(config.seed)
         sources = np.sort(rng.choice(n, size=config.betweenness_samples, replace=False))
-        raw = np.asarray(graph.betweenness(sources=sources.tolist(), directed=False))
+        raw = source_betweenness(graph, sources, workers, progress)
         raw = raw * n / len(sources)
         bound = betweenness_error_bound(n, len(sources), config.betweenness_confidence)
     else:
-        raw = np.asarray(graph.betweenness(directed=False), dtype=np.float64)
+        raw = source_betweenness(graph, None, workers, progress)
         bound = 0.0
     if n > 2:
         raw = raw / ((n - 1) * (n - 2) / 2)
@@ -180,11 +194,12 @@ def articulation_points(snapshot: GraphSnapshot) -> np.ndarray:
 
 
 def person_metrics(
-    snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig()
+    snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig(), progress: Progress | None = None
 ) -> pd.DataFrame:
     """One row per person: employee_id, country, degrees, betweenness (+ approximation flag and
     bound), pagerank, clustering, constraint, community, neighbour_communities,
-    cross_country_ties, countries_reached, articulation_point."""
+    cross_country_ties, countries_reached, articulation_point. ``progress`` follows the
+    betweenness sources, the long part (see :func:`betweenness`)."""
     community = communities(snapshot, config)
     frame = pd.concat(
         [
@@ -195,7 +210,7 @@ def person_metrics(
                 }
             ),
             degrees(snapshot),
-            betweenness(snapshot, config),
+            betweenness(snapshot, config, progress),
         ],
         axis=1,
     )

@@ -151,3 +151,17 @@ def test_metadata_reports_role_shares_and_top_people(lake):
     assert not any(f"E{i}" in markdown for i in range(1, 9))
     snap = metadata["network/graph_snapshot"]
     assert snap["nodes"].value == 8 and snap["strong_arcs"].value == 10 and snap["components"].value == 1
+
+
+def test_betweenness_progress_is_in_the_run_log(lake, monkeypatch):
+    from scl_pipeline.lib.network import source_betweenness
+    from scl_pipeline_tests.helpers.dagster import _INSTANCE
+
+    # Progress is reported from 5,000 people on: the threshold is lowered for the 8-person org.
+    monkeypatch.setattr(source_betweenness, "MIN_PARALLEL_NODES", 0)
+    hr, survey = small_org()
+    write_wave(lake, WAVE, hr, survey)
+    result = materialize_wave(lake, WAVE, metrics={"betweenness_workers": 1})
+    lines = [e.user_message for e in _INSTANCE.all_logs(result.run_id) if e.dagster_event is None]
+    progress = [line for line in lines if line.startswith(f"progress: betweenness of wave {WAVE}:")]
+    assert progress and progress[-1] == f"progress: betweenness of wave {WAVE}: 8/8 sources (100%)"

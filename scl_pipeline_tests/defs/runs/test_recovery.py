@@ -141,3 +141,21 @@ def test_the_code_location_runs_the_recovery_sensor_by_default():
 
     sensor = project_defs().resolve_sensor_def("dead_run_recovery_sensor")
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING and sensor.minimum_interval_seconds == 30
+
+
+@dg.asset
+def long_step(context: dg.AssetExecutionContext) -> None:
+    from scl_pipeline.lib.runs.progress import throttled_progress
+
+    report = throttled_progress(context.log.info, "counting", "items")
+    for done in range(1, 5):
+        report(done, 4)
+    context.log.info("not a progress line")
+
+
+def test_a_supervised_run_echoes_its_progress_lines(instance):
+    job = dg.Definitions(assets=[long_step], jobs=[dg.define_asset_job("long", [long_step])]).resolve_job_def("long")
+    said = []
+    result = execute_supervised(job, instance, pool_wait_timeout=1.0, echo=said.append)
+    assert result.success
+    assert said == [f"  counting: {d}/4 items ({d * 25}%)" for d in range(1, 5)]
