@@ -2,9 +2,10 @@
 
 Without a PostgreSQL server or a Docker daemon: the whole file is validated against Dagster's own
 instance schema (``dagster_instance_config``, which checks ``storage: postgres`` field by field and
-the run launcher's module/class/config shape). Where the ``deploy`` extra is installed
-(dagster-postgres, dagster-docker), the launcher's config is also validated against
-``DockerRunLauncher``'s schema and the launcher and storage classes are resolved.
+the run launcher's module/class/config shape). The launcher's config is also validated against
+``DockerRunLauncher``'s schema and the storage's against ``PostgresRunStorage``'s, with the
+``deploy`` extra's packages (dagster-docker, dagster-postgres), which requirements.lock pins so
+that ``dev.py`` installs them: that test fails, never skips, where they are missing.
 """
 
 from __future__ import annotations
@@ -55,11 +56,15 @@ def test_deploy_workspace_points_at_the_code_location():
     assert entry["grpc_server"]["location_name"] == "scl_pipeline"
 
 
-@pytest.mark.skipif(
-    not (importlib.util.find_spec("dagster_docker") and importlib.util.find_spec("dagster_postgres")),
-    reason="the deploy extra (dagster-docker, dagster-postgres) is not installed",
-)
 def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeypatch):
+    missing = [name for name in ("dagster_docker", "dagster_postgres") if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} not installed: the deploy extra's packages (dagster-docker, "
+            "dagster-postgres) are pinned in requirements.lock; set up with `python3 dev.py test` "
+            "or `pip install -r requirements.lock`",
+            pytrace=False,
+        )
     from dagster_docker import DockerRunLauncher
     from dagster_postgres import PostgresRunStorage
 
