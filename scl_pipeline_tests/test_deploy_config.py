@@ -56,7 +56,8 @@ def test_deploy_workspace_points_at_the_code_location():
     assert entry["grpc_server"]["location_name"] == "scl_pipeline"
 
 
-def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeypatch):
+def _deploy_classes():
+    """DockerRunLauncher and PostgresRunStorage; a clear failure (never a skip) if they are missing."""
     missing = [name for name in ("dagster_docker", "dagster_postgres") if importlib.util.find_spec(name) is None]
     if missing:
         pytest.fail(
@@ -68,6 +69,11 @@ def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeyp
     from dagster_docker import DockerRunLauncher
     from dagster_postgres import PostgresRunStorage
 
+    return DockerRunLauncher, PostgresRunStorage
+
+
+def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeypatch):
+    DockerRunLauncher, PostgresRunStorage = _deploy_classes()
     config = _load(tmp_path)
     launcher_class = getattr(importlib.import_module(config["run_launcher"]["module"]), config["run_launcher"]["class"])
     assert launcher_class is DockerRunLauncher
@@ -78,3 +84,11 @@ def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeyp
     storage = validate_config(PostgresRunStorage.config_type(), config["storage"]["postgres"])
     assert storage.success, storage.errors
 
+
+def test_a_misspelt_launcher_key_is_refused_by_the_docker_schema(tmp_path):
+    # Dagster's instance schema leaves the launcher's config to the launcher: only its schema sees this.
+    DockerRunLauncher, _ = _deploy_classes()
+    config = _load(tmp_path, (DEPLOY / "dagster.yaml").read_text().replace("container_kwargs:", "container_kwarg:"))
+    checked = validate_config(DockerRunLauncher.config_type(), config["run_launcher"]["config"])
+    assert not checked.success
+    assert "container_kwarg" in str(checked.errors)
