@@ -2,9 +2,10 @@
 
 Without a PostgreSQL server or a Docker daemon: the whole file is validated against Dagster's own
 instance schema (``dagster_instance_config``, which checks ``storage: postgres`` field by field and
-the run launcher's module/class/config shape). Where the ``deploy`` extra is installed
-(dagster-postgres, dagster-docker), the launcher's config is also validated against
-``DockerRunLauncher``'s schema and the launcher and storage classes are resolved.
+the run launcher's module/class/config shape). The launcher's config is also validated against
+``DockerRunLauncher``'s schema and the storage's against ``PostgresRunStorage``'s, with the
+``deploy`` extra's packages (dagster-docker, dagster-postgres), which requirements.lock pins so
+that ``dev.py`` installs them: that test fails, never skips, where they are missing.
 """
 
 from __future__ import annotations
@@ -55,14 +56,24 @@ def test_deploy_workspace_points_at_the_code_location():
     assert entry["grpc_server"]["location_name"] == "scl_pipeline"
 
 
-@pytest.mark.skipif(
-    not (importlib.util.find_spec("dagster_docker") and importlib.util.find_spec("dagster_postgres")),
-    reason="the deploy extra (dagster-docker, dagster-postgres) is not installed",
-)
-def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeypatch):
+def _deploy_classes():
+    """DockerRunLauncher and PostgresRunStorage; a clear failure (never a skip) if they are missing."""
+    missing = [name for name in ("dagster_docker", "dagster_postgres") if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} not installed: the deploy extra's packages (dagster-docker, "
+            "dagster-postgres) are pinned in requirements.lock; set up with `python3 dev.py test` "
+            "or `pip install -r requirements.lock`",
+            pytrace=False,
+        )
     from dagster_docker import DockerRunLauncher
     from dagster_postgres import PostgresRunStorage
 
+    return DockerRunLauncher, PostgresRunStorage
+
+
+def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeypatch):
+    DockerRunLauncher, PostgresRunStorage = _deploy_classes()
     config = _load(tmp_path)
     launcher_class = getattr(importlib.import_module(config["run_launcher"]["module"]), config["run_launcher"]["class"])
     assert launcher_class is DockerRunLauncher
@@ -73,3 +84,11 @@ def test_deploy_launcher_and_storage_classes_accept_the_config(tmp_path, monkeyp
     storage = validate_config(PostgresRunStorage.config_type(), config["storage"]["postgres"])
     assert storage.success, storage.errors
 
+
+def test_a_misspelt_launcher_key_is_refused_by_the_docker_schema(tmp_path):
+    # Dagster's instance schema leaves the launcher's config to the launcher: only its schema sees this.
+    DockerRunLauncher, _ = _deploy_classes()
+    config = _load(tmp_path, (DEPLOY / "dagster.yaml").read_text().replace("container_kwargs:", "container_kwarg:"))
+    checked = validate_config(DockerRunLauncher.config_type(), config["run_launcher"]["config"])
+    assert not checked.success
+    assert "container_kwarg" in str(checked.errors)
