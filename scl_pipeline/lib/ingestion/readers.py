@@ -9,6 +9,11 @@ Text encodings: UTF-8 (with or without BOM) by default, UTF-16/UTF-32 when the f
 their byte-order mark (Excel's "Unicode text" export), or the landing root's ``[files] encoding``.
 Workbooks: the one sheet with data, else the one sheet whose header has the required columns,
 else the sheet named in ``[files.sheets]``; anything else is ambiguous and an error.
+
+Large files stream: :func:`open_landing_file` reads the header and hands out the rows in chunks
+(:meth:`StreamedFile.chunks`), so a survey of millions of rows is never whole in memory as
+strings (CSV through pandas' chunked parser, Parquet by record batches). A workbook is read whole:
+Excel caps a sheet at about a million rows and openpyxl has no chunked reader for pandas.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +59,11 @@ class LandedFile:
         return len(self.frame)
 
 
+# Rows per chunk of a streamed file: about 50 MB of strings for a survey, and few enough chunks
+# that validating them one by one costs little more than validating the file whole.
+CHUNK_ROWS = 200_000
+
+
 @dataclass
 class _Table:
     """A file as read: its header cells as written, and its rows as strings by position."""
@@ -61,8 +72,61 @@ class _Table:
     rows: pd.DataFrame
 
 
+@dataclass
+class _Source:
+    """A file opened for reading: its header cells as written, a reader of its rows as strings by
+    position in chunks of at most the given number of rows, and how many data rows it has."""
+
+    headers: list[str]
+    read_rows: Callable[[int], Iterator[pd.DataFrame]]
+    rows_estimate: int
+
+
+@dataclass
+class StreamedFile:
+    """A landing file opened for reading in chunks of canonical string columns plus lineage.
+
+    ``rows_estimate`` is the number of data rows from the file's metadata (Parquet, workbooks) or
+    its line count (CSV: exact unless quoted cells hold line breaks); progress lines use it.
+    """
+
+    path: Path
+    spec: FileSpec
+    rows_estimate: int
+    dropped_pii: list[str]
+    ignored_columns: list[str]
+    _columns: dict[int, str] = field(repr=False)
+    _read_rows: Callable[[int], Iterator[pd.DataFrame]] = field(repr=False)
+
+    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+        """The file's rows, ``rows`` at a time, as the landing frame :func:`read_landing_file`
+        gives (``source_row`` runs on across chunks). Each call reads the file again from the
+        start; a file with a header and no data rows raises :class:`LandingFileError`."""
+        done = 0
+        for chunk in self._read_rows(rows):
+            if len(chunk):
+                yield _conform_rows(self.path, self._columns, chunk, first_row=done + 1)
+                done += len(chunk)
+        if done == 0:
+            raise LandingFileError(self.path, "has a header but no data rows")
+
+    def read(self) -> LandedFile:
+        """The whole file as one frame."""
+        parts = list(self.chunks())
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        return LandedFile(
+            path=self.path, spec=self.spec, frame=frame, dropped_pii=self.dropped_pii, ignored_columns=self.ignored_columns
+        )
+
+
 def read_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = None) -> LandedFile:
     """Read ``path`` as a ``spec`` file. Raises :class:`LandingFileError` with a clear message."""
+    return open_landing_file(path, spec, aliases).read()
+
+
+def open_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = None) -> StreamedFile:
+    """Open ``path`` as a ``spec`` file: its header is read and matched to the contract now, its
+    rows when :meth:`StreamedFile.chunks` is iterated. Raises :class:`LandingFileError`."""
     path = Path(path)
     if not path.is_file():
         raise LandingFileError(path, "file is missing")
@@ -71,14 +135,31 @@ def read_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
     aliases = aliases or AliasMap.default()
     suffix = path.suffix.lower().lstrip(".")
     if suffix == "csv":
-        table = _read_csv(path, aliases.encoding)
+        source = _open_csv(path, aliases.encoding)
     elif suffix == "parquet":
-        table = _read_parquet(path)
+        source = _open_parquet(path)
     elif suffix == "xlsx":
-        table = _read_xlsx(path, spec, aliases)
+        source = _whole(_read_xlsx(path, spec, aliases))
     else:
         raise LandingFileError(path, f"unsupported format .{suffix}: use one of {', '.join(spec.formats)}")
-    return _conform(path, spec, table, aliases)
+    try:
+        mapping = map_headers(source.headers, spec, aliases)
+    except HeaderError as exc:
+        raise LandingFileError(path, str(exc)) from None
+    if mapping.dropped_pii:
+        log.warning("%s: dropped personal-data column(s) %s; they are never stored", path, mapping.dropped_pii)
+    return StreamedFile(
+        path=path, spec=spec, rows_estimate=source.rows_estimate, dropped_pii=mapping.dropped_pii,
+        ignored_columns=mapping.ignored, _columns=mapping.columns, _read_rows=source.read_rows,
+    )
+
+
+def _whole(table: _Table) -> _Source:
+    def read_rows(rows: int) -> Iterator[pd.DataFrame]:
+        for start in range(0, len(table.rows), rows):
+            yield table.rows.iloc[start : start + rows]
+
+    return _Source(table.headers, read_rows, len(table.rows))
 
 
 def decode_text(path: Path, data: bytes, encoding: str) -> str:
@@ -108,30 +189,74 @@ def _codec_of(data: bytes, encoding: str) -> str:
     return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
 
 
-def _read_csv(path: Path, encoding: str) -> _Table:
-    text = decode_text(path, path.read_bytes(), encoding)
-    if not text.strip():
+def _open_csv(path: Path, encoding: str) -> _Source:
+    with path.open("rb") as handle:
+        codec = _codec_of(handle.read(4096), encoding)
+    first = _first_line(path, codec, encoding)
+    if first is None:
         raise LandingFileError(path, "file has no content (only blank lines)")
-    first = text.splitlines()[0]
     delimiter = max(_DELIMITERS, key=first.count)
     if first.count(delimiter) == 0:
         delimiter = ","
+
+    def parse(rows: int) -> Iterator[pd.DataFrame]:
+        """The file's rows as written, header first; errors name the file and what is wrong."""
+        try:
+            with path.open(encoding=codec, newline="") as text:
+                yield from pd.read_csv(
+                    text,
+                    sep=delimiter,
+                    header=None,  # headers as written: pandas would rename a second "department"
+                    dtype=str,
+                    keep_default_na=False,
+                    na_values=[""],
+                    skipinitialspace=True,
+                    quoting=csv.QUOTE_MINIMAL,
+                    chunksize=rows,
+                )
+        except UnicodeDecodeError:
+            decode_text(path, path.read_bytes(), encoding)  # raises, naming the line
+            raise
+        except pd.errors.ParserError as exc:
+            raise LandingFileError(path, f"cannot parse as CSV (delimiter {delimiter!r}): {exc}") from None
+        except pd.errors.EmptyDataError:
+            raise LandingFileError(path, "file has no header row") from None
+
+    with closing(parse(1)) as first_rows:
+        header = next(first_rows, None)
+    if header is None or header.empty:
+        raise LandingFileError(path, "file has no header row")
+
+    def read_rows(rows: int) -> Iterator[pd.DataFrame]:
+        chunks = parse(rows)
+        first_chunk = next(chunks)
+        yield _split_header(first_chunk).rows
+        yield from chunks
+
+    return _Source(_split_header(header).headers, read_rows, max(_line_count(path) - 1, 0))
+
+
+def _first_line(path: Path, codec: str, encoding: str) -> str | None:
+    """The first non-blank line of the file, None when it has none (read up to that line only)."""
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,  # headers as written: pandas would rename a second "department"
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skipinitialspace=True,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except pd.errors.ParserError as exc:
-        raise LandingFileError(path, f"cannot parse as CSV (delimiter {delimiter!r}): {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise LandingFileError(path, "file has no header row") from None
-    return _split_header(frame)
+        with path.open(encoding=codec, newline="") as text:
+            for line in text:
+                if line.strip():
+                    return line
+    except UnicodeDecodeError:
+        decode_text(path, path.read_bytes(), encoding)  # raises, naming the line
+        raise
+    return None
+
+
+def _line_count(path: Path) -> int:
+    """Lines of the file (line feeds, plus a last line without one), read a megabyte at a time."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
 
 
 def _split_header(frame: pd.DataFrame) -> _Table:
@@ -142,16 +267,28 @@ def _split_header(frame: pd.DataFrame) -> _Table:
     return _Table(headers, rows)
 
 
-def _read_parquet(path: Path) -> _Table:
+def _open_parquet(path: Path) -> _Source:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    def corrupt(exc: Exception) -> LandingFileError:
+        return LandingFileError(path, f"not a readable Parquet file (truncated or corrupt?): {exc}")
+
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise LandingFileError(path, f"not a readable Parquet file (truncated or corrupt?): {exc}") from None
-    columns = {i: column.to_pandas() for i, column in enumerate(table.columns)}
-    return _Table([str(name) for name in table.column_names], _stringify(pd.DataFrame(columns, index=range(table.num_rows))))
+        raise corrupt(exc) from None
+    names = parquet.schema_arrow.names
+
+    def read_rows(rows: int) -> Iterator[pd.DataFrame]:
+        try:
+            for batch in parquet.iter_batches(batch_size=rows):
+                columns = {i: column.to_pandas() for i, column in enumerate(batch.columns)}
+                yield _stringify(pd.DataFrame(columns, index=range(batch.num_rows)))
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise corrupt(exc) from None
+
+    return _Source([str(name) for name in names], read_rows, parquet.metadata.num_rows)
 
 
 def _read_xlsx(path: Path, spec: FileSpec, aliases: AliasMap) -> _Table:
@@ -220,22 +357,13 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _conform(path: Path, spec: FileSpec, table: _Table, aliases: AliasMap) -> LandedFile:
-    try:
-        mapping = map_headers(table.headers, spec, aliases)
-    except HeaderError as exc:
-        raise LandingFileError(path, str(exc)) from None
-    if table.rows.empty:
-        raise LandingFileError(path, "has a header but no data rows")
-    if mapping.dropped_pii:
-        log.warning("%s: dropped personal-data column(s) %s; they are never stored", path, mapping.dropped_pii)
-    frame = table.rows[list(mapping.columns)].rename(columns=mapping.columns)
+def _conform_rows(path: Path, columns: dict[int, str], rows: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """The contract columns of ``rows`` (by position, ``columns``) stripped, blanks missing, with
+    the lineage columns; ``first_row`` is the data row number of the first of them."""
+    frame = rows[list(columns)].rename(columns=columns)
     frame = frame.apply(lambda col: col.str.strip() if col.dtype == object else col)
     frame = frame.replace({"": None})
     frame = frame.astype(object).where(frame.notna(), None)
-    frame.insert(0, SOURCE_ROW, range(1, len(frame) + 1))
+    frame.insert(0, SOURCE_ROW, range(first_row, first_row + len(frame)))
     frame.insert(0, SOURCE_FILE, str(path))
-    return LandedFile(
-        path=path, spec=spec, frame=frame.reset_index(drop=True), dropped_pii=mapping.dropped_pii,
-        ignored_columns=mapping.ignored,
-    )
+    return frame.reset_index(drop=True)
