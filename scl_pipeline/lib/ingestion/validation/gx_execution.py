@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -93,78 +95,154 @@ def run_suite(
 ) -> ValidationReport:
     """Validate one landing string frame of ``file_kind`` (a contract file name); ``scope`` is
     the wave or experiment it belongs to, carried into the report."""
-    spec = SPECS[file_kind]
-    refs = refs or References()
-    label = file_label(frame, spec)
-    _check_lineage(frame, label)
-    canonical, repaired = _repair_ids(rules.canonicalise(frame, spec), file_kind, refs)
-    checked = add_derived_columns(canonical, spec)
-    for name, values in repaired.items():
-        checked[name] = values
+    run = SuiteRun(file_kind, refs, scope)
+    clean = run.add(frame)
+    return run.report(clean)
 
-    gx, gxe, batch_definition = _gx()
-    suite = gx.ExpectationSuite(name=f"scl.{file_kind}")
-    ran: list[ExpectationDef] = []
-    for definition in expectations_for(file_kind):
-        if not all(c in checked.columns for c in definition.columns):
-            continue
-        expectation = definition.build(gxe, checked, refs)
-        if expectation is None:
-            continue
-        expectation.meta = {_META_KEY: definition.name}
-        suite.add_expectation(expectation)
-        ran.append(definition)
-    by_name = {d.name: d for d in ran}
 
-    # The cached context is shared: one validation at a time if a caller uses threads.
-    with _lock:
-        result = batch_definition.get_batch(batch_parameters={"dataframe": checked}).validate(
-            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [SOURCE_ROW]}
-        )
+def canonical_rows(frame: pd.DataFrame, file_kind: str, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """``frame`` in canonical form (rules.canonicalise) with the ids the references repair
+    repaired, and the derived columns recording each repair: what every expectation checks."""
+    return _repair_ids(rules.canonicalise(frame, SPECS[file_kind]), file_kind, refs)
 
-    findings: list[Finding] = []
-    quarantined: dict[int, list[tuple[str, str]]] = {}
-    for outcome in result.results:
-        definition = by_name[outcome.expectation_config.meta[_META_KEY]]
-        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            raise RuntimeError(
-                f"{label}: expectation {definition.name} could not run: {outcome.exception_info.get('exception_message')}"
+
+@dataclass
+class _Failed:
+    """One failed expectation, summed over the chunks run so far."""
+
+    definition: ExpectationDef
+    rows_failed: int = 0
+    sample: list[dict[str, Any]] = field(default_factory=list)
+    # The checked rows that offended: what the definition's note describes (notes summarise the
+    # offending values only, so a note over these equals a note over the whole file).
+    note_rows: list[pd.DataFrame] = field(default_factory=list)
+
+
+class SuiteRun:
+    """One file's expectation suite run over its rows, in one piece or in chunks.
+
+    :meth:`add` validates a chunk and returns its clean rows; :meth:`report` sums the chunks into
+    the report one run over the whole file gives: rows failed, samples, notes and quarantine
+    reasons are per row or per distinct value, so they add up. What needs the whole file at once
+    (which of several duplicate nominations is kept) comes in ``whole_file``: derived columns by
+    name, as Series indexed by ``source_row`` (missing for rows with no value), replacing what
+    the expectation would derive from one chunk alone.
+    """
+
+    def __init__(
+        self,
+        file_kind: str,
+        refs: References | None = None,
+        scope: str | None = None,
+        whole_file: Mapping[str, pd.Series] | None = None,
+    ):
+        self.file_kind, self.scope = file_kind, scope
+        self.refs = refs or References()
+        self.whole_file = dict(whole_file or {})
+        self.spec = SPECS[file_kind]
+        self.label: str | None = None
+        self.rows = 0
+        self.ran: dict[str, ExpectationDef] = {}
+        self.failed: dict[str, _Failed] = {}
+        self.quarantine: list[pd.DataFrame] = []
+
+    def add(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Validate the rows of ``frame`` (a landing frame or a chunk of one); their clean rows."""
+        label = file_label(frame, self.spec)
+        self.label = self.label or label
+        _check_lineage(frame, label)
+        self.rows += len(frame)
+        canonical, repaired = canonical_rows(frame, self.file_kind, self.refs)
+        checked = add_derived_columns(canonical, self.spec)
+        for name, values in repaired.items():
+            checked[name] = values
+        for name, values in self.whole_file.items():
+            if name in checked.columns:
+                checked[name] = checked[SOURCE_ROW].map(values).astype(object).where(lambda v: v.notna(), None)
+
+        gx, gxe, batch_definition = _gx()
+        suite = gx.ExpectationSuite(name=f"scl.{self.file_kind}")
+        ran: dict[str, ExpectationDef] = {}
+        for definition in expectations_for(self.file_kind):
+            if not all(c in checked.columns for c in definition.columns):
+                continue
+            expectation = definition.build(gxe, checked, self.refs)
+            if expectation is None:
+                continue
+            expectation.meta = {_META_KEY: definition.name}
+            suite.add_expectation(expectation)
+            ran[definition.name] = definition
+        for name, definition in ran.items():
+            self.ran.setdefault(name, definition)
+
+        # The cached context is shared: one validation at a time if a caller uses threads.
+        with _lock:
+            result = batch_definition.get_batch(batch_parameters={"dataframe": checked}).validate(
+                suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [SOURCE_ROW]}
             )
-        if outcome.success:
-            continue
-        offending = _offending_rows(outcome.result, checked, definition)
-        # A missing column fails every row of the file.
-        rows_failed = int(outcome.result.get("unexpected_count", len(frame)))
-        findings.append(
-            Finding(
-                expectation=definition.name,
-                file=label,
-                column=definition.column,
-                severity=definition.severity,
-                rows_failed=rows_failed,
-                sample=tuple(offending[:SAMPLE_SIZE]),
-                description=definition.description,
-                note=definition.note(checked, refs) if definition.note else "",
-            )
-        )
-        if definition.severity is Severity.WARNING and definition.repairs is None:
-            for row in offending:
-                quarantined.setdefault(row[SOURCE_ROW], []).append((definition.name, quarantine_reason(definition, row, refs)))
 
-    order = {d.name: i for i, d in enumerate(ran)}
-    findings.sort(key=lambda f: order[f.expectation])
-    quarantine = _quarantine_frame(frame, label, quarantined)
-    keep = ~canonical[SOURCE_ROW].isin(list(quarantined))
-    return ValidationReport(
-        file=label,
-        file_kind=file_kind,
-        rows=len(frame),
-        findings=findings,
-        quarantine=quarantine,
-        clean=canonical[keep],
-        expectations_run=tuple(d.name for d in ran),
-        scope=scope,
-    )
+        quarantined: dict[int, list[tuple[str, str]]] = {}
+        for outcome in result.results:
+            definition = ran[outcome.expectation_config.meta[_META_KEY]]
+            if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+                raise RuntimeError(
+                    f"{label}: expectation {definition.name} could not run: {outcome.exception_info.get('exception_message')}"
+                )
+            if outcome.success:
+                continue
+            offending = _offending_rows(outcome.result, checked, definition)
+            failed = self.failed.setdefault(definition.name, _Failed(definition))
+            # A missing column fails every row of the file.
+            failed.rows_failed += int(outcome.result.get("unexpected_count", len(frame)))
+            for row in offending[: SAMPLE_SIZE - len(failed.sample)]:
+                if SOURCE_ROW in row or row not in failed.sample:  # a missing column is one entry, not one per chunk
+                    failed.sample.append(row)
+            if definition.note:
+                rows = [row[SOURCE_ROW] for row in offending if SOURCE_ROW in row]
+                failed.note_rows.append(checked[checked[SOURCE_ROW].isin(rows)] if rows else checked)
+            if definition.severity is Severity.WARNING and definition.repairs is None:
+                for row in offending:
+                    quarantined.setdefault(row[SOURCE_ROW], []).append(
+                        (definition.name, quarantine_reason(definition, row, self.refs))
+                    )
+        if quarantined:
+            self.quarantine.append(_quarantine_frame(frame, label, quarantined))
+        return canonical[~canonical[SOURCE_ROW].isin(list(quarantined))]
+
+    def report(self, clean: pd.DataFrame | None = None) -> ValidationReport:
+        """The file's report; ``clean`` is its clean rows when the caller kept them (the rows
+        :meth:`add` returned), else the report carries none."""
+        order = {name: i for i, name in enumerate(self.ran)}
+        findings = []
+        for failed in sorted(self.failed.values(), key=lambda f: order[f.definition.name]):
+            definition = failed.definition
+            note = ""
+            if definition.note:
+                rows = failed.note_rows[0] if len(failed.note_rows) == 1 else pd.concat(failed.note_rows, ignore_index=True)
+                note = definition.note(rows, self.refs)
+            findings.append(
+                Finding(
+                    expectation=definition.name,
+                    file=self.label or self.spec.name,
+                    column=definition.column,
+                    severity=definition.severity,
+                    rows_failed=failed.rows_failed,
+                    sample=tuple(failed.sample),
+                    description=definition.description,
+                    note=note,
+                )
+            )
+        quarantine = pd.concat(self.quarantine, ignore_index=True) if self.quarantine else empty_quarantine()
+        return ValidationReport(
+            file=self.label or self.spec.name,
+            file_kind=self.file_kind,
+            rows=self.rows,
+            findings=findings,
+            quarantine=quarantine,
+            clean=clean if clean is not None else pd.DataFrame(),
+            expectations_run=tuple(self.ran),
+            scope=self.scope,
+        )
 
 
 def _repair_ids(canonical: pd.DataFrame, file_kind: str, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
