@@ -52,12 +52,16 @@ def validate_survey(
     """Validate the ONA survey of ``wave``; with ``hr`` (the wave's HR export frame), ids are
     repaired against it where unambiguous and rows naming someone outside it are quarantined.
     Duplicate nominations are quarantined beyond the kept one."""
-    refs = References(
+    return run_suite(survey, ONA_SURVEY.name, survey_references(hr, wave, options), scope=wave)
+
+
+def survey_references(hr: pd.DataFrame | None, wave: str, options: MatchOptions = _DEFAULT) -> References:
+    """What a survey of ``wave`` is checked against: the people of its HR export frame, if any."""
+    return References(
         hr_ids=None if hr is None or "employee_id" not in hr.columns else ids_of(hr),
         hr_label=f"{wave} HR export",
         options=options,
     )
-    return run_suite(survey, ONA_SURVEY.name, refs, scope=wave)
 
 
 def validate_participants(

@@ -146,6 +146,11 @@ class SuiteRun:
         self.failed: dict[str, _Failed] = {}
         self.quarantine: list[pd.DataFrame] = []
 
+    @property
+    def passed(self) -> bool:
+        """No ERROR finding so far."""
+        return all(f.definition.severity is not Severity.ERROR for f in self.failed.values())
+
     def add(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Validate the rows of ``frame`` (a landing frame or a chunk of one); their clean rows."""
         label = file_label(frame, self.spec)

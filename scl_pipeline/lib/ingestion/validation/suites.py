@@ -312,9 +312,16 @@ def duplicate_of(survey: pd.DataFrame) -> pd.Series:
         },
         index=survey.index,
     )
-    keys = keys[keys["r"].notna() & keys["n"].notna()]
+    kept = kept_of_dropped(keys[keys["r"].notna() & keys["n"].notna()])
+    return pd.Series([kept.get(i) for i in survey.index], index=survey.index, dtype=object)
+
+
+def kept_of_dropped(keys: pd.DataFrame) -> dict[object, int]:
+    """Of nomination keys (columns ``r``, ``n``, ``rel`` naming the group, strength ``s`` with -1
+    for none, source ``row``), the dropped duplicates: index label -> ``row`` of the group's kept
+    row, the one with the highest strength and, on a tie, the earliest row. The keys may be the
+    values themselves or any exact codes of them (a survey streamed in chunks)."""
     ordered = keys.sort_values(["r", "n", "rel", "s", "row"], ascending=[True, True, True, False, True], kind="stable")
     dropped = ordered.duplicated(["r", "n", "rel"], keep="first")
     kept_row = ordered.groupby(["r", "n", "rel"], sort=False)["row"].transform("first")
-    kept_of_dropped = dict(zip(ordered.index[dropped.to_numpy()], kept_row[dropped].tolist()))
-    return pd.Series([kept_of_dropped.get(i) for i in survey.index], index=survey.index, dtype=object)
+    return dict(zip(ordered.index[dropped.to_numpy()], (int(r) for r in kept_row[dropped])))

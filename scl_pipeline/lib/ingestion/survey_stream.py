@@ -1,0 +1,158 @@
+"""A wave's survey validated and typed chunk by chunk: a survey of millions of rows is whole in
+pandas only once, as the typed rows the warehouse receives.
+
+Two passes over the file (:class:`~.readers.StreamedFile` reads it again for each):
+
+1. Duplicate nominations need the whole file (a survey of one chunk skips this pass): the kept row of a (respondent, nominee, relation)
+   group is the one with the highest strength wherever it is. The first pass keeps only integer
+   codes of each row's canonical ids, relation and strength (40 bytes a row) and finds the
+   dropped duplicates with the same rule as a whole-file validation
+   (:func:`.validation.suites.kept_of_dropped`).
+2. The second pass validates each chunk with the survey's suite (:class:`SuiteRun`, given the
+   first pass's duplicates), types its clean rows (:func:`.coerce.coerce_frame`) and keeps them
+   as an Arrow record batch (a compact column store: ids once per row in one buffer, not one
+   Python object each). After the last chunk the batches become the one typed pandas frame.
+
+The report equals that of :func:`.validation.validate_wave` on the whole file (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from scl_pipeline.lib.ingestion.coerce import coerce_frame
+from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.ingestion.readers import StreamedFile
+from scl_pipeline.lib.ingestion.validation import WaveValidation, validate_hr_export
+from scl_pipeline.lib.ingestion.validation.expectations import References
+from scl_pipeline.lib.ingestion.validation.files import survey_references
+from scl_pipeline.lib.ingestion.validation.gx_execution import SuiteRun, canonical_rows
+from scl_pipeline.lib.ingestion.validation.suites import DUPLICATE_OF, kept_of_dropped
+from scl_pipeline.lib.ingestion.values import MatchOptions
+from scl_pipeline.lib.runs.progress import Progress
+
+# The two passes, as progress labels name them.
+PASSES = ("duplicate keys", "validated and typed")
+
+_ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "DATE": pa.timestamp("ns"),
+                "TIMESTAMP": pa.timestamp("ns"), "BOOLEAN": pa.bool_()}
+# What the first pass reads of each chunk: a nomination's group, its strength and its row.
+_KEY_COLUMNS = (SOURCE_FILE, SOURCE_ROW, "respondent_id", "nominee_id", "relation", "strength")
+_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+@dataclass
+class StreamedWave:
+    """A wave validated with its survey streamed: the validation (reports without the survey's
+    clean strings) and the survey's typed clean rows, None when an ERROR finding rejects it."""
+
+    validation: WaveValidation
+    typed_survey: pd.DataFrame | None
+
+
+def validate_wave_streamed(
+    hr: pd.DataFrame,
+    survey: StreamedFile,
+    wave: str,
+    options: MatchOptions = MatchOptions(),
+    chunk_rows: int = 200_000,
+    progress: Callable[[str], Progress] | None = None,
+) -> StreamedWave:
+    """Validate ``wave``'s HR export frame and its ``survey`` file, the survey ``chunk_rows``
+    rows at a time; ``progress(pass)`` gives the callback told (rows done, rows expected) as
+    each pass goes on (:data:`PASSES`)."""
+    hr_report = validate_hr_export(hr, wave, options)
+    refs = survey_references(hr if "employee_id" in hr.columns else None, wave, options)
+    report_rows = progress or (lambda _: None)
+    # A survey of one chunk is whole in it: its duplicates are found within the chunk.
+    one_chunk = survey.rows_estimate <= chunk_rows
+    duplicates = {} if one_chunk else _duplicates(survey, refs, chunk_rows, report_rows(PASSES[0]))
+    run = SuiteRun(ONA_SURVEY.name, refs, scope=wave, whole_file=duplicates)
+    batches: list[pa.RecordBatch] = []
+    schema = _arrow_schema(ONA_SURVEY)
+    told = report_rows(PASSES[1])
+    for chunk in survey.chunks(chunk_rows):
+        if one_chunk and run.rows:
+            raise RuntimeError(f"{survey.path}: more than its {survey.rows_estimate} counted rows")
+        clean = run.add(chunk)
+        # Typing assumes valid values: once a chunk fails an ERROR expectation the wave is
+        # rejected, and the remaining chunks are only validated, for a complete report.
+        if run.passed:
+            typed = coerce_frame(clean, ONA_SURVEY, options).drop(columns=SOURCE_FILE)
+            batches.append(pa.RecordBatch.from_pandas(typed, schema=schema, preserve_index=False))
+        else:
+            batches.clear()
+        if told:
+            told(run.rows, max(run.rows, survey.rows_estimate))
+    report = run.report()
+    typed_survey = _typed_frame(batches, schema, str(survey.path)) if report.passed else None
+    batches.clear()
+    validation = WaveValidation(label=wave, reports={HR_EXPORT.name: hr_report, ONA_SURVEY.name: report})
+    return StreamedWave(validation=validation, typed_survey=typed_survey)
+
+
+def _duplicates(
+    survey: StreamedFile, refs: References, chunk_rows: int, told: Progress | None
+) -> dict[str, pd.Series]:
+    """The whole file's dropped duplicate nominations, as the derived column the suite checks:
+    ``source_row`` -> the ``source_row`` kept instead. Empty when an id column is missing (the
+    suite then reports the missing column and does not look for duplicates)."""
+    codes: dict[str, dict[Hashable, int]] = {"id": {}, "relation": {}}
+    parts, done = [], 0
+    for chunk in survey.chunks(chunk_rows):
+        if not {"respondent_id", "nominee_id"} <= set(chunk.columns):
+            return {}
+        canonical, _ = canonical_rows(chunk[[c for c in chunk.columns if c in _KEY_COLUMNS]], ONA_SURVEY.name, refs)
+        relation = canonical["relation"] if "relation" in canonical else pd.Series(None, index=canonical.index, dtype=object)
+        strength = (
+            pd.to_numeric(canonical["strength"], errors="coerce")
+            if "strength" in canonical
+            else pd.Series(np.nan, index=canonical.index)
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "r": _codes(canonical["respondent_id"], codes["id"]),
+                    "n": _codes(canonical["nominee_id"], codes["id"]),
+                    "rel": _codes(relation.fillna(DEFAULT_RELATION), codes["relation"]),
+                    "s": strength.fillna(-1.0).to_numpy(dtype=float),
+                    "row": canonical[SOURCE_ROW].to_numpy(dtype=np.int64),
+                }
+            )
+        )
+        done += len(chunk)
+        if told:
+            told(done, max(done, survey.rows_estimate))
+    keys = pd.concat(parts, ignore_index=True)
+    keys = keys[keys["r"].notna() & keys["n"].notna()]
+    keys.index = keys["row"].to_numpy()
+    kept = kept_of_dropped(keys)
+    return {DUPLICATE_OF: pd.Series(kept, dtype=object)}
+
+
+def _codes(values: pd.Series, vocabulary: dict[Hashable, int]) -> np.ndarray:
+    """Exact integer codes of ``values`` (NaN where missing), one ``vocabulary`` across chunks."""
+    for value in pd.unique(values.dropna().to_numpy()):
+        vocabulary.setdefault(value, len(vocabulary))
+    return values.map(vocabulary).to_numpy(dtype=float)
+
+
+def _arrow_schema(spec: FileSpec) -> pa.Schema:
+    """The typed frame's columns (coerce_frame) as Arrow types, without the constant source_file."""
+    return pa.schema([(SOURCE_ROW, pa.int64())] + [(c, _ARROW_TYPES[spec.types[c]]) for c in spec.columns])
+
+
+def _typed_frame(batches: list[pa.RecordBatch], schema: pa.Schema, source_file: str) -> pd.DataFrame:
+    """The batches as one typed frame with the dtypes coerce_frame gives; repeated strings (an id
+    on every row it appears in) share one Python object."""
+    table = pa.Table.from_batches(batches, schema=schema)
+    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get, deduplicate_objects=True)
+    del table
+    frame[SOURCE_ROW] = frame[SOURCE_ROW].astype("int64")
+    frame.insert(0, SOURCE_FILE, source_file)
+    return frame
