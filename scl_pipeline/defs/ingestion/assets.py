@@ -8,6 +8,7 @@ rows). WARNING findings quarantine rows (or count repaired ids).
 """
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
 import dagster as dg
 import pandas as pd
@@ -24,24 +25,26 @@ from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOU
 from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
-from scl_pipeline.lib.ingestion.discovery import landing_aliases, read_experiments, read_program, read_wave
+from scl_pipeline.lib.ingestion.discovery import landing_aliases, open_wave, read_experiments, read_program
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, check_gates, quarantine_reasons, wave_vitals
 from scl_pipeline.lib.ingestion.loading import Gates, LoadOutcome, load_validated, record_quality
-from scl_pipeline.lib.ingestion.readers import LandedFile
+from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
+from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
 from scl_pipeline.lib.ingestion.validation import (
     ValidationReport,
     validate_experiment,
     validate_participants,
-    validate_wave,
 )
 from scl_pipeline.lib.ingestion.validation.records import unreadable_file_row
 from scl_pipeline.lib.ingestion.values import MatchOptions
+from scl_pipeline.lib.runs.progress import Progress, throttled_progress
 from scl_pipeline.lib.warehouse.reads import known_employee_ids, previous_loaded_wave, raw_wave_rows
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 GROUP = "ingestion"
+T = TypeVar("T")
 
 
 # Experiments are checked against every loaded HR export: they read all waves, so they load with
@@ -87,11 +90,20 @@ def _load(
     scope: str,
     options: MatchOptions,
     gates: Gates | None = None,
+    typed: dict[FileSpec, pd.DataFrame] | None = None,
 ) -> LoadOutcome:
-    try:
-        return load_validated(
-            lake.warehouse, [r for _, r in reports], clean, slice_value, scope, context.run_id, _now(), options, gates
+    return _typing(
+        lambda: load_validated(
+            lake.warehouse, [r for _, r in reports], clean, slice_value, scope, context.run_id, _now(), options, gates,
+            typed,
         )
+    )
+
+
+def _typing(call: Callable[[], T]) -> T:
+    """``call()``, a value validation let through but typing refused failing the run clearly."""
+    try:
+        return call()
     except CoercionError as exc:
         raise dg.Failure(description=str(exc), metadata={"file": exc.file, "column": exc.column}) from None
 
@@ -120,9 +132,12 @@ def _results(
     scope: str,
     reports: list[tuple[FileSpec, ValidationReport]],
     outcome: LoadOutcome,
-    landed: dict[FileSpec, list[LandedFile]],
+    landed: dict[FileSpec, list[LandedFile | StreamedFile]],
+    profiled: dict[FileSpec, pd.DataFrame] | None = None,
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    """Materializations (when accepted) and check results; a rejection ends in a clear Failure."""
+    """Materializations (when accepted) and check results; a rejection ends in a clear Failure.
+    The column profile is of each kind's first landed frame, or of ``profiled``'s frame (a
+    streamed survey: its loaded rows)."""
     checks = [result for spec, report in reports for result in file_check_results(spec, report)]
     if outcome.gates:
         checks.append(gate_check_result(outcome.gates))
@@ -140,7 +155,8 @@ def _results(
             },
         )
     for spec, files in landed.items():
-        frames = [f.frame for f in files]
+        profiled_frame = (profiled or {}).get(spec)
+        frames = [profiled_frame] if profiled_frame is not None else [f.frame for f in files if isinstance(f, LandedFile)]
         yield dg.MaterializeResult(
             asset_key=raw_key(spec),
             metadata={
@@ -176,13 +192,26 @@ def wave_exports(
     wave = partition_key_to_wave(context.partition_key)
     config = ingestion.config()
     options = _options(context, lake, wave, config)
-    files = _read(context, lake, wave, lambda: read_wave(lake.lake, wave, config.allow_outside_links))
-    validation = validate_wave(files[HR_EXPORT.name].frame, files[ONA_SURVEY.name].frame, wave, options)
+    files = _read(context, lake, wave, lambda: open_wave(lake.lake, wave, config.allow_outside_links))
+    hr, survey = _read(context, lake, wave, files[HR_EXPORT.name].read), files[ONA_SURVEY.name]
+
+    def progress(stage: str) -> Progress:
+        return throttled_progress(context.log.info, f"survey of wave {wave}, {stage}", "rows")
+
+    # The survey streams in chunks (lib.ingestion.survey_stream): only its typed rows are ever
+    # whole in memory. The HR export, one row per person, is read whole.
+    streamed = _read(
+        context, lake, wave,
+        lambda: _typing(lambda: validate_wave_streamed(hr.frame, survey, wave, options, config.chunk_rows, progress)),
+    )
+    validation = streamed.validation
     reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
-    clean = {spec: report.clean for spec, report in reports}
+    typed = {} if streamed.typed_survey is None else {ONA_SURVEY: streamed.typed_survey}
     wave_gates = _wave_gates(lake, wave, validation.survey, settings, gates.config())
-    outcome = _load(context, lake, reports, clean, wave, wave, options, wave_gates)
-    yield from _results(wave, reports, outcome, {spec: [files[spec.name]] for spec, _ in reports})
+    outcome = _load(context, lake, reports, {HR_EXPORT: validation.hr.clean}, wave, wave, options, wave_gates, typed)
+    yield from _results(
+        wave, reports, outcome, {HR_EXPORT: [hr], ONA_SURVEY: [survey]}, profiled={ONA_SURVEY: streamed.typed_survey}
+    )
 
 
 @dg.multi_asset(

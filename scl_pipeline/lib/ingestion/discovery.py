@@ -19,7 +19,7 @@ from scl_pipeline.lib.ingestion.contract import (
     FileSpec,
 )
 from scl_pipeline.lib.ingestion.landing_files import find_landing_file, refuse_outside_links
-from scl_pipeline.lib.ingestion.readers import LandedFile, read_landing_file
+from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile, open_landing_file
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import is_wave, parse_wave
 
@@ -48,21 +48,31 @@ def landing_aliases(lake: DataLake, allow_outside_links: bool = False) -> AliasM
     return AliasMap.for_landing_root(lake.landing)
 
 
-def _read(lake: DataLake, folder: Path, spec: FileSpec, aliases: AliasMap, allow_outside_links: bool) -> LandedFile:
+def _open(lake: DataLake, folder: Path, spec: FileSpec, aliases: AliasMap, allow_outside_links: bool) -> StreamedFile:
     refuse_outside_links(folder, lake.root, allow_outside_links)
     path = find_landing_file(folder, spec)
     refuse_outside_links(path, lake.root, allow_outside_links)
-    return read_landing_file(path, spec, aliases)
+    return open_landing_file(path, spec, aliases)
 
 
-def read_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, LandedFile]:
-    """The wave's HR export and survey, read; raises LandingFileError naming the file."""
+def _read(lake: DataLake, folder: Path, spec: FileSpec, aliases: AliasMap, allow_outside_links: bool) -> LandedFile:
+    return _open(lake, folder, spec, aliases, allow_outside_links).read()
+
+
+def open_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, StreamedFile]:
+    """The wave's HR export and survey, opened (headers read, rows when iterated); raises
+    LandingFileError naming the file."""
     parse_wave(wave)
     aliases = landing_aliases(lake, allow_outside_links)
     return {
-        spec.name: _read(lake, lake.wave_folder(wave), spec, aliases, allow_outside_links)
+        spec.name: _open(lake, lake.wave_folder(wave), spec, aliases, allow_outside_links)
         for spec in (HR_EXPORT, ONA_SURVEY)
     }
+
+
+def read_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, LandedFile]:
+    """The wave's HR export and survey, read whole; raises LandingFileError naming the file."""
+    return {name: opened.read() for name, opened in open_wave(lake, wave, allow_outside_links).items()}
 
 
 def read_program(lake: DataLake, allow_outside_links: bool = False) -> LandedFile | None:

@@ -67,19 +67,21 @@ def load_validated(
     now: pd.Timestamp,
     options: MatchOptions | None = None,
     gates: Gates | None = None,
+    typed: Mapping[FileSpec, pd.DataFrame] | None = None,
 ) -> LoadOutcome:
     """Write the ``clean`` frames as the slice ``slice_value`` if every report and gate passed.
 
     ``clean`` holds per file kind the validated rows (several files of a kind concatenated, with
     their slice column such as ``experiment_id``). ``scope`` names the slice in the quarantine
     and data-quality tables (a wave, ``program``, ``experiments``). ``gates`` (lib.ingestion.gates)
-    runs on the typed frames once the reports passed; a failed gate rejects the slice.
+    runs on the typed frames once the reports passed; a failed gate rejects the slice. ``typed``
+    holds file kinds already typed (a survey streamed in chunks, lib.ingestion.survey_stream).
     """
     quality = quality_rows(reports, run_id, scope, now)
     if not all(report.passed for report in reports):
         record_quality(connect, quality, scope, accepted=False)
         return LoadOutcome(accepted=False, quality=quality)
-    typed = {}
+    typed = dict(typed or {})
     for spec, frame in clean.items():
         typed[spec] = coerce_frame(frame, spec, options)
         slice_column = SLICE_COLUMN[spec.grain]

@@ -97,11 +97,15 @@ class StreamedFile:
     ignored_columns: list[str]
     _columns: dict[int, str] = field(repr=False)
     _read_rows: Callable[[int], Iterator[pd.DataFrame]] = field(repr=False)
+    # Size and modification time when opened: every pass over the rows reads the same file.
+    _stamp: tuple[int, int] = field(default=(0, 0), repr=False)
 
     def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
         """The file's rows, ``rows`` at a time, as the landing frame :func:`read_landing_file`
         gives (``source_row`` runs on across chunks). Each call reads the file again from the
         start; a file with a header and no data rows raises :class:`LandingFileError`."""
+        if self._stamp != _file_stamp(self.path):
+            raise LandingFileError(self.path, "changed since it was opened; the next run reads the new file")
         done = 0
         for chunk in self._read_rows(rows):
             if len(chunk):
@@ -133,6 +137,7 @@ def open_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
     if path.stat().st_size == 0:
         raise LandingFileError(path, "file is empty (0 bytes)")
     aliases = aliases or AliasMap.default()
+    stamp = _file_stamp(path)
     suffix = path.suffix.lower().lstrip(".")
     if suffix == "csv":
         source = _open_csv(path, aliases.encoding)
@@ -150,8 +155,13 @@ def open_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
         log.warning("%s: dropped personal-data column(s) %s; they are never stored", path, mapping.dropped_pii)
     return StreamedFile(
         path=path, spec=spec, rows_estimate=source.rows_estimate, dropped_pii=mapping.dropped_pii,
-        ignored_columns=mapping.ignored, _columns=mapping.columns, _read_rows=source.read_rows,
+        ignored_columns=mapping.ignored, _columns=mapping.columns, _read_rows=source.read_rows, _stamp=stamp,
     )
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 def _whole(table: _Table) -> _Source:
@@ -200,10 +210,11 @@ def _open_csv(path: Path, encoding: str) -> _Source:
         delimiter = ","
 
     def parse(rows: int) -> Iterator[pd.DataFrame]:
-        """The file's rows as written, header first; errors name the file and what is wrong."""
+        """The file's rows as written: the header and ``rows`` data rows, then ``rows`` at a
+        time. Errors name the file and what is wrong."""
         try:
             with path.open(encoding=codec, newline="") as text:
-                yield from pd.read_csv(
+                reader = pd.read_csv(
                     text,
                     sep=delimiter,
                     header=None,  # headers as written: pandas would rename a second "department"
@@ -214,6 +225,11 @@ def _open_csv(path: Path, encoding: str) -> _Source:
                     quoting=csv.QUOTE_MINIMAL,
                     chunksize=rows,
                 )
+                with reader:
+                    yield reader.get_chunk(rows + 1)
+                    yield from reader
+        except StopIteration:
+            raise LandingFileError(path, "file has no header row") from None
         except UnicodeDecodeError:
             decode_text(path, path.read_bytes(), encoding)  # raises, naming the line
             raise
@@ -229,8 +245,7 @@ def _open_csv(path: Path, encoding: str) -> _Source:
 
     def read_rows(rows: int) -> Iterator[pd.DataFrame]:
         chunks = parse(rows)
-        first_chunk = next(chunks)
-        yield _split_header(first_chunk).rows
+        yield _split_header(next(chunks)).rows
         yield from chunks
 
     return _Source(_split_header(header).headers, read_rows, max(_line_count(path) - 1, 0))

@@ -1,11 +1,13 @@
 """The ingestion settings a site may change (the ``ingestion`` settings resource).
 
-Both are off by default; docs/data_quality.md and docs/operations.md say when to switch them on.
+The switches are off by default; docs/data_quality.md and docs/operations.md say when to switch them on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS
 
 
 @dataclass(frozen=True)
@@ -13,7 +15,14 @@ class IngestionConfig:
     """How landing files are read and matched. ``case_insensitive_ids``: an id that differs from
     exactly one HR id only in letter case is repaired to it (off: ``e1`` and ``E1`` may be two
     people). ``allow_outside_links``: landing files and folders that are symbolic links to places
-    outside the data lake are read (off: refused, naming the link and its target)."""
+    outside the data lake are read (off: refused, naming the link and its target).
+    ``chunk_rows``: a survey is validated and typed this many rows at a time (memory grows with
+    it; a survey of up to this many rows is validated whole)."""
 
     case_insensitive_ids: bool = False
     allow_outside_links: bool = False
+    chunk_rows: int = CHUNK_ROWS
+
+    def __post_init__(self) -> None:
+        if self.chunk_rows < 1:
+            raise ValueError(f"ingestion.chunk_rows={self.chunk_rows}: expected a whole number of rows of at least 1")

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
 from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
-from scl_pipeline.lib.ingestion.readers import StreamedFile
+from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS, StreamedFile
 from scl_pipeline.lib.ingestion.validation import WaveValidation, validate_hr_export
 from scl_pipeline.lib.ingestion.validation.expectations import References
 from scl_pipeline.lib.ingestion.validation.files import survey_references
@@ -60,12 +60,12 @@ def validate_wave_streamed(
     survey: StreamedFile,
     wave: str,
     options: MatchOptions = MatchOptions(),
-    chunk_rows: int = 200_000,
+    chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[str], Progress] | None = None,
 ) -> StreamedWave:
     """Validate ``wave``'s HR export frame and its ``survey`` file, the survey ``chunk_rows``
     rows at a time; ``progress(pass)`` gives the callback told (rows done, rows expected) as
-    each pass goes on (:data:`PASSES`)."""
+    each pass over a survey of more than one chunk goes on (:data:`PASSES`)."""
     hr_report = validate_hr_export(hr, wave, options)
     refs = survey_references(hr if "employee_id" in hr.columns else None, wave, options)
     report_rows = progress or (lambda _: None)
@@ -75,7 +75,8 @@ def validate_wave_streamed(
     run = SuiteRun(ONA_SURVEY.name, refs, scope=wave, whole_file=duplicates)
     batches: list[pa.RecordBatch] = []
     schema = _arrow_schema(ONA_SURVEY)
-    told = report_rows(PASSES[1])
+    # Progress is for surveys long enough to stream; one chunk takes seconds.
+    told = None if one_chunk else report_rows(PASSES[1])
     for chunk in survey.chunks(chunk_rows):
         if one_chunk and run.rows:
             raise RuntimeError(f"{survey.path}: more than its {survey.rows_estimate} counted rows")

@@ -59,3 +59,29 @@ def test_missing_wave_folder_fails_with_the_folder_named(lake):
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "2021-Q2: folder is missing" in failure.step_failure_data.user_failure_data.description
     assert query(lake, "select count(*) as n from raw.hr_export")["n"][0] == len(hr)
+
+
+def test_a_survey_streamed_in_chunks_loads_the_same_rows_and_says_its_progress(lake, tmp_path):
+    from scl_pipeline_tests.helpers.dagster import _INSTANCE
+
+    hr, survey = small_org()
+    survey = survey.assign(strength=survey["strength"].astype(str))
+    # A duplicate nomination whose kept row (strength 5) is two chunks after the dropped one.
+    survey.loc[len(survey)] = {**survey.iloc[0].to_dict(), "strength": "5"}
+    write_wave(lake, "2021-Q1", hr, survey)
+    materialize_wave(lake, "2021-Q1", INGESTION)
+    tables = {
+        "raw.hr_export": CONTENT.format(table="raw.hr_export"),
+        "raw.ona_survey": CONTENT.format(table="raw.ona_survey"),
+        "raw.quarantine": "select file, source_row, expectation, reason, values from raw.quarantine order by all",
+    }
+    whole = {table: query(lake, sql) for table, sql in tables.items()}
+    assert len(whole["raw.quarantine"]) == 1
+    result = materialize_wave(lake, "2021-Q1", INGESTION, ingestion={"chunk_rows": 4})
+    for table, sql in tables.items():
+        assert query(lake, sql).equals(whole[table]), table
+    lines = [e.user_message for e in _INSTANCE.all_logs(result.run_id) if e.dagster_event is None]
+    rows = len(survey)
+    for stage in ("duplicate keys", "validated and typed"):
+        progress = [line for line in lines if line.startswith(f"progress: survey of wave 2021-Q1, {stage}:")]
+        assert progress and progress[-1].endswith(f": {rows}/{rows} rows (100%)"), lines
