@@ -70,14 +70,17 @@ def wave_vitals(wave: str, hr: pd.DataFrame, survey: pd.DataFrame, relation: str
     invited_flags = hr["invited_to_survey"].astype("boolean").fillna(True)
     invited = set(hr.loc[invited_flags.to_numpy(dtype=bool), "employee_id"])
     respondents = set(survey["respondent_id"]) & people
-    ties = survey[survey["respondent_id"] != survey["nominee_id"]]
-    ties = ties.assign(strength=pd.to_numeric(ties["strength"], errors="coerce"))
-    rated = ties.groupby("relation")["strength"].count() > 0
-    primary = ties[(ties["relation"] == relation) & ties["respondent_id"].isin(people) & ties["nominee_id"].isin(people)]
-    highest = primary.groupby(["respondent_id", "nominee_id"])["strength"].max()
+    # Column by column: a survey of millions of rows is not copied whole for its counts.
+    tie = (survey["respondent_id"] != survey["nominee_id"]).to_numpy()
+    strength = pd.to_numeric(survey["strength"][tie], errors="coerce")
+    relations = survey["relation"][tie]
+    rated = strength.groupby(relations).count() > 0
+    respondent, nominee = survey["respondent_id"][tie], survey["nominee_id"][tie]
+    primary = ((relations == relation) & respondent.isin(people) & nominee.isin(people)).to_numpy()
+    highest = strength[primary].groupby([respondent[primary], nominee[primary]]).max()
     has_strength = bool(rated.get(relation, False))
     strong = (highest >= strong_threshold) if has_strength else pd.Series(True, index=highest.index)
-    strengths = ties["strength"].dropna()
+    strengths = strength.dropna()
     return WaveVitals(
         wave=wave,
         population=len(people),

@@ -5,7 +5,7 @@ Two passes over the file (:class:`~.readers.StreamedFile` reads it again for eac
 
 1. Duplicate nominations need the whole file (a survey of one chunk skips this pass): the kept row of a (respondent, nominee, relation)
    group is the one with the highest strength wherever it is. The first pass keeps only integer
-   codes of each row's canonical ids, relation and strength (40 bytes a row) and finds the
+   codes of each row's canonical ids, relation and strength (24 bytes a row) and finds the
    dropped duplicates with the same rule as a whole-file validation
    (:func:`.validation.suites.kept_of_dropped`).
 2. The second pass validates each chunk with the survey's suite (:class:`SuiteRun`, given the
@@ -85,14 +85,13 @@ def validate_wave_streamed(
         # rejected, and the remaining chunks are only validated, for a complete report.
         if run.passed:
             typed = coerce_frame(clean, ONA_SURVEY, options).drop(columns=SOURCE_FILE)
-            batches.append(pa.RecordBatch.from_pandas(typed, schema=schema, preserve_index=False))
+            batches.append(_batch(typed, schema))
         else:
             batches.clear()
         if told:
             told(run.rows, max(run.rows, survey.rows_estimate))
     report = run.report()
     typed_survey = _typed_frame(batches, schema, str(survey.path)) if report.passed else None
-    batches.clear()
     validation = WaveValidation(label=wave, reports={HR_EXPORT.name: hr_report, ONA_SURVEY.name: report})
     return StreamedWave(validation=validation, typed_survey=typed_survey)
 
@@ -103,44 +102,40 @@ def _duplicates(
     """The whole file's dropped duplicate nominations, as the derived column the suite checks:
     ``source_row`` -> the ``source_row`` kept instead. Empty when an id column is missing (the
     suite then reports the missing column and does not look for duplicates)."""
-    codes: dict[str, dict[Hashable, int]] = {"id": {}, "relation": {}}
-    parts, done = [], 0
+    vocabulary: dict[str, dict[Hashable, int]] = {"id": {}, "relation": {}}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in ("respondent", "nominee", "relation", "strength", "row")}
+    done = 0
     for chunk in survey.chunks(chunk_rows):
         if not {"respondent_id", "nominee_id"} <= set(chunk.columns):
             return {}
         canonical, _ = canonical_rows(chunk[[c for c in chunk.columns if c in _KEY_COLUMNS]], ONA_SURVEY.name, refs)
+        named = (canonical["respondent_id"].notna() & canonical["nominee_id"].notna()).to_numpy()
+        canonical = canonical[named]
         relation = canonical["relation"] if "relation" in canonical else pd.Series(None, index=canonical.index, dtype=object)
         strength = (
             pd.to_numeric(canonical["strength"], errors="coerce")
             if "strength" in canonical
             else pd.Series(np.nan, index=canonical.index)
         )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "r": _codes(canonical["respondent_id"], codes["id"]),
-                    "n": _codes(canonical["nominee_id"], codes["id"]),
-                    "rel": _codes(relation.fillna(DEFAULT_RELATION), codes["relation"]),
-                    "s": strength.fillna(-1.0).to_numpy(dtype=float),
-                    "row": canonical[SOURCE_ROW].to_numpy(dtype=np.int64),
-                }
-            )
-        )
+        parts["respondent"].append(_codes(canonical["respondent_id"], vocabulary["id"]))
+        parts["nominee"].append(_codes(canonical["nominee_id"], vocabulary["id"]))
+        parts["relation"].append(_codes(relation.fillna(DEFAULT_RELATION), vocabulary["relation"]))
+        parts["strength"].append(strength.fillna(-1.0).to_numpy(dtype=np.float32))
+        parts["row"].append(canonical[SOURCE_ROW].to_numpy(dtype=np.int64))
         done += len(chunk)
         if told:
             told(done, max(done, survey.rows_estimate))
-    keys = pd.concat(parts, ignore_index=True)
-    keys = keys[keys["r"].notna() & keys["n"].notna()]
-    keys.index = keys["row"].to_numpy()
-    kept = kept_of_dropped(keys)
-    return {DUPLICATE_OF: pd.Series(kept, dtype=object)}
+    keys = {name: np.concatenate(arrays) for name, arrays in parts.items()}
+    parts.clear()
+    dropped, kept = kept_of_dropped(keys["respondent"], keys["nominee"], keys["relation"], keys["strength"], keys["row"])
+    return {DUPLICATE_OF: pd.Series(kept.tolist(), index=dropped, dtype=object)}
 
 
 def _codes(values: pd.Series, vocabulary: dict[Hashable, int]) -> np.ndarray:
-    """Exact integer codes of ``values`` (NaN where missing), one ``vocabulary`` across chunks."""
-    for value in pd.unique(values.dropna().to_numpy()):
+    """Exact integer codes of ``values`` (none missing), one ``vocabulary`` across chunks."""
+    for value in pd.unique(values.to_numpy()):
         vocabulary.setdefault(value, len(vocabulary))
-    return values.map(vocabulary).to_numpy(dtype=float)
+    return values.map(vocabulary).to_numpy(dtype=np.int32)
 
 
 def _arrow_schema(spec: FileSpec) -> pa.Schema:
@@ -148,11 +143,23 @@ def _arrow_schema(spec: FileSpec) -> pa.Schema:
     return pa.schema([(SOURCE_ROW, pa.int64())] + [(c, _ARROW_TYPES[spec.types[c]]) for c in spec.columns])
 
 
+def _batch(typed: pd.DataFrame, schema: pa.Schema) -> pa.RecordBatch:
+    """A typed chunk as an Arrow batch. Its buffers come from the system allocator, which hands
+    large freed blocks back at once: Arrow's own pool would keep them after the conversion to
+    pandas, and the process would hold the rows twice after all."""
+    pool = pa.system_memory_pool()
+    columns = [pa.array(typed[field.name], type=field.type, from_pandas=True, memory_pool=pool) for field in schema]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
 def _typed_frame(batches: list[pa.RecordBatch], schema: pa.Schema, source_file: str) -> pd.DataFrame:
-    """The batches as one typed frame with the dtypes coerce_frame gives; repeated strings (an id
-    on every row it appears in) share one Python object."""
+    """The batches (emptied) as one typed frame with the dtypes coerce_frame gives; repeated
+    strings (an id on every row it appears in) share one Python object."""
     table = pa.Table.from_batches(batches, schema=schema)
-    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get, deduplicate_objects=True)
+    batches.clear()
+    # Each column's Arrow buffers are freed as soon as it is converted: the rows are never
+    # whole twice.
+    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get, deduplicate_objects=True, self_destruct=True, split_blocks=True)
     del table
     frame[SOURCE_ROW] = frame[SOURCE_ROW].astype("int64")
     frame.insert(0, SOURCE_FILE, source_file)

@@ -302,26 +302,30 @@ def duplicate_of(survey: pd.DataFrame) -> pd.Series:
         if "strength" in survey.columns
         else pd.Series(float("nan"), index=survey.index)
     )
-    keys = pd.DataFrame(
-        {
-            "r": survey["respondent_id"],
-            "n": survey["nominee_id"],
-            "rel": relation.fillna(DEFAULT_RELATION),
-            "s": strength.fillna(-1.0),
-            "row": survey[SOURCE_ROW],
-        },
-        index=survey.index,
-    )
-    kept = kept_of_dropped(keys[keys["r"].notna() & keys["n"].notna()])
-    return pd.Series([kept.get(i) for i in survey.index], index=survey.index, dtype=object)
+    named = (survey["respondent_id"].notna() & survey["nominee_id"].notna()).to_numpy()
+    groups = [pd.factorize(values[named])[0] for values in (survey["respondent_id"], survey["nominee_id"], relation.fillna(DEFAULT_RELATION))]
+    rows = survey[SOURCE_ROW].to_numpy()[named]
+    dropped, kept = kept_of_dropped(*groups, strength.fillna(-1.0).to_numpy()[named], rows)
+    kept_of = dict(zip(dropped.tolist(), kept.tolist()))
+    return pd.Series([kept_of.get(r) for r in survey[SOURCE_ROW].tolist()], index=survey.index, dtype=object)
 
 
-def kept_of_dropped(keys: pd.DataFrame) -> dict[object, int]:
-    """Of nomination keys (columns ``r``, ``n``, ``rel`` naming the group, strength ``s`` with -1
-    for none, source ``row``), the dropped duplicates: index label -> ``row`` of the group's kept
-    row, the one with the highest strength and, on a tie, the earliest row. The keys may be the
-    values themselves or any exact codes of them (a survey streamed in chunks)."""
-    ordered = keys.sort_values(["r", "n", "rel", "s", "row"], ascending=[True, True, True, False, True], kind="stable")
-    dropped = ordered.duplicated(["r", "n", "rel"], keep="first")
-    kept_row = ordered.groupby(["r", "n", "rel"], sort=False)["row"].transform("first")
-    return dict(zip(ordered.index[dropped.to_numpy()], (int(r) for r in kept_row[dropped])))
+def kept_of_dropped(
+    respondent: np.ndarray, nominee: np.ndarray, relation: np.ndarray, strength: np.ndarray, row: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Duplicate nominations: the rows dropped, and for each the row kept instead.
+
+    A nomination's group is its (respondent, nominee, relation), given as exact integer codes
+    (one code per distinct value; a survey streamed in chunks codes them across chunks). The
+    kept row has the highest ``strength`` (-1 for none), the earliest ``row`` on a tie.
+    """
+    order = np.lexsort((row, -strength, relation, nominee, respondent))  # the last key sorts first
+    starts = np.ones(len(order), dtype=bool)
+    for codes in (respondent, nominee, relation):
+        ordered = codes[order]
+        starts[1:] &= ordered[1:] == ordered[:-1]
+    starts = ~starts  # a group starts where any code differs from the row before
+    starts[:1] = True
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    ordered_rows = row[order]
+    return ordered_rows[~starts], ordered_rows[first][~starts]
