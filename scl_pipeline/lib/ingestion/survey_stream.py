@@ -38,6 +38,9 @@ from scl_pipeline.lib.runs.progress import Progress
 
 # The two passes, as progress labels name them.
 PASSES = ("duplicate keys", "validated and typed")
+# Progress is told from this many survey rows on (about 40,000 people): a shorter survey is
+# ingested in seconds, and its lines would only crowd the CLI's output.
+PROGRESS_MIN_ROWS = 500_000
 
 _ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "DATE": pa.timestamp("ns"),
                 "TIMESTAMP": pa.timestamp("ns"), "BOOLEAN": pa.bool_()}
@@ -65,18 +68,17 @@ def validate_wave_streamed(
 ) -> StreamedWave:
     """Validate ``wave``'s HR export frame and its ``survey`` file, the survey ``chunk_rows``
     rows at a time; ``progress(pass)`` gives the callback told (rows done, rows expected) as
-    each pass over a survey of more than one chunk goes on (:data:`PASSES`)."""
+    each pass over a survey of :data:`PROGRESS_MIN_ROWS` or more goes on (:data:`PASSES`)."""
     hr_report = validate_hr_export(hr, wave, options)
     refs = survey_references(hr if "employee_id" in hr.columns else None, wave, options)
-    report_rows = progress or (lambda _: None)
+    report_rows = progress if progress and survey.rows_estimate >= PROGRESS_MIN_ROWS else (lambda _: None)
     # A survey of one chunk is whole in it: its duplicates are found within the chunk.
     one_chunk = survey.rows_estimate <= chunk_rows
     duplicates = {} if one_chunk else _duplicates(survey, refs, chunk_rows, report_rows(PASSES[0]))
     run = SuiteRun(ONA_SURVEY.name, refs, scope=wave, whole_file=duplicates)
     batches: list[pa.RecordBatch] = []
     schema = _arrow_schema(ONA_SURVEY)
-    # Progress is for surveys long enough to stream; one chunk takes seconds.
-    told = None if one_chunk else report_rows(PASSES[1])
+    told = report_rows(PASSES[1])
     for chunk in survey.chunks(chunk_rows):
         if one_chunk and run.rows:
             raise RuntimeError(f"{survey.path}: more than its {survey.rows_estimate} counted rows")

@@ -61,8 +61,12 @@ def test_missing_wave_folder_fails_with_the_folder_named(lake):
     assert query(lake, "select count(*) as n from raw.hr_export")["n"][0] == len(hr)
 
 
-def test_a_survey_streamed_in_chunks_loads_the_same_rows_and_says_its_progress(lake, tmp_path):
+def test_a_survey_streamed_in_chunks_loads_the_same_rows_and_says_its_progress(lake, monkeypatch):
+    from scl_pipeline.lib.ingestion import survey_stream
     from scl_pipeline_tests.helpers.dagster import _INSTANCE
+
+    # Progress is told from 500,000 rows on: the threshold is lowered for the 8-person org.
+    monkeypatch.setattr(survey_stream, "PROGRESS_MIN_ROWS", 0)
 
     hr, survey = small_org()
     survey = survey.assign(strength=survey["strength"].astype(str))
