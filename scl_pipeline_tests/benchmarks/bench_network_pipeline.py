@@ -25,21 +25,7 @@ from scl_pipeline.lib.waves import wave_to_partition_key  # noqa: E402
 from scl_pipeline_tests.helpers.dagster import (  # noqa: E402
     materialize_unpartitioned, project_defs, query, resources_for, wave_asset_keys,
 )
-
-
-def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
-    """Seconds per step, from the timestamps of its start and success events."""
-    started: dict[str, float] = {}
-    seconds: dict[str, float] = {}
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or event.step_key is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            started[event.step_key] = entry.timestamp
-        elif event.event_type_value == "STEP_SUCCESS":
-            seconds[event.step_key] = entry.timestamp - started[event.step_key]
-    return seconds
+from scl_pipeline_tests.benchmarks.timing import run_steps  # noqa: E402
 
 
 def main() -> None:
@@ -70,7 +56,7 @@ def main() -> None:
         summary = query(lake, "select * from marts.wave_summary where wave = $w", {"w": wave}).iloc[0]
         print(f"wave {wave}: population {summary['population']:,}, strong arcs {summary['arcs']:,}, "
               f"edges of U {summary['edges']:,}, components {summary['components']:,}")
-        seconds = step_seconds(instance, result.run_id)
+        seconds = {step.key: step.end - step.start for step in run_steps(instance, result.run_id, {}) if step.ok}
         width = max(map(len, seconds))
         for step, value in seconds.items():
             print(f"  {step:<{width}}  {value:7.2f} s")

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
@@ -45,6 +45,7 @@ from scl_pipeline.lib.network.source_betweenness import MIN_PARALLEL_NODES, work
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot  # noqa: E402
 from scl_pipeline.lib.warehouse.connection import connect  # noqa: E402
 from scl_pipeline.runner import QUIET, _group_of_step, run_job  # noqa: E402
+from scl_pipeline_tests.benchmarks.timing import Step, run_steps  # noqa: E402
 
 YARDSTICK_LIMIT_SECONDS = 600.0
 YARDSTICK_PROBE_SOURCES = 64
@@ -140,31 +141,6 @@ class ProcessSampler:
         # The last sample at or before each end: CPU time is cumulative.
         at = [cpu[max(int(np.searchsorted(t, x, side="right")) - 1, 0)] for x in (start, end)]
         return at[1] - at[0]
-
-
-@dataclass
-class Step:
-    key: str
-    stage: str
-    start: float
-    end: float
-    ok: bool
-
-
-def run_steps(instance: dg.DagsterInstance, run_id: str, groups: dict[str, str]) -> list[Step]:
-    """The run's steps with their start and end (wall clock), in the order they started."""
-    steps: dict[str, Step] = {}
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or event.step_key is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            key = event.step_key
-            steps[key] = Step(key, groups.get(key, key), entry.timestamp, entry.timestamp, True)
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in steps:
-            steps[event.step_key].end = entry.timestamp
-            steps[event.step_key].ok = event.event_type_value == "STEP_SUCCESS"
-    return list(steps.values())
 
 
 def _mib(value: float | None) -> str:
