@@ -37,7 +37,7 @@ from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.runs.progress import Progress
 
 # The two passes, as progress labels name them.
-PASSES = ("duplicate keys", "validated and typed")
+PASSES = ("duplicate check", "validation")
 # Progress is told from this many survey rows on (about 40,000 people): a shorter survey is
 # ingested in seconds, and its lines would only crowd the CLI's output.
 PROGRESS_MIN_ROWS = 500_000

@@ -86,6 +86,6 @@ def test_a_survey_streamed_in_chunks_loads_the_same_rows_and_says_its_progress(l
         assert query(lake, sql).equals(whole[table]), table
     lines = [e.user_message for e in _INSTANCE.all_logs(result.run_id) if e.dagster_event is None]
     rows = len(survey)
-    for stage in ("duplicate keys", "validated and typed"):
+    for stage in ("duplicate check", "validation"):
         progress = [line for line in lines if line.startswith(f"progress: survey of wave 2021-Q1, {stage}:")]
         assert progress and progress[-1].endswith(f": {rows}/{rows} rows (100%)"), lines
