@@ -3,11 +3,11 @@ pandas only once, as the typed rows the warehouse receives.
 
 Two passes over the file (:class:`~.readers.StreamedFile` reads it again for each):
 
-1. Duplicate nominations need the whole file (a survey of one chunk skips this pass): the kept row of a (respondent, nominee, relation)
+1. Duplicate nominations need the whole file: the kept row of a (respondent, nominee, relation)
    group is the one with the highest strength wherever it is. The first pass keeps only integer
    codes of each row's canonical ids, relation and strength (24 bytes a row) and finds the
    dropped duplicates with the same rule as a whole-file validation
-   (:func:`.validation.suites.kept_of_dropped`).
+   (:func:`.validation.suites.kept_of_dropped`). A survey of one chunk skips this pass.
 2. The second pass validates each chunk with the survey's suite (:class:`SuiteRun`, given the
    first pass's duplicates), types its clean rows (:func:`.coerce.coerce_frame`) and keeps them
    as an Arrow record batch (a compact column store: ids once per row in one buffer, not one
@@ -70,7 +70,7 @@ def validate_wave_streamed(
     rows at a time; ``progress(pass)`` gives the callback told (rows done, rows expected) as
     each pass over a survey of :data:`PROGRESS_MIN_ROWS` or more goes on (:data:`PASSES`)."""
     hr_report = validate_hr_export(hr, wave, options)
-    refs = survey_references(hr if "employee_id" in hr.columns else None, wave, options)
+    refs = survey_references(hr, wave, options)
     report_rows = progress if progress and survey.rows_estimate >= PROGRESS_MIN_ROWS else (lambda _: None)
     # A survey of one chunk is whole in it: its duplicates are found within the chunk.
     one_chunk = survey.rows_estimate <= chunk_rows
