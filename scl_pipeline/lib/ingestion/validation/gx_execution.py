@@ -217,7 +217,8 @@ class SuiteRun:
     def report(self, clean: pd.DataFrame | None = None) -> ValidationReport:
         """The file's report; ``clean`` is its clean rows when the caller kept them (the rows
         :meth:`add` returned), else the report carries none."""
-        order = {name: i for i, name in enumerate(self.ran)}
+        # Registry order, whichever chunk first ran an expectation.
+        order = {d.name: i for i, d in enumerate(expectations_for(self.file_kind))}
         findings = []
         for failed in sorted(self.failed.values(), key=lambda f: order[f.definition.name]):
             definition = failed.definition
@@ -245,7 +246,7 @@ class SuiteRun:
             findings=findings,
             quarantine=quarantine,
             clean=clean if clean is not None else pd.DataFrame(),
-            expectations_run=tuple(self.ran),
+            expectations_run=tuple(sorted(self.ran, key=order.__getitem__)),
             scope=self.scope,
         )
 
