@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from scl_pipeline.lib.ingestion.values import by_distinct
+
 _NUMBER = re.compile(r"^(\d+)(?:\.0+)?$")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 _SEPARATORS = re.compile(r"[\s\-_./]")
@@ -40,17 +42,16 @@ def canonical_id(value: object) -> str | None:
     """NFKC, no invisible format characters, stripped; ``None`` when nothing is left."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
-    text = unicodedata.normalize("NFKC", str(value))
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
-    return text or None
+    text = str(value)
+    if not text.isascii():  # ASCII is its own NFKC form and has no format characters
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text.strip() or None
 
 
 def canonical_ids(values: pd.Series) -> pd.Series:
     """:func:`canonical_id` of each value (each distinct value computed once)."""
-    present = values.dropna()
-    mapping = {v: canonical_id(v) for v in present.unique()}
-    out = values.astype(object).map(mapping)
-    return out.where(out.notna(), None)
+    return by_distinct(values, canonical_id)
 
 
 @dataclass(frozen=True)

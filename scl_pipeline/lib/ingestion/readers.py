@@ -22,7 +22,7 @@ import codecs
 import csv
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,16 +101,18 @@ class StreamedFile:
     # Size and modification time when opened: every pass over the rows reads the same file.
     _stamp: tuple[int, int] = field(default=(0, 0), repr=False)
 
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    def chunks(self, rows: int = CHUNK_ROWS, columns: Collection[str] | None = None) -> Iterator[pd.DataFrame]:
         """The file's rows, ``rows`` at a time, as the landing frame :func:`read_landing_file`
-        gives (``source_row`` runs on across chunks). Each call reads the file again from the
-        start; a file with a header and no data rows raises :class:`LandingFileError`."""
+        gives (``source_row`` runs on across chunks), with only the contract ``columns`` given
+        (all by default). Each call reads the file again from the start; a file with a header
+        and no data rows raises :class:`LandingFileError`."""
         if self._stamp != _file_stamp(self.path):
             raise LandingFileError(self.path, "changed since it was opened; the next run reads the new file")
+        wanted = {p: c for p, c in self._columns.items() if columns is None or c in columns}
         done = 0
         for chunk in self._read_rows(rows):
             if len(chunk):
-                yield _conform_rows(self.path, self._columns, chunk, first_row=done + 1)
+                yield _conform_rows(self.path, wanted, chunk, first_row=done + 1)
                 done += len(chunk)
         if done == 0:
             raise LandingFileError(self.path, "has a header but no data rows")

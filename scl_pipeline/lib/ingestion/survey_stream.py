@@ -45,7 +45,7 @@ PROGRESS_MIN_ROWS = 500_000
 _ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "DATE": pa.timestamp("ns"),
                 "TIMESTAMP": pa.timestamp("ns"), "BOOLEAN": pa.bool_()}
 # What the first pass reads of each chunk: a nomination's group, its strength and its row.
-_KEY_COLUMNS = (SOURCE_FILE, SOURCE_ROW, "respondent_id", "nominee_id", "relation", "strength")
+_KEY_COLUMNS = ("respondent_id", "nominee_id", "relation", "strength")
 _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 
 
@@ -107,10 +107,10 @@ def _duplicates(
     vocabulary: dict[str, dict[Hashable, int]] = {"id": {}, "relation": {}}
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ("respondent", "nominee", "relation", "strength", "row")}
     done = 0
-    for chunk in survey.chunks(chunk_rows):
+    for chunk in survey.chunks(chunk_rows, columns=_KEY_COLUMNS):
         if not {"respondent_id", "nominee_id"} <= set(chunk.columns):
             return {}
-        canonical, _ = canonical_rows(chunk[[c for c in chunk.columns if c in _KEY_COLUMNS]], ONA_SURVEY.name, refs)
+        canonical, _ = canonical_rows(chunk, ONA_SURVEY.name, refs)
         named = (canonical["respondent_id"].notna() & canonical["nominee_id"].notna()).to_numpy()
         canonical = canonical[named]
         relation = canonical["relation"] if "relation" in canonical else pd.Series(None, index=canonical.index, dtype=object)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -41,3 +41,12 @@ class MatchOptions:
 
     case_insensitive_ids: bool = False
     country_aliases: Mapping[str, str] = field(default_factory=dict)
+
+
+def by_distinct(values: pd.Series, canonical: Callable[[object], str | None]) -> pd.Series:
+    """``canonical`` of each present value, computed once per distinct value (a column of a
+    million survey rows holds a few strengths and relations, and each id about ten times)."""
+    present = values.dropna()
+    mapping = {v: canonical(v) for v in present.unique()}
+    out = values.astype(object).map(mapping)
+    return out.where(out.notna(), None)

@@ -21,6 +21,7 @@ Decisions (documented here once):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -28,7 +29,7 @@ import pandas as pd
 from scl_pipeline.lib.ingestion.contract import PERSON_ID_COLUMNS, STRENGTH_MAX, STRENGTH_MIN, FileSpec
 from scl_pipeline.lib.ingestion.countries import normalise_country
 from scl_pipeline.lib.ingestion.id_matching import canonical_ids
-from scl_pipeline.lib.ingestion.values import BOOLEAN_WORDS, parse_timestamps  # noqa: F401 (re-exported)
+from scl_pipeline.lib.ingestion.values import BOOLEAN_WORDS, by_distinct, parse_timestamps  # noqa: F401 (re-exported)
 
 LABEL_COLUMNS: frozenset[str] = frozenset({"relation", "group"})
 BOOLEAN_COLUMNS: frozenset[str] = frozenset({"invited_to_survey", "completed"})
@@ -39,12 +40,7 @@ _WHOLE_FLOAT_REGEX = r"^([+-]?\d+)\.0+$"
 
 def strip_cells(values: pd.Series) -> pd.Series:
     """Strings stripped of surrounding space; missing and blank cells become ``None``."""
-    out = values.astype(object).where(values.notna(), None)
-    present = out.notna()
-    if present.any():
-        stripped = out[present].astype(str).str.strip()
-        out.loc[present] = stripped.where(stripped != "", None)
-    return out
+    return by_distinct(values, _stripped)
 
 
 def canonicalise(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
@@ -53,13 +49,29 @@ def canonicalise(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
     for column in spec.columns:
         if column not in out.columns:
             continue
-        values = canonical_ids(out[column]) if column in PERSON_ID_COLUMNS else strip_cells(out[column])
-        if column in LABEL_COLUMNS or column in BOOLEAN_COLUMNS:
-            values = values.str.lower().where(values.notna(), None)
+        if column in PERSON_ID_COLUMNS:
+            out[column] = canonical_ids(out[column])
+        elif column in LABEL_COLUMNS or column in BOOLEAN_COLUMNS:
+            out[column] = by_distinct(out[column], _label)
         elif column == "strength":
-            values = values.str.replace(_WHOLE_FLOAT_REGEX, r"\1", regex=True).where(values.notna(), None)
-        out[column] = values
+            out[column] = by_distinct(out[column], _strength)
+        else:
+            out[column] = strip_cells(out[column])
     return out
+
+
+def _stripped(value: object) -> str | None:
+    return str(value).strip() or None
+
+
+def _label(value: object) -> str | None:
+    text = _stripped(value)
+    return text.lower() if text else None
+
+
+def _strength(value: object) -> str | None:
+    text = _stripped(value)
+    return re.sub(_WHOLE_FLOAT_REGEX, r"\1", text) if text else None
 
 
 def distinct_values(values: pd.Series) -> list[str]:
