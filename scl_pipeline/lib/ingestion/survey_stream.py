@@ -28,7 +28,7 @@ import pyarrow as pa
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
 from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS, StreamedFile
-from scl_pipeline.lib.ingestion.validation import WaveValidation, validate_hr_export
+from scl_pipeline.lib.ingestion.validation import ValidationReport, WaveValidation, validate_hr_export
 from scl_pipeline.lib.ingestion.validation.expectations import References
 from scl_pipeline.lib.ingestion.validation.files import survey_references
 from scl_pipeline.lib.ingestion.validation.gx_execution import SuiteRun, canonical_rows
@@ -72,16 +72,34 @@ def validate_wave_streamed(
     hr_report = validate_hr_export(hr, wave, options)
     refs = survey_references(hr, wave, options)
     report_rows = progress if progress and survey.rows_estimate >= PROGRESS_MIN_ROWS else (lambda _: None)
-    # A survey of one chunk is whole in it: its duplicates are found within the chunk.
-    one_chunk = survey.rows_estimate <= chunk_rows
-    duplicates = {} if one_chunk else _duplicates(survey, refs, chunk_rows, report_rows(PASSES[0]))
+    # A survey of one chunk is whole in it: its duplicates are found within the chunk. Should the
+    # file hold more rows than counted (a CSV cannot), the two passes run after all.
+    told = report_rows(PASSES[1])
+    single = _validated(survey, refs, wave, options, chunk_rows, None, told) if survey.rows_estimate <= chunk_rows else None
+    report, typed_survey = single or _validated(
+        survey, refs, wave, options, chunk_rows, _duplicates(survey, refs, chunk_rows, report_rows(PASSES[0])), told
+    )
+    validation = WaveValidation(label=wave, reports={HR_EXPORT.name: hr_report, ONA_SURVEY.name: report})
+    return StreamedWave(validation=validation, typed_survey=typed_survey)
+
+
+def _validated(
+    survey: StreamedFile,
+    refs: References,
+    wave: str,
+    options: MatchOptions,
+    chunk_rows: int,
+    duplicates: dict[str, pd.Series] | None,
+    told: Progress | None,
+) -> tuple[ValidationReport, pd.DataFrame | None] | None:
+    """The second pass: the survey's report and typed clean rows (None when rejected). Without
+    ``duplicates`` (the first pass skipped) the survey must fit one chunk, else None."""
     run = SuiteRun(ONA_SURVEY.name, refs, scope=wave, whole_file=duplicates)
     batches: list[pa.RecordBatch] = []
     schema = _arrow_schema(ONA_SURVEY)
-    told = report_rows(PASSES[1])
     for chunk in survey.chunks(chunk_rows):
-        if one_chunk and run.rows:
-            raise RuntimeError(f"{survey.path}: more than its {survey.rows_estimate} counted rows")
+        if duplicates is None and run.rows:
+            return None
         clean = run.add(chunk)
         # Typing assumes valid values: once a chunk fails an ERROR expectation the wave is
         # rejected, and the remaining chunks are only validated, for a complete report.
@@ -93,9 +111,7 @@ def validate_wave_streamed(
         if told:
             told(run.rows, max(run.rows, survey.rows_estimate))
     report = run.report()
-    typed_survey = _typed_frame(batches, schema, str(survey.path)) if report.passed else None
-    validation = WaveValidation(label=wave, reports={HR_EXPORT.name: hr_report, ONA_SURVEY.name: report})
-    return StreamedWave(validation=validation, typed_survey=typed_survey)
+    return report, _typed_frame(batches, schema, str(survey.path)) if report.passed else None
 
 
 def _duplicates(

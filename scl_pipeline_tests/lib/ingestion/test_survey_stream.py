@@ -148,3 +148,14 @@ def test_a_bad_byte_deep_in_a_streamed_csv_names_its_line(tmp_path):
     reopened = open_landing_file(survey.path, ONA_SURVEY)
     with pytest.raises(LandingFileError, match=f"byte 0xff on line {len(SURVEY_ROWS) * 20_000 + 1}"):
         list(reopened.chunks(1000))
+
+
+def test_a_csv_with_more_rows_than_counted_still_gets_both_passes(tmp_path):
+    # Carriage returns alone end the lines (an old Mac export); should the count still fall
+    # short, the survey is validated in two passes after all.
+    hr, survey = _files(tmp_path, _messy_survey())
+    survey.path.write_bytes(survey.path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    reopened = open_landing_file(survey.path, ONA_SURVEY)
+    assert reopened.rows_estimate == len(_messy_survey())
+    reopened.rows_estimate = 1
+    _assert_same_as_whole(hr, reopened, chunk_rows=4)
