@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 MIB = 1024 * 1024
@@ -73,8 +75,9 @@ def main() -> None:
             results[path] = json.loads(done.stdout.strip().splitlines()[-1])
     whole, streamed = results["whole"], results["streamed"]
     copy = whole["held_mib"]
+    same = all(whole[k] == streamed[k] for k in ("typed_rows", "typed_hash", "typed_dtypes"))
     print(f"survey rows: {whole['rows']:,} read, {whole['typed_rows']:,} typed after quarantine "
-          f"(the same in both paths: {whole['typed_rows'] == streamed['typed_rows']})")
+          f"(the same rows, values and types in both paths: {same})")
     print(f"one copy of the survey in pandas, as read: {copy:,.0f} MiB resident ({whole['landed_mib']:,.0f} MiB of "
           f"arrays and strings); the typed rows: {streamed['typed_mib']:,.0f} MiB of arrays and strings")
     print(f"{'path':<34}{'wall s':>8}{'peak above baseline MiB':>25}{'x resident copy':>17}{'x bytes of copy':>17}")
@@ -119,6 +122,9 @@ def _measure(path: str, folder: Path, wave: str, chunk_rows: int) -> dict:
         "peak_mib": (_status("VmHWM") - baseline) / MIB,
         "rows": rows,
         "typed_rows": len(typed),
+        # Equal in both paths when they load the same rows, in the same order, with the same types.
+        "typed_hash": int(pd.util.hash_pandas_object(typed, index=False).sum()) & 0xFFFFFFFFFFFF,
+        "typed_dtypes": [str(t) for t in typed.dtypes],
         "typed_mib": _true_size(typed) / MIB,
         "landed_mib": landed_mib,
         "held_mib": held_mib,

@@ -18,7 +18,7 @@ def test_a_tiny_survey_is_measured_both_ways_with_the_same_rows():
     )
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
-    assert "(the same in both paths: True)" in out
+    assert "(the same rows, values and types in both paths: True)" in out
     rows = int(re.search(r"survey rows: ([\d,]+) read", out).group(1).replace(",", ""))
     assert rows > 3000  # more than one chunk: the streamed path did stream
     for label in ("whole file", "streamed (3,000 rows a chunk)"):

@@ -88,7 +88,8 @@ class StreamedFile:
     """A landing file opened for reading in chunks of canonical string columns plus lineage.
 
     ``rows_estimate`` is the number of data rows from the file's metadata (Parquet, workbooks) or
-    its line count (CSV: exact unless quoted cells hold line breaks); progress lines use it.
+    its line count (CSV: never fewer than its rows; more when it has blank lines, quoted cells with
+    line breaks, or UTF-16 text whose bytes include a line feed); progress lines use it.
     """
 
     path: Path
@@ -106,7 +107,11 @@ class StreamedFile:
         gives (``source_row`` runs on across chunks), with only the contract ``columns`` given
         (all by default). Each call reads the file again from the start; a file with a header
         and no data rows raises :class:`LandingFileError`."""
-        if self._stamp != _file_stamp(self.path):
+        try:
+            changed = self._stamp != _file_stamp(self.path)
+        except OSError as exc:
+            raise LandingFileError(self.path, f"is gone since it was opened ({exc.strerror or exc})") from None
+        if changed:
             raise LandingFileError(self.path, "changed since it was opened; the next run reads the new file")
         wanted = {p: c for p, c in self._columns.items() if columns is None or c in columns}
         done = 0
@@ -212,15 +217,19 @@ def _open_csv(path: Path, encoding: str) -> _Source:
     if first.count(delimiter) == 0:
         delimiter = ","
 
-    def parse(rows: int) -> Iterator[pd.DataFrame]:
+    def parse(rows: int, width: int | None = None) -> Iterator[pd.DataFrame]:
         """The file's rows as written: the header and ``rows`` data rows, then ``rows`` at a
-        time. Errors name the file and what is wrong."""
+        time, ``width`` + 1 columns when given. Errors name the file and what is wrong."""
         try:
             with path.open(encoding=codec, newline="") as text:
                 reader = pd.read_csv(
                     text,
                     sep=delimiter,
                     header=None,  # headers as written: pandas would rename a second "department"
+                    # Without names pandas takes each chunk's width from its first row: a short
+                    # row there would make the next full row an error. One column more than the
+                    # header catches a row with more cells than it, wherever it is.
+                    names=None if width is None else range(width + 1),
                     dtype=str,
                     keep_default_na=False,
                     na_values=[""],
@@ -240,18 +249,28 @@ def _open_csv(path: Path, encoding: str) -> _Source:
             raise LandingFileError(path, f"cannot parse as CSV (delimiter {delimiter!r}): {exc}") from None
         except pd.errors.EmptyDataError:
             raise LandingFileError(path, "file has no header row") from None
+        except OSError as exc:
+            raise LandingFileError(path, f"cannot be read: {exc.strerror or exc}") from None
 
     with closing(parse(1)) as first_rows:
         header = next(first_rows, None)
     if header is None or header.empty:
         raise LandingFileError(path, "file has no header row")
+    headers = _split_header(header).headers
+    width = len(headers)
 
     def read_rows(rows: int) -> Iterator[pd.DataFrame]:
-        chunks = parse(rows)
-        yield _split_header(next(chunks)).rows
-        yield from chunks
+        done = 0
+        for index, chunk in enumerate(parse(rows, width)):
+            chunk = _split_header(chunk).rows if index == 0 else chunk
+            longer = chunk[width].notna().to_numpy()
+            if longer.any():
+                numbers = ", ".join(str(done + 1 + i) for i in longer.nonzero()[0][:5])
+                raise LandingFileError(path, f"data row(s) {numbers} have more cells than the header's {width}")
+            done += len(chunk)
+            yield chunk.drop(columns=width)
 
-    return _Source(_split_header(header).headers, read_rows, max(_line_count(path) - 1, 0))
+    return _Source(headers, read_rows, max(_line_count(path) - 1, 0))
 
 
 def _first_line(path: Path, codec: str, encoding: str) -> str | None:

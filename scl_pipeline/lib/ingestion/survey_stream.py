@@ -5,7 +5,7 @@ Two passes over the file (:class:`~.readers.StreamedFile` reads it again for eac
 
 1. Duplicate nominations need the whole file: the kept row of a (respondent, nominee, relation)
    group is the one with the highest strength wherever it is. The first pass keeps only integer
-   codes of each row's canonical ids, relation and strength (24 bytes a row) and finds the
+   codes of each row's canonical ids, relation and strength (28 bytes a row) and finds the
    dropped duplicates with the same rule as a whole-file validation
    (:func:`.validation.suites.kept_of_dropped`). A survey of one chunk skips this pass.
 2. The second pass validates each chunk with the survey's suite (:class:`SuiteRun`, given the
@@ -52,7 +52,8 @@ _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 @dataclass
 class StreamedWave:
     """A wave validated with its survey streamed: the validation (reports without the survey's
-    clean strings) and the survey's typed clean rows, None when an ERROR finding rejects it."""
+    clean strings) and the survey's typed clean rows, None when an ERROR finding rejects the
+    wave."""
 
     validation: WaveValidation
     typed_survey: pd.DataFrame | None
@@ -71,13 +72,18 @@ def validate_wave_streamed(
     each pass over a survey of :data:`PROGRESS_MIN_ROWS` or more goes on (:data:`PASSES`)."""
     hr_report = validate_hr_export(hr, wave, options)
     refs = survey_references(hr, wave, options)
-    report_rows = progress if progress and survey.rows_estimate >= PROGRESS_MIN_ROWS else (lambda _: None)
+    progress_of = progress if progress and survey.rows_estimate >= PROGRESS_MIN_ROWS else (lambda _: None)
+    # A rejected HR export rejects the wave: the survey is still validated, for the report, but
+    # not typed.
+    typing = hr_report.passed
     # A survey of one chunk is whole in it: its duplicates are found within the chunk. Should the
     # file hold more rows than counted (a CSV cannot), the two passes run after all.
-    told = report_rows(PASSES[1])
-    single = _validated(survey, refs, wave, options, chunk_rows, None, told) if survey.rows_estimate <= chunk_rows else None
+    single = None
+    if survey.rows_estimate <= chunk_rows:
+        single = _validated(survey, refs, wave, options, chunk_rows, None, progress_of(PASSES[1]), typing)
     report, typed_survey = single or _validated(
-        survey, refs, wave, options, chunk_rows, _duplicates(survey, refs, chunk_rows, report_rows(PASSES[0])), told
+        survey, refs, wave, options, chunk_rows, _duplicates(survey, refs, chunk_rows, progress_of(PASSES[0])),
+        progress_of(PASSES[1]), typing,
     )
     validation = WaveValidation(label=wave, reports={HR_EXPORT.name: hr_report, ONA_SURVEY.name: report})
     return StreamedWave(validation=validation, typed_survey=typed_survey)
@@ -91,9 +97,11 @@ def _validated(
     chunk_rows: int,
     duplicates: dict[str, pd.Series] | None,
     told: Progress | None,
+    typing: bool,
 ) -> tuple[ValidationReport, pd.DataFrame | None] | None:
-    """The second pass: the survey's report and typed clean rows (None when rejected). Without
-    ``duplicates`` (the first pass skipped) the survey must fit one chunk, else None."""
+    """The second pass: the survey's report and typed clean rows (None when rejected, or when
+    not ``typing``). Without ``duplicates`` (the first pass skipped) the survey must fit one
+    chunk, else None."""
     run = SuiteRun(ONA_SURVEY.name, refs, scope=wave, whole_file=duplicates)
     batches: list[pa.RecordBatch] = []
     schema = _arrow_schema(ONA_SURVEY)
@@ -103,7 +111,7 @@ def _validated(
         clean = run.add(chunk)
         # Typing assumes valid values: once a chunk fails an ERROR expectation the wave is
         # rejected, and the remaining chunks are only validated, for a complete report.
-        if run.passed:
+        if typing and run.passed:
             typed = coerce_frame(clean, ONA_SURVEY, options).drop(columns=SOURCE_FILE)
             batches.append(_batch(typed, schema))
         else:
@@ -111,7 +119,7 @@ def _validated(
         if told:
             told(run.rows, max(run.rows, survey.rows_estimate))
     report = run.report()
-    return report, _typed_frame(batches, schema, str(survey.path)) if report.passed else None
+    return report, _typed_frame(batches, schema, str(survey.path)) if typing and report.passed else None
 
 
 def _duplicates(
@@ -138,7 +146,7 @@ def _duplicates(
         parts["respondent"].append(_codes(canonical["respondent_id"], vocabulary["id"]))
         parts["nominee"].append(_codes(canonical["nominee_id"], vocabulary["id"]))
         parts["relation"].append(_codes(relation.fillna(DEFAULT_RELATION), vocabulary["relation"]))
-        parts["strength"].append(strength.fillna(-1.0).to_numpy(dtype=np.float32))
+        parts["strength"].append(strength.fillna(-1.0).to_numpy(dtype=float))  # as a whole-file run compares them
         parts["row"].append(canonical[SOURCE_ROW].to_numpy(dtype=np.int64))
         done += len(chunk)
         if told:

@@ -159,3 +159,53 @@ def test_a_csv_with_more_rows_than_counted_still_gets_both_passes(tmp_path):
     assert reopened.rows_estimate == len(_messy_survey())
     reopened.rows_estimate = 1
     _assert_same_as_whole(hr, reopened, chunk_rows=4)
+
+
+def test_short_rows_anywhere_are_read_and_long_rows_anywhere_refused(tmp_path):
+    # pandas takes a chunk's width from its first row unless told: a short row starting a chunk
+    # made the next full row an error, and a long one starting a chunk lost its extra cell.
+    path = tmp_path / "ona_survey.csv"
+    lines = ["respondent_id,nominee_id,relation,strength"] + [f"E{i},E{i + 1},trust,4" for i in range(1, 9)]
+    lines[3] = "E3,E4"  # data row 3 starts the second chunk of two rows
+    path.write_text("\n".join(lines) + "\n")
+    streamed = open_landing_file(path, ONA_SURVEY)
+    chunked = pd.concat(list(streamed.chunks(2)), ignore_index=True)
+    pd.testing.assert_frame_equal(chunked, streamed.read().frame)
+    assert chunked.loc[2, ["relation", "strength"]].isna().all() and len(chunked) == 8
+    for row in (3, 4):  # starting a chunk, and inside one
+        long = list(lines)
+        long[row] = f"E{row},E{row + 1},trust,4,extra"
+        path.write_text("\n".join(long) + "\n")
+        with pytest.raises(LandingFileError, match=f"data row\\(s\\) {row} have more cells than the header's 4"):
+            list(open_landing_file(path, ONA_SURVEY).chunks(2))
+
+
+def test_duplicates_are_kept_by_the_same_strength_comparison_as_a_whole_run(tmp_path):
+    rows = rows_of("ona_survey")[:2]
+    rows.append({**rows[0], "strength": "5.00000001"})  # invalid, but ranked above the 5 of row 1
+    hr, survey = _files(tmp_path, rows)
+    _assert_same_as_whole(hr, survey, chunk_rows=1)
+
+
+def test_a_survey_removed_after_opening_is_a_landing_file_error(tmp_path):
+    hr, survey = _files(tmp_path, _messy_survey())
+    survey.path.rename(tmp_path / "moved.csv")
+    with pytest.raises(LandingFileError, match="is gone since it was opened"):
+        validate_wave_streamed(hr, survey, WAVE, chunk_rows=4)
+
+
+def test_a_rejected_hr_export_leaves_the_survey_reported_but_untyped(tmp_path):
+    hr_rows = [dict(row) for row in HR_ROWS]
+    hr_rows[0]["hire_date"] = "31/12/2019"
+    hr, survey = _files(tmp_path, _messy_survey(), hr_rows=hr_rows)
+    streamed = validate_wave_streamed(hr, survey, WAVE, chunk_rows=4)
+    assert not streamed.validation.hr.passed and streamed.validation.survey.passed
+    assert streamed.typed_survey is None and streamed.validation.survey.rows == len(_messy_survey())
+
+
+def test_only_the_survey_is_validated_in_more_than_one_chunk():
+    hr = frame(HR_ROWS, HR_FILE)
+    run = SuiteRun(HR_EXPORT.name)
+    run.add(hr.iloc[:3])
+    with pytest.raises(ValueError, match="hr_export is validated whole"):
+        run.add(hr.iloc[3:])

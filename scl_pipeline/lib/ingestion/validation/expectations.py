@@ -6,7 +6,8 @@ module from :mod:`.gx_execution`, so importing this module is cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +66,10 @@ class ExpectationDef:
     # expectation runs; its finding counts the rows repaired and quarantines nothing.
     repairs: str | None = None
     # For a failed expectation: what the offending values have in common, in words, no values.
-    note: Callable[[pd.DataFrame, References], str] | None = None
+    # It reads the offending rows' values of ``note_column`` with their row counts, so a file
+    # validated in chunks keeps only those counts between chunks.
+    note: Callable[[Mapping[Any, int], References], str] | None = None
+    note_column: str | None = None
 
 
 def _table_check(spec: FileSpec, check: str, description: str, build: Builder) -> ExpectationDef:
@@ -151,8 +155,8 @@ def in_reference(spec: FileSpec, column: str, reference: str) -> list[Expectatio
             return None
         return gxe.ExpectColumnValuesToBeNull(column=as_given)
 
-    def repaired_note(frame: pd.DataFrame, refs: References) -> str:
-        return repairs_summary(frame[repair_kind_column(column)].dropna())
+    def repaired_note(kinds: Mapping[Any, int], refs: References) -> str:
+        return repairs_summary(Counter(kinds).elements())
 
     def build(gxe: Any, frame: pd.DataFrame, refs: References) -> Any:
         known = refs.known(reference)
@@ -164,9 +168,8 @@ def in_reference(spec: FileSpec, column: str, reference: str) -> list[Expectatio
     def reason(row: dict[str, Any], refs: References) -> str:
         return f"{column} {row.get(column)!r} is not in the {refs.label(reference)}"
 
-    def outside_note(frame: pd.DataFrame, refs: References) -> str:
+    def outside_note(outside: Mapping[Any, int], refs: References) -> str:
         known = refs.known(reference) or frozenset()
-        outside = rules.ids_outside(rules.distinct_values(frame[column]), known)
         return mismatch_pattern(outside, known, "HR" if reference == "hr" else "assignment")
 
     return [
@@ -176,11 +179,11 @@ def in_reference(spec: FileSpec, column: str, reference: str) -> list[Expectatio
             "suffix, leading zeros, or letter case with case_insensitive_ids) are repaired when the match is "
             "unique, and counted here",
             build_repaired, severity=Severity.WARNING, repairs=reference, note=repaired_note,
-            context=(as_given.lstrip("_"),),
+            note_column=repair_kind_column(column), context=(as_given.lstrip("_"),),
         ),
         column_check(
             spec, column, f"in_{reference}", f"{column} is someone in {target} (rows naming anyone else are quarantined)",
-            build, severity=Severity.WARNING, reason=reason, note=outside_note,
+            build, severity=Severity.WARNING, reason=reason, note=outside_note, note_column=column,
         ),
     ]
 

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.ingestion.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.validation import rules
 from scl_pipeline.lib.ingestion.validation.findings import (
     QUARANTINE_COLUMNS,
@@ -106,6 +107,10 @@ def canonical_rows(frame: pd.DataFrame, file_kind: str, refs: References) -> tup
     return _repair_ids(rules.canonicalise(frame, SPECS[file_kind]), file_kind, refs)
 
 
+# The file kinds SuiteRun may validate in more than one chunk (see its docstring).
+CHUNKED_FILES = frozenset({ONA_SURVEY.name})
+
+
 @dataclass
 class _Failed:
     """One failed expectation, summed over the chunks run so far."""
@@ -113,9 +118,9 @@ class _Failed:
     definition: ExpectationDef
     rows_failed: int = 0
     sample: list[dict[str, Any]] = field(default_factory=list)
-    # The checked rows that offended: what the definition's note describes (notes summarise the
-    # offending values only, so a note over these equals a note over the whole file).
-    note_rows: list[pd.DataFrame] = field(default_factory=list)
+    # The offending rows' values of the definition's ``note_column``, counted: what its note
+    # summarises, whatever the chunks.
+    note_values: Counter = field(default_factory=Counter)
 
 
 class SuiteRun:
@@ -126,7 +131,9 @@ class SuiteRun:
     reasons are per row or per distinct value, so they add up. What needs the whole file at once
     (which of several duplicate nominations is kept) comes in ``whole_file``: derived columns by
     name, as Series indexed by ``source_row`` (missing for rows with no value), replacing what
-    the expectation would derive from one chunk alone.
+    the expectation would derive from one chunk alone. Only the survey has such a column
+    (``lib/ingestion/survey_stream.py``); the other files' cross-row rules (a unique id, a member
+    in both groups, a question logged twice) need them whole, so they take one chunk.
     """
 
     def __init__(
@@ -153,6 +160,8 @@ class SuiteRun:
 
     def add(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Validate the rows of ``frame`` (a landing frame or a chunk of one); their clean rows."""
+        if self.rows and self.file_kind not in CHUNKED_FILES:
+            raise ValueError(f"{self.file_kind} is validated whole: its cross-row rules need every row at once")
         label = file_label(frame, self.spec)
         self.label = self.label or label
         _check_lineage(frame, label)
@@ -203,8 +212,8 @@ class SuiteRun:
                 if SOURCE_ROW in row or row not in failed.sample:  # a missing column is one entry, not one per chunk
                     failed.sample.append(row)
             if definition.note:
-                rows = [row[SOURCE_ROW] for row in offending if SOURCE_ROW in row]
-                failed.note_rows.append(checked[checked[SOURCE_ROW].isin(rows)] if rows else checked)
+                rows = checked[SOURCE_ROW].isin([row[SOURCE_ROW] for row in offending if SOURCE_ROW in row])
+                failed.note_values.update(checked.loc[rows, definition.note_column].dropna().value_counts().to_dict())
             if definition.severity is Severity.WARNING and definition.repairs is None:
                 for row in offending:
                     quarantined.setdefault(row[SOURCE_ROW], []).append(
@@ -222,10 +231,7 @@ class SuiteRun:
         findings = []
         for failed in sorted(self.failed.values(), key=lambda f: order[f.definition.name]):
             definition = failed.definition
-            note = ""
-            if definition.note:
-                rows = failed.note_rows[0] if len(failed.note_rows) == 1 else pd.concat(failed.note_rows, ignore_index=True)
-                note = definition.note(rows, self.refs)
+            note = definition.note(failed.note_values, self.refs) if definition.note else ""
             findings.append(
                 Finding(
                     expectation=definition.name,
@@ -314,8 +320,6 @@ def _offending_rows(result: dict[str, Any], frame: pd.DataFrame, definition: Exp
 
 
 def _quarantine_frame(frame: pd.DataFrame, label: str, quarantined: dict[int, list[tuple[str, str]]]) -> pd.DataFrame:
-    if not quarantined:
-        return empty_quarantine()
     originals = frame.loc[frame[SOURCE_ROW].isin(list(quarantined))].sort_values(SOURCE_ROW)
     value_columns = [c for c in originals.columns if c not in (SOURCE_ROW, SOURCE_FILE)]
     records = []
