@@ -268,7 +268,7 @@ def _open_csv(path: Path, encoding: str) -> _Source:
                 numbers = ", ".join(str(done + 1 + i) for i in longer.nonzero()[0][:5])
                 raise LandingFileError(path, f"data row(s) {numbers} have more cells than the header's {width}")
             done += len(chunk)
-            yield chunk.drop(columns=width)
+            yield chunk  # the extra column is empty, and no header maps to it
 
     return _Source(headers, read_rows, max(_line_count(path) - 1, 0))
 
