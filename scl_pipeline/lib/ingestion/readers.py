@@ -218,8 +218,10 @@ def _open_csv(path: Path, encoding: str) -> _Source:
         delimiter = ","
 
     def parse(rows: int, width: int | None = None) -> Iterator[pd.DataFrame]:
-        """The file's rows as written: the header and ``rows`` data rows, then ``rows`` at a
-        time, ``width`` + 1 columns when given. Errors name the file and what is wrong."""
+        """The file's rows as written, ``width`` + 1 columns: the header and ``rows`` data rows,
+        then ``rows`` at a time; without ``width``, the header row alone. A cell beyond the
+        header's that is empty (a trailing delimiter) is dropped: it holds nothing. Errors name
+        the file and what is wrong."""
         try:
             with path.open(encoding=codec, newline="") as text:
                 reader = pd.read_csv(
@@ -235,8 +237,12 @@ def _open_csv(path: Path, encoding: str) -> _Source:
                     na_values=[""],
                     skipinitialspace=True,
                     quoting=csv.QUOTE_MINIMAL,
-                    chunksize=rows,
+                    chunksize=None if width is None else rows,
+                    nrows=1 if width is None else None,  # the header alone
                 )
+                if width is None:
+                    yield reader
+                    return
                 with reader:
                     yield reader.get_chunk(rows + 1)
                     yield from reader

@@ -172,12 +172,16 @@ def test_short_rows_anywhere_are_read_and_long_rows_anywhere_refused(tmp_path):
     chunked = pd.concat(list(streamed.chunks(2)), ignore_index=True)
     pd.testing.assert_frame_equal(chunked, streamed.read().frame)
     assert chunked.loc[2, ["relation", "strength"]].isna().all() and len(chunked) == 8
-    for row in (3, 4):  # starting a chunk, and inside one
+    for row in (1, 3, 4):  # the first data row, one starting a chunk, one inside a chunk
         long = list(lines)
         long[row] = f"E{row},E{row + 1},trust,4,extra"
         path.write_text("\n".join(long) + "\n")
         with pytest.raises(LandingFileError, match=f"data row\\(s\\) {row} have more cells than the header's 4"):
             list(open_landing_file(path, ONA_SURVEY).chunks(2))
+        # A trailing delimiter adds an empty cell: nothing is lost by reading the row.
+        long[row] = f"E{row},E{row + 1},trust,4,"
+        path.write_text("\n".join(long) + "\n")
+        assert open_landing_file(path, ONA_SURVEY).read().frame.loc[row - 1, "strength"] == "4"
 
 
 def test_duplicates_are_kept_by_the_same_strength_comparison_as_a_whole_run(tmp_path):
