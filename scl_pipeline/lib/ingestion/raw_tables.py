@@ -18,10 +18,10 @@ from scl_pipeline.lib.ingestion.contract import (
     SOURCE_ROW,
     FileSpec,
 )
-from scl_pipeline.lib.warehouse.tables import replace_partition
 
 # The column that names the slice a file belongs to, by grain.
 SLICE_COLUMN = {"wave": "wave", "program": None, "experiment": "experiment_id"}
+_ROWS_VIEW = "_scl_raw_rows"
 
 
 def raw_table_ddl(spec: FileSpec) -> str:
@@ -49,13 +49,36 @@ def replace_slice_rows(
     Call inside a transaction, after :func:`ensure_raw_tables`. ``frames`` are typed
     (:func:`coerce_frame`). ``slice_value=None`` replaces whole tables (the frames then carry
     their own slice column, e.g. ``experiment_id``). Returns rows written per table.
+
+    DuckDB reads each frame where it is and adds the slice and load time itself: a survey of
+    millions of rows is not copied to be written.
     """
     written: dict[str, int] = {}
     for spec, frame in frames.items():
         slice_column = SLICE_COLUMN[spec.grain]
-        carried = [slice_column] if slice_column in frame.columns and slice_value is None else []
-        rows = frame[[*carried, *spec.columns, SOURCE_FILE, SOURCE_ROW]].copy()
-        rows[LOADED_AT] = loaded_at
-        key = slice_column if slice_value is not None else None
-        written[spec.table] = replace_partition(con, spec.table, rows, key, slice_value)
+        carried = [slice_column] if slice_column and slice_value is None else []
+        columns = [*carried, *spec.columns, SOURCE_FILE, SOURCE_ROW]
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise KeyError(f"{spec.table}: the typed rows lack column(s) {missing}")
+        types = {**spec.types, SOURCE_FILE: "VARCHAR", SOURCE_ROW: "BIGINT", **{c: "VARCHAR" for c in carried}}
+        select = [f'CAST(rows."{c}" AS {types[c]})' for c in columns] + ["$loaded_at"]
+        targets = [*columns, LOADED_AT]
+        partition: dict[str, object] = {}
+        where = ""
+        if slice_column and slice_value is not None:
+            select.insert(0, "$slice")
+            targets.insert(0, slice_column)
+            partition = {"slice": slice_value}
+            where = f" WHERE {slice_column} = $slice"
+        quoted = ", ".join(f'"{t}"' for t in targets)
+        con.register(_ROWS_VIEW, frame)
+        try:
+            con.execute(f"DELETE FROM {spec.table}{where}", partition)
+            written[spec.table] = con.execute(
+                f"INSERT INTO {spec.table} ({quoted}) SELECT {', '.join(select)} FROM {_ROWS_VIEW} AS rows",
+                {**partition, "loaded_at": loaded_at},
+            ).fetchall()[0][0]
+        finally:
+            con.unregister(_ROWS_VIEW)
     return written
