@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
+from scl_pipeline.lib.ingestion.values import by_distinct
+
 SHIPPED_ALIASES_FILE = Path(__file__).with_name("country_aliases.toml")
 
 
@@ -94,6 +96,4 @@ def normalise_country(value: str | None, aliases: Mapping[str, str] | None = Non
 
 def normalise_country_column(values: pd.Series, aliases: Mapping[str, str] | None = None) -> pd.Series:
     """Vectorised :func:`normalise_country`: looks up each distinct value once."""
-    distinct = values.dropna().unique()
-    mapping = {value: normalise_country(value, aliases) for value in distinct}
-    return values.map(mapping)
+    return by_distinct(values, lambda value: normalise_country(value, aliases))

@@ -32,7 +32,7 @@ from scl_pipeline.lib.ingestion.validation import ValidationReport, WaveValidati
 from scl_pipeline.lib.ingestion.validation.expectations import References
 from scl_pipeline.lib.ingestion.validation.files import survey_references
 from scl_pipeline.lib.ingestion.validation.gx_execution import SuiteRun, canonical_rows
-from scl_pipeline.lib.ingestion.validation.suites import DUPLICATE_OF, kept_of_dropped
+from scl_pipeline.lib.ingestion.validation.suites import DUPLICATE_NOMINATION, DUPLICATE_OF, kept_of_dropped
 from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.runs.progress import Progress
 
@@ -95,7 +95,7 @@ def _validated(
     wave: str,
     options: MatchOptions,
     chunk_rows: int,
-    duplicates: dict[str, pd.Series] | None,
+    duplicates: dict[str, dict[str, pd.Series]] | None,
     told: Progress | None,
     typing: bool,
 ) -> tuple[ValidationReport, pd.DataFrame | None] | None:
@@ -124,10 +124,10 @@ def _validated(
 
 def _duplicates(
     survey: StreamedFile, refs: References, chunk_rows: int, told: Progress | None
-) -> dict[str, pd.Series]:
-    """The whole file's dropped duplicate nominations, as the derived column the suite checks:
-    ``source_row`` -> the ``source_row`` kept instead. Empty when an id column is missing (the
-    suite then reports the missing column and does not look for duplicates)."""
+) -> dict[str, dict[str, pd.Series]]:
+    """The whole file's dropped duplicate nominations, as the duplicate expectation's derived
+    column (``source_row`` -> the ``source_row`` kept instead) under its name. Empty when an id
+    column is missing (the suite then reports the missing column and looks for no duplicates)."""
     vocabulary: dict[str, dict[Hashable, int]] = {"id": {}, "relation": {}}
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ("respondent", "nominee", "relation", "strength", "row")}
     done = 0
@@ -154,7 +154,7 @@ def _duplicates(
     keys = {name: np.concatenate(arrays) for name, arrays in parts.items()}
     parts.clear()
     dropped, kept = kept_of_dropped(keys["respondent"], keys["nominee"], keys["relation"], keys["strength"], keys["row"])
-    return {DUPLICATE_OF: pd.Series(kept.tolist(), index=dropped, dtype=object)}
+    return {DUPLICATE_NOMINATION: {DUPLICATE_OF: pd.Series(kept.tolist(), index=dropped, dtype=object)}}
 
 
 def _codes(values: pd.Series, vocabulary: dict[Hashable, int]) -> np.ndarray:

@@ -129,9 +129,9 @@ class SuiteRun:
     :meth:`add` validates a chunk and returns its clean rows; :meth:`report` sums the chunks into
     the report one run over the whole file gives: rows failed, samples, notes and quarantine
     reasons are per row or per distinct value, so they add up. What needs the whole file at once
-    (which of several duplicate nominations is kept) comes in ``whole_file``: derived columns by
-    name, as Series indexed by ``source_row`` (missing for rows with no value), replacing what
-    the expectation would derive from one chunk alone. Only the survey has such a column
+    (which of several duplicate nominations is kept) comes in ``whole_file``: by expectation
+    name, its derived columns as Series indexed by ``source_row`` (missing for rows with no
+    value), used instead of deriving them from one chunk alone. Only the survey has such a column
     (``lib/ingestion/survey_stream.py``); the other files' cross-row rules (a unique id, a member
     in both groups, a question logged twice) need them whole, so they take one chunk.
     """
@@ -141,7 +141,7 @@ class SuiteRun:
         file_kind: str,
         refs: References | None = None,
         scope: str | None = None,
-        whole_file: Mapping[str, pd.Series] | None = None,
+        whole_file: Mapping[str, Mapping[str, pd.Series]] | None = None,
     ):
         self.file_kind, self.scope = file_kind, scope
         self.refs = refs or References()
@@ -167,12 +167,9 @@ class SuiteRun:
         _check_lineage(frame, label)
         self.rows += len(frame)
         canonical, repaired = canonical_rows(frame, self.file_kind, self.refs)
-        checked = add_derived_columns(canonical, self.spec)
+        checked = add_derived_columns(canonical, self.spec, self.whole_file)
         for name, values in repaired.items():
             checked[name] = values
-        for name, values in self.whole_file.items():
-            if name in checked.columns:
-                checked[name] = checked[SOURCE_ROW].map(values).astype(object).where(lambda v: v.notna(), None)
 
         gx, gxe, batch_definition = _gx()
         suite = gx.ExpectationSuite(name=f"scl.{self.file_kind}")

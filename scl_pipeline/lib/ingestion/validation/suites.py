@@ -32,6 +32,7 @@ derived column (``ExpectationDef.derive``) that GX then checks row by row.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,7 @@ from scl_pipeline.lib.ingestion.validation.findings import Severity
 from scl_pipeline.lib.impact import experiment_log
 
 DUPLICATE_OF = "__duplicate_of_row"
+DUPLICATE_NOMINATION = "ona_survey.no_duplicate_nomination"
 SELF_NOMINATION = "__self_nomination"
 IN_BOTH_GROUPS = "__in_both_groups"
 REPEAT_OF = "__repeat_of_row"
@@ -155,7 +157,7 @@ def _survey_suite() -> list[ExpectationDef]:
         *in_reference(s, "respondent_id", "hr"),
         *in_reference(s, "nominee_id", "hr"),
         ExpectationDef(
-            name="ona_survey.no_duplicate_nomination",
+            name=DUPLICATE_NOMINATION,
             file_kind=s.name,
             severity=Severity.WARNING,
             column="nominee_id",
@@ -279,11 +281,21 @@ def registry_markdown() -> str:
     return "\n".join(lines)
 
 
-def add_derived_columns(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
-    """``frame`` plus the derived columns of every expectation of ``spec`` that can run on it."""
+def add_derived_columns(
+    frame: pd.DataFrame, spec: FileSpec, given: Mapping[str, Mapping[str, pd.Series]] | None = None
+) -> pd.DataFrame:
+    """``frame`` plus the derived columns of every expectation of ``spec`` that can run on it.
+    ``given`` holds, by expectation name, derived columns computed elsewhere (over a whole file
+    validated in chunks), as Series indexed by ``source_row``: those are looked up, not derived."""
     frame = frame.copy()
+    given = given or {}
     for definition in expectations_for(spec.name):
-        if definition.derive is not None and all(c in frame.columns for c in definition.columns):
+        if definition.derive is None or not all(c in frame.columns for c in definition.columns):
+            continue
+        if definition.name in given:
+            for name, values in given[definition.name].items():
+                frame[name] = frame[SOURCE_ROW].map(values).astype(object).where(lambda v: v.notna(), None)
+        else:
             for name, values in definition.derive(frame).items():
                 frame[name] = values
     return frame
