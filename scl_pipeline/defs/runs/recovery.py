@@ -16,6 +16,7 @@ import dagster as dg
 from scl_pipeline.lib.runs.pool_wait import Slot
 from scl_pipeline.lib.runs.processes import this_process
 from scl_pipeline.lib.runs.recovery import ActiveRun, dead_runs, orphan_line, recovery_line
+from scl_pipeline.lib.waves import partition_key_to_wave
 
 # Statuses of a run that has a worker (or is about to): candidates for "its process died".
 ACTIVE_STATUSES = [
@@ -24,7 +25,6 @@ ACTIVE_STATUSES = [
     dg.DagsterRunStatus.STARTED,
     dg.DagsterRunStatus.CANCELING,
 ]
-FINISHED_STATUSES = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
 
 
 def process_tags(run_id: str) -> dict[str, str]:
@@ -57,8 +57,21 @@ def pool_slots(instance: dg.DagsterInstance) -> tuple[list[Slot], list[Slot], li
 
 
 def _label(run: dg.DagsterRun) -> str:
-    partition = run.tags.get("scl/wave") or run.tags.get("dagster/partition")
+    key = run.tags.get("dagster/partition")  # a run launched in the UI has no scl/wave tag
+    partition = run.tags.get("scl/wave") or (partition_key_to_wave(key) if key else None)
     return f"{run.job_name} {partition}" if partition else run.job_name
+
+
+def end_run(instance: dg.DagsterInstance, run: dg.DagsterRun | None, run_id: str, message: str, canceled: bool = False) -> None:
+    """Record that run ``run_id`` ended (failed, or ``canceled``) unless it already has, and free
+    the pool slots it holds: Dagster 1.13 frees them only when the run's own process ends it."""
+    if run is not None and not run.is_finished:
+        if canceled:
+            instance.report_run_canceled(run, message)
+        else:
+            instance.report_run_failed(run, message)
+    if instance.event_log_storage.supports_global_concurrency_limits:
+        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
 
 
 def recover_dead_runs(instance: dg.DagsterInstance, echo: Callable[[str], None] = print) -> list[str]:
@@ -74,21 +87,19 @@ def recover_dead_runs(instance: dg.DagsterInstance, echo: Callable[[str], None] 
     active = [ActiveRun(r.dagster_run.run_id, _label(r.dagster_run), r.dagster_run.tags) for r in records]
     runs = {r.dagster_run.run_id: r.dagster_run for r in records}
     for dead in dead_runs(active):
-        instance.report_run_failed(
-            runs[dead.run_id], f"Marked failed by scl: {dead.reason} (killed, or the machine stopped) "
-            "before the run ended."
+        end_run(
+            instance, runs[dead.run_id], dead.run_id,
+            f"Marked failed by scl: {dead.reason} (killed, or the machine stopped) before the run ended.",
         )
-        if dead.run_id in pools_of:
-            instance.event_log_storage.free_concurrency_slots_for_run(dead.run_id)
         lines.append(recovery_line(dead, pools_of.pop(dead.run_id, ())))
 
     # A run that ended (or was deleted) holds nothing by definition; Dagster's own clean-up of
     # such slots needs run_monitoring in the daemon, which `scl run` does not have.
     for run_id, pools in sorted(pools_of.items()):
         run = instance.get_run_by_id(run_id)
-        if run is not None and run.status not in FINISHED_STATUSES:
+        if run is not None and not run.is_finished:
             continue
-        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        end_run(instance, run, run_id, "")
         lines.append(orphan_line(run_id, run.status.value if run else None, pools))
     for line in lines:
         echo(line)

@@ -9,8 +9,8 @@ from scl_pipeline.defs.runs.recovery import recover_dead_runs
     name="dead_run_recovery_sensor",
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Every 30 s: marks failed the runs whose process is gone (runs started by `scl run`, "
-    "tagged with their process) and frees the concurrency-pool slots they, or runs that ended, still hold.",
+    description="Every 30 s: marks failed the runs whose process is gone (runs tagged with their process: "
+    "every run using the `lake` resource) and frees the concurrency-pool slots they, or runs that ended, still hold.",
 )
 def dead_run_recovery_sensor(context: dg.SensorEvaluationContext):
     lines = recover_dead_runs(context.instance, echo=context.log.info)

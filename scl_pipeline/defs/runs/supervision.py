@@ -13,6 +13,7 @@ canceled) and its slots are freed before the process exits: nothing is left for 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import signal
 import threading
@@ -24,7 +25,7 @@ from typing import Any
 
 import dagster as dg
 
-from scl_pipeline.defs.runs.recovery import pool_slots, process_tags
+from scl_pipeline.defs.runs.recovery import end_run, pool_slots, process_tags
 from scl_pipeline.lib.runs.pool_wait import PoolWait, timeout_message, wait_line, waits_of
 from scl_pipeline.lib.runs.progress import progress_text
 
@@ -131,7 +132,7 @@ def execute_supervised(
     said: dict[tuple[str, str], float] = {}
     failed_polls = 0
     try:
-        while worker.is_alive():
+        while True:
             worker.join(POLL_SECONDS)
             if not worker.is_alive():
                 break
@@ -164,7 +165,8 @@ def execute_supervised(
         raise RunStopped(f"stopped by {name}: run {run_id} canceled, its pool slots freed", 128 + exc.signum) from None
     if "error" in outcome:
         raise outcome["error"]
-    progress.poll()  # the lines logged since the last poll
+    with contextlib.suppress(Exception):  # advisory, as above: the run has ended
+        progress.poll()  # the lines logged since the last poll
     return outcome["result"]
 
 
@@ -185,11 +187,4 @@ def _stop_waiting_worker(worker: threading.Thread) -> None:
 
 def _end(instance: dg.DagsterInstance, run_id: str, message: str, canceled: bool) -> None:
     """Record the end of a run this process gives up on, and free what it holds."""
-    run = instance.get_run_by_id(run_id)
-    if run is not None and not run.is_finished:
-        if canceled:
-            instance.report_run_canceled(run, message)
-        else:
-            instance.report_run_failed(run, message)
-    if instance.event_log_storage.supports_global_concurrency_limits:
-        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+    end_run(instance, instance.get_run_by_id(run_id), run_id, message, canceled)

@@ -77,6 +77,6 @@ def wait_line(wait: PoolWait, waited: float, timeout: float) -> str:
 def timeout_message(wait: PoolWait, timeout: float) -> str:
     return (
         f"gave up after waiting {timeout:.0f}s for a slot of pool {wait.pool!r} for step {wait.step_key} "
-        f"({_holders(wait)}). If that run is dead, `scl run` frees its slot on start; if it is alive, "
+        f"({_holders(wait)}). If that run is dead (and was tagged on this host), `scl run` frees its slot on start; if it is alive, "
         f"let it finish or raise {POOL_WAIT_TIMEOUT_ENV}. How to free a slot by hand: {RECOVERY_DOC}."
     )
