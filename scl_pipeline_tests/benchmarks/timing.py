@@ -6,8 +6,10 @@ from __future__ import annotations
 import resource
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import dagster as dg
+if TYPE_CHECKING:  # the library benchmarks using Timings do not load Dagster
+    import dagster as dg
 
 
 class Timings:

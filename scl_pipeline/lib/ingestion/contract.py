@@ -140,8 +140,10 @@ PERSON_ID_COLUMNS: frozenset[str] = frozenset(
 def is_person_id_column(name: str) -> bool:
     """Whether a column called ``name`` holds employee ids, in a landing file or any table built
     from one: a contract person column, or a derived column named ``*employee_id`` (a mart may
-    call its ids ``peer_employee_id``). The one definition ingestion, previews and serving use."""
+    call its ids ``peer_employee_id``). The one definition previews and serving use; ingestion
+    reads the contract's own :data:`PERSON_ID_COLUMNS`."""
     return name in PERSON_ID_COLUMNS or name.endswith("employee_id")
+
 
 DEFAULT_RELATION = "trust"
 KNOWN_RELATIONS: frozenset[str] = frozenset({"trust", "advice", "energy", "friendship", "work"})

@@ -27,8 +27,8 @@ PAGERANK_DAMPING = 0.85
 class MetricsConfig:
     """Knobs of the person metrics.
 
-    exact_betweenness_max_nodes: up to this population size betweenness is exact (igraph, ~20 s
-        at 13k people on 2 cores); above it, it is estimated from ``betweenness_samples`` random
+    exact_betweenness_max_nodes: up to this population size betweenness is exact (igraph, about
+        11 s at 13k people on 2 worker processes, 23 s in one); above it, it is estimated from ``betweenness_samples`` random
         source nodes and every row carries ``betweenness_approx = True`` and an error bound.
     betweenness_confidence: probability that ALL estimates lie within the reported bound.
     betweenness_workers: worker processes the betweenness sources are split over (python-igraph

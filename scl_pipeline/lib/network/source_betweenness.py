@@ -65,8 +65,8 @@ def source_betweenness(
     if total == 0 or n == 0:
         return np.zeros(n)
     small = n < MIN_PARALLEL_NODES
-    in_process = workers <= 1 or small
-    if small or (in_process and progress is None):
+    in_process = workers <= 1
+    if small:
         # One call: nothing to report, nothing to split.
         values = graph.betweenness(directed=False) if all_sources else graph.betweenness(sources=chosen.tolist(), directed=False)
         return np.asarray(values, dtype=np.float64)
@@ -80,7 +80,8 @@ def source_betweenness(
         for index, chunk in enumerate(chunks):
             result.add(index, _chunk_betweenness(graph, chunk))
             done += len(chunk)
-            progress(done, total)
+            if progress is not None:
+                progress(done, total)
         return result.total(len(chunks))
 
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)

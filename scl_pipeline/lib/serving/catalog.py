@@ -60,7 +60,9 @@ class MartTable:
     min_group_size: int = MIN_GROUP_SIZE
     # Person tables: attributes that single out a person when few share the value (a country of
     # three people). In the serving copy a value shared by fewer than ``min_group_size`` people
-    # of the same wave is withheld, with the row's ``suppressed`` flag set. Absent ones are skipped.
+    # of the same wave is withheld, with the row's ``suppressed`` flag set, and so is a value of a
+    # group the population table withholds (its small groups and their complements,
+    # privacy.register_withheld_groups). Absent ones are skipped.
     quasi_identifiers: tuple[str, ...] = ()
     # Person tables: a wave's rows are the wave's whole population, so counting its people per
     # quasi-identifier value gives the sizes of the wave's groups. The groups withheld there

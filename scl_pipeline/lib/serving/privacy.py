@@ -25,6 +25,7 @@ from scl_pipeline.lib.serving.catalog import (
     CatalogError,
     MartTable,
 )
+from scl_pipeline.lib.serving.publication import sql_str
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +157,6 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 # The in-memory table of withheld groups: (scope, attribute, wave, value). ``scope`` is ``*`` for
 # the population's groups (withheld in every table) or a person table's name (its own rare values).
 WITHHELD_TABLE = "withheld_groups"
@@ -213,14 +210,13 @@ def register_withheld_groups(
     tables: Iterable[MartTable],
     columns: Mapping[str, Mapping[str, str]],
     source_of: Callable[[MartTable], str],
-) -> int:
+) -> None:
     """Create :data:`WITHHELD_TABLE` on ``con``: every (attribute, wave, group) to withhold.
 
     Person tables count their people per quasi-identifier value and wave; the ``population``
     table's groups apply to every table (scope ``*``), another person table's rare values to
     itself. Raises :class:`CatalogError` when a group table's ``group_keys`` name an attribute
     no published population table counts (its rows could not be withheld consistently).
-    Returns the number of withheld groups.
     """
     tables = list(tables)
     rows: list[tuple[str, str, str | None, str]] = []
@@ -248,7 +244,6 @@ def register_withheld_groups(
     )
     if rows:
         con.executemany(f"INSERT INTO {WITHHELD_TABLE} VALUES (?, ?, ?, ?)", rows)
-    return len(rows)
 
 
 def _is_withheld(scopes: tuple[str, ...], attribute: str, column: str, has_wave: bool) -> str:
@@ -257,7 +252,7 @@ def _is_withheld(scopes: tuple[str, ...], attribute: str, column: str, has_wave:
     wave = f" AND (w.wave IS NULL OR w.wave = {_SRC}.{quote(WAVE_COLUMN)})" if has_wave else ""
     return (
         f"({_SRC}.{quote(column)} IS NOT NULL AND EXISTS (SELECT 1 FROM {WITHHELD_TABLE} AS w "
-        f"WHERE w.scope IN ({', '.join(_literal(s) for s in scopes)}) AND w.attribute = {_literal(attribute)}"
+        f"WHERE w.scope IN ({', '.join(sql_str(s) for s in scopes)}) AND w.attribute = {sql_str(attribute)}"
         f"{wave} AND w.value = {_SRC}.{quote(column)}::VARCHAR))"
     )
 
