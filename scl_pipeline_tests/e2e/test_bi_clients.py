@@ -10,6 +10,7 @@ A real publish (the pipeline on a 1,000-person demo organisation, two waves) is 
 - SQLAlchemy with duckdb-engine, as SQL-based BI tools connect: in the project's environment
   (pinned in requirements.lock) and with SQLAlchemy 1.4 and DuckDB 1.5.6 (Superset's range),
   where table and column reflection work;
+- Node.js with ``@duckdb/node-api`` 1.5.6-r.1 (DuckDB 1.5.6), installed by npm the same way;
 - pyarrow alone on the Parquet folder (no DuckDB).
 
 Before the serving copy was written with an explicit storage version, every 1.x client here
@@ -22,6 +23,7 @@ import datetime as dt
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,11 +38,13 @@ from scl_pipeline.lib.lake import REPO_ROOT, DataLake
 from scl_pipeline.lib.serving.publication import current_parquet_dir
 from scl_pipeline.runner import run_pipeline
 from scl_pipeline_tests.e2e import bi_client_proc
-from scl_pipeline_tests.helpers.throwaway_venv import locked_version, throwaway_venv
+from scl_pipeline_tests.helpers.throwaway_venv import locked_version, throwaway_node_modules, throwaway_venv
 
 pytestmark = pytest.mark.slow
 
 PROC = Path(bi_client_proc.__file__)
+NODE_PROC = PROC.with_name("bi_client_node.mjs")
+NODE_CLIENT = "@duckdb/node-api@1.5.6-r.1"  # the newest 1.x; its version is the DuckDB it embeds
 DOCS = REPO_ROOT / "docs" / "bi_serving.md"
 # The block of docs/bi_serving.md whose queries every client runs; its paths are relative to the
 # repository as in the docs, and point at the test's copy here.
@@ -120,9 +124,11 @@ def test_older_duckdb_releases_read_the_serving_copy_as_the_project_does(publish
 
 
 def _same_cell(cli, value) -> bool:
-    """A CLI JSON cell against the Python value: numbers to 1e-12, timestamps as instants."""
+    """A CLI or Node.js JSON cell against the Python value: numbers to 1e-12, timestamps as instants."""
     if isinstance(value, bool) or value is None:
         return cli == value
+    if isinstance(value, int) and isinstance(cli, str):  # Node.js renders a BIGINT as text
+        return cli == str(value)
     if isinstance(value, (int, float)):
         return isinstance(cli, (int, float)) and math.isclose(cli, value, rel_tol=1e-12, abs_tol=1e-300)
     if value == "NaN":
@@ -154,11 +160,31 @@ def test_the_duckdb_cli_reads_the_serving_copy(published, version):
         )
         assert done.returncode == 0 and not done.stderr, f"{query[:90]}: {done.stderr[-2000:]}"
         rows = json.loads(done.stdout) if done.stdout.strip() else []
-        assert len(rows) == len(reference["rows"]), query
-        for row, ref in zip(rows, reference["rows"]):
-            assert list(row) == reference["columns"], query
-            bad = [(c, a, b) for c, a, b in zip(reference["columns"], row.values(), ref) if not _same_cell(a, b)]
-            assert not bad, f"{query[:90]}: {bad[:5]}"
+        columns = list(rows[0]) if rows else reference["columns"]
+        _same_results(query, {"columns": columns, "rows": [list(r.values()) for r in rows]}, reference)
+
+
+def _same_results(query: str, got: dict, reference: dict) -> None:
+    assert got["columns"] == reference["columns"], query
+    assert len(got["rows"]) == len(reference["rows"]), query
+    for row, ref in zip(got["rows"], reference["rows"]):
+        bad = [(c, a, b) for c, a, b in zip(reference["columns"], row, ref) if not _same_cell(a, b)]
+        assert not bad, f"{query[:90]}: {bad[:5]}"
+
+
+def test_nodejs_reads_the_serving_copy(published):
+    lake, queries, expected, _ = published
+    folder = throwaway_node_modules("node-duckdb-api-1.5.6-r.1", (NODE_CLIENT,))
+    script = shutil.copy(NODE_PROC, folder / NODE_PROC.name)
+    done = subprocess.run(
+        ["node", str(script), str(lake.serving / "scl.duckdb")], input=json.dumps(queries),
+        capture_output=True, text=True, timeout=300, cwd=folder,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    got = json.loads(done.stdout)
+    assert got["duckdb"] == "v1.5.6"
+    for query, result, reference in zip(queries, got["results"], expected["results"], strict=True):
+        _same_results(query, result, reference)
 
 
 def test_sqlalchemy_with_duckdb_engine_reads_it_in_the_projects_environment(published):

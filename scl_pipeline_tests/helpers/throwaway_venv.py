@@ -1,10 +1,12 @@
 """Throw-away virtualenvs with pinned packages (another DuckDB release, a BI tool's driver stack),
-created by the test set-up with ``python -m venv`` and pip and cached between runs.
+created by the test set-up with ``python -m venv`` and pip, and Node.js package folders made with
+npm, cached between runs.
 
-The cache is ``$SCL_TEST_CACHE`` or ``~/.cache/scl_pipeline``, one folder per name and Python
-minor version; a folder is reused while its stamp lists exactly the same requirements, and is
-built again otherwise. A lock file serialises two test processes (pytest-xdist) asking for the
-same one. A failed install is a test failure with pip's own message, never a skip.
+The cache is ``$SCL_TEST_CACHE`` or ``~/.cache/scl_pipeline``, one folder per name (and Python
+minor version for a virtualenv); a folder is reused while its stamp lists exactly the same
+requirements, and is built again otherwise. A lock file serialises two test processes
+(pytest-xdist) asking for the same one. A failed install is a test failure with the installer's
+own message, never a skip.
 """
 
 from __future__ import annotations
@@ -48,34 +50,60 @@ def _lock(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _cached(tag: str, wanted: str, build) -> Path:
+    """``cache_root()/tag``, built by ``build(folder)`` unless its stamp already says ``wanted``."""
+    folder = cache_root() / tag
+    stamp = folder / _STAMP
+    with _lock(cache_root() / f".{tag}.lock"):
+        if stamp.is_file() and stamp.read_text() == wanted:
+            return folder
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            build(folder)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        stamp.write_text(wanted)
+    return folder
+
+
+def _run(argv: list[str], what: str, cwd: Path | None = None) -> None:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, cwd=cwd)
+    if done.returncode != 0:
+        raise AssertionError(f"{what} failed:\n{(done.stdout + done.stderr)[-3000:]}")
+
+
 def throwaway_venv(name: str, requirements: tuple[str, ...]) -> Path:
     """The ``bin`` folder of a cached virtualenv holding exactly ``requirements`` (pinned ``==``)."""
     unpinned = [r for r in requirements if "==" not in r]
     if unpinned:
         raise ValueError(f"pin every requirement with ==: {unpinned}")
+
+    def build(folder: Path) -> None:
+        # From the interpreter running the tests: the venv gets its base Python, its own site-packages.
+        _run([sys.executable, "-m", "venv", str(folder)], f"python -m venv {folder}")
+        _run(
+            [str(folder / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q", *requirements],
+            f"pip install {' '.join(requirements)} into a throw-away virtualenv ({folder})",
+        )
+
     tag = f"{name}-py{sys.version_info.major}.{sys.version_info.minor}"
-    folder = cache_root() / tag
-    stamp = folder / _STAMP
-    wanted = "\n".join(sorted(requirements))
-    with _lock(cache_root() / f".{tag}.lock"):
-        if stamp.is_file() and stamp.read_text() == wanted and (folder / "bin" / "python").exists():
-            return folder / "bin"
-        shutil.rmtree(folder, ignore_errors=True)
-        # The base interpreter behind this test run's virtualenv, so the venv has its own site-packages.
-        made = subprocess.run(
-            [sys.executable, "-m", "venv", str(folder)], capture_output=True, text=True, timeout=120
-        )
-        if made.returncode != 0:
-            raise AssertionError(f"python -m venv {folder} failed:\n{made.stderr[-3000:]}")
-        pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-        installed = subprocess.run(
-            [*pip, *requirements], capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S
-        )
-        if installed.returncode != 0:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise AssertionError(
-                f"could not install {' '.join(requirements)} into a throw-away virtualenv ({folder}); "
-                f"pip said:\n{installed.stderr[-3000:]}"
-            )
-        stamp.write_text(wanted)
-    return folder / "bin"
+    return _cached(tag, "\n".join(sorted(requirements)), build) / "bin"
+
+
+def throwaway_node_modules(name: str, packages: tuple[str, ...]) -> Path:
+    """A cached folder whose ``node_modules`` holds exactly ``packages`` (``name@version``), for ``node``."""
+    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if missing:
+        raise AssertionError(f"{', '.join(missing)} not found: install Node.js and npm (.ci/run does when absent)")
+    unpinned = [p for p in packages if "@" not in p.lstrip("@")]
+    if unpinned:
+        raise ValueError(f"pin every package with @version: {unpinned}")
+
+    def build(folder: Path) -> None:
+        folder.mkdir(parents=True)
+        (folder / "package.json").write_text('{"name": "scl-bi-client", "private": true, "type": "module"}\n')
+        _run(["npm", "install", "--no-audit", "--no-fund", "--save-exact", *packages],
+             f"npm install {' '.join(packages)} ({folder})", cwd=folder)
+
+    return _cached(name, "\n".join(sorted(packages)), build)
