@@ -78,7 +78,8 @@ class DeployedDagster(DagsterDev):
         try:
             # As deploy/workspace.yaml's comment starts it, on loopback.
             self._start("code_server", [str(BIN / "dagster"), "code-server", "start", "-h", "127.0.0.1",
-                                        "-p", str(self.code_port), "-m", "scl_pipeline.definitions"])
+                                        "-p", str(self.code_port), "-m", "scl_pipeline.definitions",
+                                        "--location-name", "scl_pipeline"])
             self._wait_for_code_server()
             self._start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(workspace)])
             self.proc = self._start("webserver", [str(BIN / "dagster-webserver"), "-w", str(workspace),
