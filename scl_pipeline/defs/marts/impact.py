@@ -22,6 +22,7 @@ from scl_pipeline.lib.impact.cross_wave import (
     impact_balance_rows,
     impact_did_rows,
     participant_network_rows,
+    program_matching,
     roi_rows,
 )
 from scl_pipeline.lib.impact.roi_config import load_roi_assumptions
@@ -65,12 +66,13 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
     95 % bootstrap interval. Waves before the baseline are placebos (``placebo``). Controls: the
     ``impact`` resource's ``control_group`` (default ``matched``: the nearest non-participants at
     the baseline). Empty without a roster or a baseline (the metadata says why)."""
-    from scl_pipeline.lib.impact.previews import did_headlines, markdown_table
+    from scl_pipeline.lib.impact.previews import did_figures, did_headlines, markdown_table
 
     started = time.monotonic()
     config = impact_config(impact)
     program, metrics = read_program(lake, config, did_input_columns(config), every_wave=True)
-    result = impact_did_rows(program, metrics, config)
+    matching = program_matching(program, metrics, config)
+    result = impact_did_rows(program, metrics, config, matching)
     written = write_mart(lake, "impact_did", result)
     extra = {
         "control_definition": dg.MetadataValue.text(config.control.definition),
@@ -85,6 +87,12 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
         last = result.rows[result.rows["wave"] == result.rows["wave"].max()]
         extra["latest_wave"] = dg.MetadataValue.md(markdown_table(last, DID_PREVIEW))
         extra["placebo_rows"] = dg.MetadataValue.int(int(result.rows["placebo"].astype(bool).sum()))
+        # The balance plot and the sentences read the balance: computed here from the same matching
+        # (marts/impact_balance writes the table).
+        balance = impact_balance_rows(program, metrics, config, matching).rows
+        for figure in did_figures(result.rows, balance):
+            extra[figure.name] = dg.MetadataValue.md(figure.preview_markdown())
+            extra[f"{figure.name}_caption"] = dg.MetadataValue.text(figure.caption)
     return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
 
 

@@ -90,11 +90,14 @@ def event_study_png(impact_did: pd.DataFrame) -> bytes:
         for ax in axes[len(metrics):]:
             ax.axis("off")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="upper right", ncol=4, frameon=False, fontsize=9)
+        if len(metrics) < len(axes):  # the legend in the first empty panel
+            axes[len(metrics)].legend(handles, labels, loc="center", frameon=False, fontsize=10)
+        else:
+            fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize=9)
         control = str(impact_did["control_group"].dropna().iloc[0]) if impact_did["control_group"].notna().any() else ""
         fig.suptitle(f"Did participants change more than {CONTROL_NAMES.get(control, 'their controls')}? "
                      f"Change since {baseline}, participants minus controls", x=0.01, ha="left", fontweight="bold")
-        fig.tight_layout(rect=(0, 0, 1, 0.93))
+        fig.tight_layout(rect=(0, 0 if len(metrics) < len(axes) else 0.06, 1, 0.93))
         return canvas.to_png(fig)
 
 
@@ -146,6 +149,14 @@ def balance_png(impact_balance: pd.DataFrame, control_group: str = "matched", wa
         return canvas.to_png(fig)
 
 
+def effect_number(value: float) -> str:
+    """A difference-in-differences in its metric's units: two decimals, or three significant
+    digits for the small numbers of betweenness (0.00021)."""
+    if formatting.is_missing(value):
+        return "n/a"
+    value = float(value)
+    return f"{value:.2f}" if abs(value) >= 0.1 or value == 0 else f"{value:.2g}"
+
+
 def interval_text(row: pd.Series) -> str:
-    return (f"{formatting.number(row['did'])} (95% interval {formatting.number(row['ci_low'])} to "
-            f"{formatting.number(row['ci_high'])})")
+    return f"95% interval {effect_number(row['ci_low'])} to {effect_number(row['ci_high'])}"

@@ -185,6 +185,11 @@ def test_materialisations_carry_headlines_and_the_kbi_picture(demo):
     did = _metadata(instance, "impact_did")
     row = _mart(lake, "impact_did").query("wave == @LAST and metric == 'strong_in_degree'").iloc[0]
     assert did["headline"].startswith(f"strong_in_degree: participants {row['did']:+.2f} against controls")
+    # The event study and the balance plot, as in the program report, with a sentence per metric.
+    assert did["event_study"].startswith("![event_study](data:image/png;base64,")
+    assert did["balance"].startswith("![balance](data:image/png;base64,")
+    assert did["event_study_caption"].count("; ") >= 5 and "Strong ties received: by 2021-Q3" in did["event_study_caption"]
+    assert "no wave before the baseline" in did["event_study_caption"]  # the demo's first wave is the baseline
     for name in MARTS:
         # impact_did and impact_balance note the participants without an acceptable match, if any.
         assert "note" not in _metadata(instance, name) or name in ("impact_did", "impact_balance"), name
