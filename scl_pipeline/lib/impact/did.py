@@ -152,10 +152,9 @@ def impact_did(
     _check(baseline, "baseline wave person metrics", (NODE_ID, *metrics))
     if control.rule == KEY_COLLABORATORS and control.employee_ids is None:
         _check(baseline, "baseline wave person metrics", KEY_ROLES)
-    if control.rule == MATCHED and control.employee_ids is None:
+    if control.rule == MATCHED and control.employee_ids is None and matching is None:
         _check(baseline, "baseline wave person metrics", ("participant", *control.match.columns))
-        if matching is None:
-            matching = control.match_at(baseline)
+        matching = control.match_at(baseline)
     definition = control.definition
 
     now = _by_id(current)
