@@ -134,7 +134,7 @@ def balance_png(impact_balance: pd.DataFrame, control_group: str = "matched", wa
                   f"after: {CONTROL_NAMES.get(control_group, control_group)}"))
     with canvas.style():
         fig = canvas.new_figure(canvas.CHART)
-        ax = fig.add_axes((0.3, 0.12, 0.66, 0.74))
+        ax = fig.add_axes((0.3, 0.12, 0.66, 0.68))
         for values, colour, marker, label in shown:
             ax.scatter(values, y, color=colour, marker=marker, s=40, zorder=3, label=label)
         ax.axvline(SMD_THRESHOLD, color="#d62728", linestyle="--", linewidth=1, label="0.1: balanced below")
@@ -142,7 +142,8 @@ def balance_png(impact_balance: pd.DataFrame, control_group: str = "matched", wa
         ax.set_xlabel("absolute standardised mean difference at the baseline")
         ax.set_xlim(0, max(0.5, float(np.nanmax([np.nanmax(v) if np.isfinite(v).any() else 0 for v, *_ in shown])) * 1.1))
         ax.grid(axis="y", color="#eeeeee")
-        ax.legend(frameon=False, loc="lower right", fontsize=8)
+        # Above the plot, under the title: no marker can hide behind it.
+        ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, fontsize=8)
         baseline = str(rows["wave"].iloc[0])
         fig.suptitle(f"Were the groups alike before the program? Balance at {baseline}", x=0.02, ha="left",
                      fontweight="bold")
