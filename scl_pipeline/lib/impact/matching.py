@@ -150,6 +150,8 @@ def _optimal(t: np.ndarray, c: np.ndarray, k: int, caliper: float | None) -> tup
 def _nearest(t: np.ndarray, c: np.ndarray, k: int, caliper: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each participant's k nearest controls within the caliper (controls may repeat)."""
     k = min(k, len(c))
+    if not t.shape[1]:  # no covariate varies: every candidate is at distance 0
+        return np.repeat(np.arange(len(t)), k), np.tile(np.arange(k), len(t)), np.zeros(len(t) * k)
     d, idx = cKDTree(c).query(t, k=k, distance_upper_bound=np.inf if caliper is None else caliper)
     d, idx = np.asarray(d).reshape(len(t), k), np.asarray(idx).reshape(len(t), k)
     ok = np.isfinite(d)

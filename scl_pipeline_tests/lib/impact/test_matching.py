@@ -102,3 +102,12 @@ def test_bad_settings_and_missing_columns_are_named():
     frame = people(2, 5)
     with pytest.raises(ValueError, match=r"missing column\(s\) \['catalyst'\]"):
         match_controls(frame.drop(columns=["catalyst"]), ["E000"], ["E003"])
+
+
+def test_covariates_without_variance_match_at_distance_zero():
+    frame = people(2, 6)
+    for column in MATCH_COVARIATES:
+        frame[column] = 1.0
+    for replace in (False, True):
+        match = match_controls(frame, frame["employee_id"][:2], frame["employee_id"][2:], MatchSettings(replace=replace))
+        assert match.unmatched == 0 and len(match.pairs) == 6 and (match.pairs["distance"] == 0).all()
