@@ -49,7 +49,7 @@ def main() -> None:
         lake = timed("read waves + person metrics of 2 waves", read_demo_lake, root, metrics_waves=[base_w, last_w])
     baseline = resolve_baseline(lake.snapshots, lake.roster)
     network = timed("participant_network (all waves)", participant_network, lake.snapshots, lake.roster, baseline.wave)
-    matching = timed("matching (k=3, without replacement, caliper 2)", ControlGroup(MATCHED).match_at, lake.metrics[base_w])
+    matching = timed("matching (k=3, without replacement, caliper 1.5)", ControlGroup(MATCHED).match_at, lake.metrics[base_w])
     did_matched = timed("impact_did (matched control, given the matching)", impact_did, lake.metrics[last_w],
                         lake.metrics[base_w], matching=matching)
     did = timed("impact_did (key-collaborator control)", impact_did, lake.metrics[last_w], lake.metrics[base_w],

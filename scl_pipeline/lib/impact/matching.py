@@ -4,9 +4,12 @@ Method (docs/impact.md, "Matched controls"): nearest-neighbour matching on the M
 distance of the baseline covariates that predict change (Rubin 1980; Stuart 2010, "Matching
 methods for causal inference"), with a caliper on that distance:
 
-* the covariates are standardised and whitened with the pooled covariance of participants and
-  candidates (eigen-decomposition, directions without variance dropped), so the Euclidean
-  distance of the whitened rows is the Mahalanobis distance;
+* the skewed covariates (the counts and betweenness, where a few people hold most of the ties)
+  are put on a log scale first, log(1 + x / mean x), so a hub does not make every distance about
+  itself (Rosenbaum & Rubin 1985 transform skewed covariates the same way); then all are
+  whitened with the pooled covariance of participants and candidates (eigen-decomposition,
+  directions without variance dropped), so the Euclidean distance of the whitened rows is the
+  Mahalanobis distance;
 * **without replacement** (the default) the k controls of every participant are chosen together
   by optimal matching: the minimum-total-distance assignment of k slots per participant to
   distinct candidates (``scipy.optimize.linear_sum_assignment``, as R's MatchIt
@@ -40,11 +43,13 @@ MATCH_METRICS: tuple[str, ...] = (
 )
 MATCH_FLAGS: tuple[str, ...] = ("central_connector", "boundary_spanner", "information_broker", "catalyst")
 MATCH_COVARIATES: tuple[str, ...] = (*MATCH_METRICS, *MATCH_FLAGS)
+# Non-negative and right-skewed: compared on a log scale (constraint is a bounded share, flags 0/1).
+LOG_SCALE: frozenset[str] = frozenset({"strong_in_degree", "cross_country_ties", "countries_reached", "betweenness"})
 DEFAULT_MATCH_K = 3
 # Mahalanobis distance: with the 9 covariates two people drawn at random are about 4 apart
-# (sqrt(2 x 9)); 2.0 keeps pairs within about half of that (on the 13,000-person demo every
-# |SMD| <= 0.1 after matching, 37 of 200 participants without an acceptable match).
-DEFAULT_CALIPER = 2.0
+# (sqrt(2 x 9)); 1.5 keeps pairs within about a third of that (docs/impact.md: on the
+# 13,000-person demo every |SMD| <= 0.1 after matching).
+DEFAULT_CALIPER = 1.5
 # Constraint is undefined for an isolate; for the distance an isolate counts as fully
 # constrained (1, the value of someone with a single tie), not as missing.
 ISOLATE_CONSTRAINT = 1.0
@@ -118,6 +123,22 @@ def covariate_matrix(frame: pd.DataFrame, covariates: Iterable[str]) -> np.ndarr
     return np.column_stack(columns) if columns else np.zeros((len(frame), 0))
 
 
+def distance_space(
+    treated: np.ndarray, pool: np.ndarray, covariates: Iterable[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both covariate matrices in coordinates where Euclidean distance is the matching distance:
+    the :data:`LOG_SCALE` columns as log(1 + x / mean x) over both sets, then :func:`whiten`."""
+    treated, pool = treated.astype(np.float64, copy=True), pool.astype(np.float64, copy=True)
+    for j, name in enumerate(covariates):
+        if name not in LOG_SCALE:
+            continue
+        mean = float(np.concatenate([treated[:, j], pool[:, j]]).mean()) if len(treated) + len(pool) else 0.0
+        if mean > 0:
+            treated[:, j] = np.log1p(np.clip(treated[:, j], 0, None) / mean)
+            pool[:, j] = np.log1p(np.clip(pool[:, j], 0, None) / mean)
+    return whiten(treated, pool)
+
+
 def whiten(treated: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Both sets in coordinates where Euclidean distance is the Mahalanobis distance under the
     pooled covariance of the two sets (a direction without variance carries no distance)."""
@@ -175,7 +196,7 @@ def match_controls(
     pool_ids = pool_ids[pool_ids.isin(rows.index) & ~pool_ids.isin(wanted)]
     t_all = covariate_matrix(rows.loc[treated_ids], settings.covariates)
     c_all = covariate_matrix(rows.loc[pool_ids], settings.covariates)
-    t_z, c_z = whiten(t_all, c_all) if len(treated_ids) and len(pool_ids) else (t_all, c_all)
+    t_z, c_z = distance_space(t_all, c_all, settings.covariates) if len(treated_ids) and len(pool_ids) else (t_all, c_all)
 
     strata_t = _strata(rows.loc[treated_ids], settings.exact)
     strata_c = _strata(rows.loc[pool_ids], settings.exact)

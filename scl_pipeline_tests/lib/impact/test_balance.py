@@ -63,7 +63,7 @@ def test_matching_balances_a_planted_selection(seed):
     before, after = rows.loc["non_participants", "smd_before"].abs(), rows.loc["matched", "smd_after"].abs()
     assert (before > 0.3).all() and rows.loc["non_participants", "imbalanced"].all()
     # Matching on the Mahalanobis distance does not target the means, so one covariate can stay
-    # above 0.1 (measured: constraint 0.12 and 0.16 at seeds 2 and 5, every other <= 0.094):
+    # above 0.1 (measured: constraint 0.155 at seed 5, every other <= 0.098):
     # every difference shrinks to a quarter or less, and at seed 1 all are balanced.
     assert (after <= before / 4).all() and (after <= 0.2).all(), after
     if seed == 1:

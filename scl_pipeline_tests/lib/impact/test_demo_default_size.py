@@ -3,9 +3,9 @@ baseline covariate balanced (|SMD| <= 0.1), the participants without a match cou
 matched DiD of the planted gains above 0, and the key-collaborator control visibly unbalanced.
 
 Measured (seed 2020, person metrics from demo_org.py's staging of the landing files): 163 of 200
-participants matched (caliper 2.0), largest |SMD| after matching 0.07 (constraint); the key
+participants matched (caliper 1.5), largest |SMD| after matching 0.06 (constraint); the key
 collaborators are unbalanced on most covariates. (The pipeline's own run on the same
-organisation matched 157, largest |SMD| 0.071: docs/impact.md.)
+organisation matched 175, largest |SMD| 0.059: docs/impact.md.)
 """
 
 from pathlib import Path
@@ -32,7 +32,7 @@ def test_matched_controls_balance_the_baseline_and_show_the_gain(demo):
     base, last = demo.metrics[base_w], demo.metrics[last_w]
     matching = ControlGroup(MATCHED).match_at(base)
     assert matching.participants == len(demo.truth["participants"]) == 200
-    assert 0 < matching.unmatched < 50 and len(matching.pairs) > 2 * (200 - matching.unmatched)
+    assert 0 < matching.unmatched < 30 and len(matching.pairs) > 2 * (200 - matching.unmatched)
     rows = impact_balance(base, base["employee_id"], wave=base_w, baseline_wave=base_w,
                           controls={r: ControlGroup(r) for r in CONTROL_DEFINITIONS}, matching=matching)
     rows = rows.set_index(["control_group", "covariate"])

@@ -12,6 +12,7 @@ from scl_pipeline.lib.impact.matching import (
     MATCH_COVARIATES,
     MatchSettings,
     covariate_matrix,
+    distance_space,
     match_controls,
     whiten,
 )
@@ -40,6 +41,16 @@ def test_whitened_distance_is_the_mahalanobis_distance():
         assert np.linalg.norm(tz[i] - cz[j]) == pytest.approx(mahalanobis(t[i], c[j], inverse))
 
 
+def test_skewed_covariates_are_compared_on_a_log_scale():
+    t, c = np.array([[100.0, 0.3]]), np.array([[1.0, 0.3], [9.0, 0.5], [0.0, 0.1]])
+    covariates = ("strong_in_degree", "constraint")
+    logged, _ = distance_space(t, c, covariates)
+    mean = (100 + 1 + 9 + 0) / 4
+    expected = np.log1p(np.array([100.0, 1, 9, 0]) / mean)
+    manual, _ = whiten(np.column_stack([expected[:1], [0.3]]), np.column_stack([expected[1:], [0.3, 0.5, 0.1]]))
+    assert logged == pytest.approx(manual)
+
+
 def test_optimal_matching_without_replacement_minimises_the_total_distance():
     frame = people(3, 7, seed=1)
     settings = MatchSettings(k=2, caliper=None)
@@ -47,7 +58,7 @@ def test_optimal_matching_without_replacement_minimises_the_total_distance():
     assert len(match.pairs) == 6 and match.pairs["control"].is_unique and match.unmatched == 0
     # Brute force: every way of giving the three participants two distinct controls each.
     x = covariate_matrix(frame, MATCH_COVARIATES)
-    tz, cz = whiten(x[:3], x[3:])
+    tz, cz = distance_space(x[:3], x[3:], MATCH_COVARIATES)
     dist = np.linalg.norm(tz[:, None, :] - cz[None, :, :], axis=2)
     best = min(sum(dist[slot // 2, c] for slot, c in enumerate(order))
                for order in itertools.permutations(range(7), 6))
