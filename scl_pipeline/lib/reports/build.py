@@ -24,7 +24,7 @@ from scl_pipeline.lib.reports.network_figures import (
     participants_network_png,
     scenario_network_png,
 )
-from scl_pipeline.lib.reports.impact_charts import balance_png, event_study_png
+from scl_pipeline.lib.reports.impact_charts import METRIC_NAMES, balance_png, event_study_png
 from scl_pipeline.lib.reports.program_charts import experiment_png, roi_png, waves_trend_png
 from scl_pipeline.lib.reports.scenarios import main_scenario, removed_people
 from scl_pipeline.lib.reports.wave_charts import mixing_heatmap_png, mixing_matrix, robustness_png
@@ -184,7 +184,8 @@ def impact_figures(impact_did: pd.DataFrame | None, impact_balance: pd.DataFrame
     figures: list[ReportFigure] = []
     drawable = impact_did[~flag(impact_did["small_group"])] if impact_did is not None and len(impact_did) else None
     if drawable is not None and len(drawable):
-        metrics = list(dict.fromkeys(impact_did["metric"].astype(str)))
+        present = set(impact_did["metric"].astype(str))  # the marts' order is alphabetical: the spec's order
+        metrics = [m for m in METRIC_NAMES if m in present] + sorted(present - set(METRIC_NAMES))
         text = " ".join(captions.did_evidence(impact_did, impact_balance, m) for m in metrics)
         figures.append(ReportFigure("event_study", "Did participants change more than comparable colleagues?",
                                     text, event_study_png(impact_did)))

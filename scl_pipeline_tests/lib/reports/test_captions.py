@@ -172,3 +172,13 @@ def test_did_evidence_says_when_the_evidence_is_weak():
     # Without a pre-program wave the sentence says the trends were not tested.
     text = captions.did_evidence(trended[~trended["placebo"]], balance, "strong_in_degree")
     assert "no wave before the baseline" in text
+
+
+def test_the_event_study_caption_follows_the_metrics_order_whatever_the_rows_order(story):
+    from scl_pipeline.lib.reports.build import impact_figures
+
+    shuffled = story.impact_did.sort_values("metric", ignore_index=True)  # as the warehouse returns it
+    caption = impact_figures(shuffled, story.impact_balance)[0].caption
+    starts = [caption.index(name) for name in ("Strong ties received:", "Ties across countries:", "Countries reached:",
+                                                "Betweenness (brokerage):", "Constraint (redundant contacts):")]
+    assert starts == sorted(starts)
