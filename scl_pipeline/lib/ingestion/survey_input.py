@@ -155,12 +155,14 @@ def open_survey(
     path = Path(path)
     plain = config.layout in (AUTO, LONG) and not config.questions and config.header_rows in (None, 1)
     streamed: StreamedFile | None = None
+    long_error: LandingFileError | None = None
     if plain:
         try:
             streamed = open_landing_file(path, ONA_SURVEY, aliases)
-        except LandingFileError:
+        except LandingFileError as exc:
             if config.layout == LONG:
                 raise
+            long_error = exc
     ids = frozenset(hr["employee_id"].dropna().astype(str)) if "employee_id" in hr.columns else frozenset()
     if streamed is not None and _of_ids(streamed, config, People(ids, {}, {})):
         layout = "long (the contract's columns)"
@@ -175,8 +177,15 @@ def open_survey(
             raise LandingFileError(path, f"has no answer rows after its {recognised.header_rows} header row(s)")
         long, dropped, ignored = _long_rows(path, recognised, answers, aliases)
     except LayoutError as exc:
+        if long_error is not None and _names_long_columns(headers, aliases):
+            raise long_error from None  # a long file missing a column: the reader's message says which
         raise LandingFileError(path, str(exc)) from None
     return _matched(path, recognised, long, people, config, hr_label, dropped, ignored, len(answers))
+
+
+def _names_long_columns(headers: list[str], aliases: AliasMap) -> bool:
+    """Whether a header names a long survey's own columns (nominee_id, relation, strength)."""
+    return any(aliases.resolve(ONA_SURVEY, h) in ("nominee_id", "relation", "strength") for h in headers)
 
 
 def _of_ids(streamed: StreamedFile, config: SurveyLayoutConfig, people: People) -> bool:
@@ -192,7 +201,9 @@ def _of_ids(streamed: StreamedFile, config: SurveyLayoutConfig, people: People) 
         if config.people == AUTO and any(classify(v, people) != ID for v in values):
             return False
     strengths = first["strength"].dropna().astype(str).str.strip() if "strength" in first.columns else pd.Series([], dtype=object)
-    return bool(strengths.map(lambda v: v == "" or is_number(v)).all())
+    labels = [v for v in strengths.unique() if v and not is_number(v)]
+    # Text no scale knows ("strong") is validation's to reject (strength_valid), as in any long file.
+    return not any(scale.value(v) is not None for v in labels for scale in config.scales.values())
 
 
 def _people(hr_file: StreamedFile, hr: pd.DataFrame, config: SurveyLayoutConfig) -> People:
