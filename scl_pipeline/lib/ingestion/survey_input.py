@@ -109,7 +109,7 @@ class SurveySummary:
 
     def lines(self) -> list[str]:
         """The summary as ``scl check`` prints it (no value of any person)."""
-        out = [f"layout: {self.description}"]
+        out = [f"recognised: {self.description}"]
         if self.streamed:
             out.append("read as the contract's long file, streamed; people by employee id")
             return out
