@@ -146,7 +146,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for folder in (lake.landing, lake.warehouse_path.parent, lake.serving, lake.reports):
             empty_folder(folder)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
-        generate_demo_org(lake.landing, people=args.people, seed=args.seed)
+        generate_demo_org(
+            lake.landing, people=args.people, seed=args.seed, survey_layout=args.survey_layout, people_by=args.people_by
+        )
     return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())
 
 
@@ -241,6 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--people", type=int, default=13_000)
     demo.add_argument("--seed", type=int, default=2020)
     demo.add_argument("--regenerate", action="store_true", help="wipe landing/warehouse/serving/reports and generate anew")
+    demo.add_argument(
+        "--survey-layout", choices=("long", "wide", "multiselect"), default="long",
+        help="write the surveys as a survey tool exports them (docs/survey_exports.md; with --regenerate on an existing demo)",
+    )
+    demo.add_argument(
+        "--people-by", choices=("id", "email", "name"), default="id", help="name people in the surveys by id, e-mail or full name"
+    )
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the landed waves")
     run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
