@@ -120,3 +120,16 @@ def test_the_configuration_is_checked_when_read(tmp_path):
     layouts = SurveyLayouts.for_landing_root(tmp_path)
     assert layouts.for_wave("2021-Q2").header_rows == 2
     assert (layouts.for_wave("2021-Q3").header_rows, layouts.for_wave("2021-Q3").people) == (3, "name")
+
+
+def test_google_forms_checkboxes_split_on_commas_when_the_parts_name_people():
+    headers = ["Timestamp", "Email Address", "Who do you trust?"]
+    rows = pd.DataFrame(
+        [["2021/08/02 9:15:33 AM GMT+2", "zoe.muller@example.com", "Ana Berg, Li Wei"],
+         ["2021/08/02 9:17:02 AM GMT+2", "person2@example.com", "Li Wei"]],
+        columns=range(3),
+    )
+    recognised, answers = recognise(headers, rows, SurveyLayoutConfig(), ALIASES, lambda v: v in {"Ana Berg", "Li Wei"})
+    assert recognised.layout == "multiselect" and recognised.groups[0].separator == ","
+    assert recognised.answered_at is None  # not ISO 8601
+    assert reshape(recognised, answers)["nominee_id"].tolist() == ["Ana Berg", "Li Wei", "Li Wei"]
