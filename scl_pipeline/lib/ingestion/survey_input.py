@@ -33,7 +33,7 @@ from scl_pipeline.lib.ingestion.answer_scales import is_number, map_labels
 from scl_pipeline.lib.ingestion.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.disclosure import shown_value
 from scl_pipeline.lib.ingestion.errors import LandingFileError
-from scl_pipeline.lib.ingestion.headers import HeaderError, map_headers
+from scl_pipeline.lib.ingestion.headers import HeaderError, is_pii_header, map_headers
 from scl_pipeline.lib.ingestion.people_matching import (
     AMBIGUOUS,
     ID,
@@ -249,8 +249,9 @@ def _long_rows(path: Path, recognised: Recognised, answers: pd.DataFrame, aliase
     for group in recognised.groups:
         used |= {i for _, _, i in group.nominees}
         used |= {i for _, _, i in group.strength} if isinstance(group.strength, tuple) else set()
-    ignored = [h for i, h in enumerate(recognised.headers) if i not in used]
-    return long, [], ignored
+    unused = [h for i, h in enumerate(recognised.headers) if i not in used]
+    # Named as a long file's would be: personal-data columns (a respondent's Name) are "dropped".
+    return long, [h for h in unused if is_pii_header(h)], [h for h in unused if not is_pii_header(h)]
 
 
 def _matched(

@@ -174,14 +174,17 @@ def recognise(
     headers, answers, header_rows = split_header_rows(list(headers), rows, config.header_rows)
     if config.layout == LONG or (config.layout not in (WIDE, MULTISELECT) and not config.questions and is_long(headers, aliases)):
         return Recognised(layout=LONG, header_rows=header_rows, headers=headers), answers
-    respondent = _respondent(headers, config, aliases, header_rows)
+    def personal(header: str) -> bool:
+        return "@" in header or names_people(header)
+
+    respondent = _respondent(headers, config, aliases, header_rows, personal)
     answered_at = _answered_at(headers, answers, config)
     taken = {p for p in (respondent[1], answered_at[1] if answered_at else None) if p is not None}
     if config.questions:
-        groups = tuple(_configured(q, headers, answers, config, taken) for q in config.questions)
+        groups = tuple(_configured(q, headers, answers, config, taken, personal) for q in config.questions)
         notes: tuple[str, ...] = ("column groups as configured",)
     else:
-        groups, notes = _found_groups(headers, answers, config, taken, names_people)
+        groups, notes = _found_groups(headers, answers, config, taken, names_people, personal)
     layout = WIDE if any(len(g.nominees) > 1 or g.separator is None for g in groups) else MULTISELECT
     if config.layout in (WIDE, MULTISELECT):
         layout = config.layout
@@ -198,13 +201,15 @@ def _position(headers: list[str], wanted: str) -> int | None:
     return next((i for i, h in enumerate(headers) if _squashed(h) == key), None)
 
 
-def _respondent(headers: list[str], config: SurveyLayoutConfig, aliases: AliasMap, header_rows: int) -> tuple[str, int]:
+def _respondent(
+    headers: list[str], config: SurveyLayoutConfig, aliases: AliasMap, header_rows: int, personal: Callable[[str], bool]
+) -> tuple[str, int]:
     if config.respondent:
         at = _position(headers, config.respondent)
         if at is None:
             raise LayoutError(
                 f"has no respondent column {config.respondent!r} (respondent in {config.source or 'survey_layout.toml'}); "
-                f"its columns: {_headers_list(headers)}"
+                f"its columns: {_headers_list(headers, personal)}"
             )
         return headers[at], at
     surveymonkey = header_rows == 2 and any(canonical_header(h) == "collector_id" for h in headers)
@@ -218,7 +223,7 @@ def _respondent(headers: list[str], config: SurveyLayoutConfig, aliases: AliasMa
             return headers[at], at
     raise LayoutError(
         "has no column naming the respondent (none is called respondent_id, Email, RecipientEmail, Name or an "
-        f"alias); its columns: {_headers_list(headers)}. Name it in survey_layout.toml: respondent = \"<column>\""
+        f"alias); its columns: {_headers_list(headers, personal)}. Name it in survey_layout.toml: respondent = \"<column>\""
     )
 
 
@@ -238,9 +243,13 @@ def _answered_at(headers: list[str], answers: pd.DataFrame, config: SurveyLayout
     return None
 
 
-def _headers_list(headers: list[str], limit: int = 30) -> str:
-    shown = ", ".join(repr(h) for h in headers[:limit])
-    return shown + (f", ... ({len(headers)} in all)" if len(headers) > limit else "")
+def _headers_list(headers: list[str], personal: Callable[[str], bool], limit: int = 30) -> str:
+    """The headers for a message; one that looks like a person's data (an ``@``, a person of the
+    wave: a header-less export's first answer row) is not repeated."""
+    hidden = sum(1 for h in headers[:limit] if personal(h))
+    shown = ", ".join(repr(h) for h in headers[:limit] if not personal(h))
+    note = f" ({hidden} cell(s) that look like a person's data not shown: is the header row missing?)" if hidden else ""
+    return shown + (f", ... ({len(headers)} in all)" if len(headers) > limit else "") + note
 
 
 def _pattern(pattern: str) -> re.Pattern[str]:
@@ -259,13 +268,16 @@ def _matching(pattern: str, headers: list[str], taken: set[int]) -> list[tuple[s
     return found
 
 
-def _configured(q: Question, headers: list[str], answers: pd.DataFrame, config: SurveyLayoutConfig, taken: set[int]) -> Group:
+def _configured(
+    q: Question, headers: list[str], answers: pd.DataFrame, config: SurveyLayoutConfig, taken: set[int],
+    personal: Callable[[str], bool],
+) -> Group:
     where = config.source or "survey_layout.toml"
     nominees = _matching(q.nominees, headers, taken)
     if not nominees:
         raise LayoutError(
             f"has no column matching nominees = {q.nominees!r} (question of relation {q.relation!r} in {where}); "
-            f"its columns: {_headers_list(headers)}"
+            f"its columns: {_headers_list(headers, personal)}"
         )
     strength: tuple[tuple[str, str, int], ...] | int | None = q.strength if isinstance(q.strength, int) else None
     if isinstance(q.strength, str):
@@ -273,7 +285,7 @@ def _configured(q: Question, headers: list[str], answers: pd.DataFrame, config: 
         if not found:
             raise LayoutError(
                 f"has no column matching strength = {q.strength!r} (question of relation {q.relation!r} in {where}); "
-                f"its columns: {_headers_list(headers)}"
+                f"its columns: {_headers_list(headers, personal)}"
             )
         strength = _paired(nominees, found, q.strength, where)
     separator = None if "*" in q.nominees else (config.separator or _separator(answers[nominees[0][2]]))
@@ -318,7 +330,8 @@ class _Candidate:
 
 
 def _found_groups(
-    headers: list[str], answers: pd.DataFrame, config: SurveyLayoutConfig, taken: set[int], names_people: Callable[[str], bool]
+    headers: list[str], answers: pd.DataFrame, config: SurveyLayoutConfig, taken: set[int], names_people: Callable[[str], bool],
+    personal: Callable[[str], bool],
 ) -> tuple[tuple[Group, ...], tuple[str, ...]]:
     """Nominee and strength groups recognised from the headers and the values (module docstring)."""
     numbered: dict[str, _Candidate] = {}
@@ -357,7 +370,7 @@ def _found_groups(
         raise LayoutError(
             "cannot tell its layout: it has no respondent_id and nominee_id columns (long layout), no numbered "
             "columns naming people of the HR export (wide: Q1_1 .. Q1_K) and no column of people separated by "
-            f"';' or ',' (multi-select); its columns: {_headers_list(headers)}. Describe it in survey_layout.toml "
+            f"';' or ',' (multi-select); its columns: {_headers_list(headers, personal)}. Describe it in survey_layout.toml "
             "(layout, respondent, [[questions]]; docs/survey_exports.md)"
         )
     pairs: dict[int, _Candidate] = {}

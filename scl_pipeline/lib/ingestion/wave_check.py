@@ -24,6 +24,7 @@ from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
 from scl_pipeline.lib.ingestion.validation.records import landing_relative
 from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.lake import DataLake
+from scl_pipeline.lib.warehouse.connection import WarehouseLockedError
 
 
 @dataclass
@@ -120,7 +121,11 @@ def check_waves(
     checks: list[WaveCheck] = []
     last: WaveVitals | None = None
     for wave in waves:
-        previous = last if last is not None else loaded_previous(lake, wave, relation, strong_threshold)
+        try:
+            previous = last if last is not None else loaded_previous(lake, wave, relation, strong_threshold)
+        except WarehouseLockedError as exc:
+            checks.append(WaveCheck(wave=wave, would_load=False, problem=f"not checked against the previous wave: {exc}"))
+            continue
         check = check_wave(lake, wave, ingestion, gate_config, relation, strong_threshold, previous)
         if check.would_load:
             last = check.vitals
@@ -135,6 +140,6 @@ def loaded_previous(lake: DataLake, wave: str, relation: str, strong_threshold: 
 
     if not lake.warehouse_path.exists():
         return None
-    with connect(lake.warehouse_path, read_only=True) as con:
+    with connect(lake.warehouse_path, read_only=True) as con:  # WarehouseLockedError: a run is writing
         prior = previous_loaded_wave(con, wave)
         return None if prior is None else wave_vitals(prior, *raw_wave_rows(con, prior), relation, strong_threshold)

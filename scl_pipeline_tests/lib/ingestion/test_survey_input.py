@@ -133,3 +133,13 @@ def test_the_configured_hr_name_column_must_exist(tmp_path):
     config = SurveyLayouts.from_toml('hr_name = "Display Name"\n').common
     with pytest.raises(LandingFileError, match="hr_export.csv: has no column 'Display Name' \\(hr_name"):
         _open(tmp_path, qualtrics_csv(tmp_path / "ona_survey.csv", NAMED_HR, SURVEY), config=config)
+
+
+def test_a_header_less_export_is_not_quoted_in_the_message(tmp_path):
+    path = tmp_path / "ona_survey.csv"
+    path.write_text("person1@example.com,Ana Berg;Li Wei;\nperson2@example.com,Zoë Müller;\n")
+    with pytest.raises(LandingFileError) as error:
+        _open(tmp_path, path)
+    message = str(error.value)
+    assert "cannot tell its layout" not in message or "look like a person's data not shown" in message
+    assert "person1" not in message and "Ana Berg" not in message and "Müller" not in message
