@@ -56,3 +56,15 @@ def test_check_exits_1_naming_what_a_run_would_reject(tmp_path, capsys):
     assert "2021-Q3: would be REJECTED" in out and "cannot tell its layout" in out
     assert "2 of 2 wave(s) would be rejected: 2021-Q2, 2021-Q3" in out
     assert "Ana Berg" not in out and not lake.warehouse_path.exists()
+
+
+def test_demo_passes_the_survey_layout_and_naming_to_the_generator(tmp_path, monkeypatch):
+    import scl_pipeline.cli as cli
+    from scl_pipeline.lib import demo
+
+    asked = {}
+    monkeypatch.setattr(demo, "generate_demo_org", lambda landing, **kwargs: asked.update(kwargs))
+    monkeypatch.setattr(cli, "_run", lambda lake, waves, allow_demo_key=False: 0)
+    monkeypatch.setattr(cli, "_demo_key_needed", lambda: True)
+    assert main(["--lake", str(tmp_path / "lake"), "demo", "--people", "1000", "--survey-layout", "wide", "--people-by", "name"]) == 0
+    assert (asked["survey_layout"], asked["people_by"], asked["people"]) == ("wide", "name", 1000)
