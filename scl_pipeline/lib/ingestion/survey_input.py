@@ -278,7 +278,7 @@ def _matched(
     findings += _identified(RESPONDENT_IDENTIFIED, long, respondents, respondent_bad, label, hr_label, respondent_column)
     findings += _identified(NOMINEE_IDENTIFIED, long, nominees, nominee_bad, label, hr_label, None)
     if off_scale:
-        findings.append(_off_scale_finding(long, strength, off_scale, label, config))
+        findings.append(_off_scale_finding(long, strength, off_scale, label, config, lambda v: _names_someone(v, people)))
     bad = (respondent_bad | nominee_bad).to_numpy()
     quarantine = _set_aside(long[bad], respondents, nominees, respondent_bad, nominee_bad, label, hr_label, respondent_column)
 
@@ -364,7 +364,11 @@ def _identified(
     ]
 
 
-def _off_scale_finding(long: pd.DataFrame, strength: pd.Series, off: Counter, label: str, config: SurveyLayoutConfig) -> Finding:
+def _off_scale_finding(
+    long: pd.DataFrame, strength: pd.Series, off: Counter, label: str, config: SurveyLayoutConfig, personal
+) -> Finding:
+    """The labels off the scale by column and count. A "label" that names someone of the wave (a
+    strength pattern pointing at a nominee column) is counted, never quoted."""
     by_label = Counter()
     columns = []
     for (column, value, _), n in off.items():
@@ -372,10 +376,15 @@ def _off_scale_finding(long: pd.DataFrame, strength: pd.Series, off: Counter, la
         if column not in columns:
             columns.append(column)
     scales = sorted({s or "none fits" for (_, _, s) in off})
-    shown = ", ".join(f"{shown_value('strength', v)} on {n:,} row(s)" for v, n in by_label.most_common(10))
+
+    def shown(value: str) -> str:
+        return "a person's name or e-mail (not shown)" if personal(value) else shown_value("strength", value)
+
+    listed = ", ".join(f"{shown(v)} on {n:,} row(s)" for v, n in by_label.most_common(10))
     missing = strength.isna() & long["strength"].notna()
     sample = tuple(
-        {SOURCE_ROW: int(r[SOURCE_ROW]), FILE_ROW: int(r[FILE_ROW]), COLUMN: r[STRENGTH_COLUMN], "strength": r["strength"]}
+        {SOURCE_ROW: int(r[SOURCE_ROW]), FILE_ROW: int(r[FILE_ROW]), COLUMN: r[STRENGTH_COLUMN]}
+        | ({} if personal(r["strength"]) else {"strength": r["strength"]})
         for _, r in long[missing.to_numpy()].head(SAMPLE_SIZE).iterrows()
     )
     where = config.source or "survey_layout.toml"
@@ -385,7 +394,7 @@ def _off_scale_finding(long: pd.DataFrame, strength: pd.Series, off: Counter, la
         rows_failed=sum(off.values()), sample=sample, description=definition.description,
         note=(
             f"column(s) {', '.join(repr(c) for c in columns[:10])}: {len(by_label)} label(s) not on the scale "
-            f"{', '.join(scales)}: {shown}; add them to a scale under [scales.<name>] in {where} and name it "
+            f"{', '.join(scales)}: {listed}; add them to a scale under [scales.<name>] in {where} and name it "
             "(scale = \"<name>\" in the question)"
         ),
     )

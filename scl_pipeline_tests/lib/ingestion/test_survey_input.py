@@ -143,3 +143,24 @@ def test_a_header_less_export_is_not_quoted_in_the_message(tmp_path):
     message = str(error.value)
     assert "cannot tell its layout" not in message or "look like a person's data not shown" in message
     assert "person1" not in message and "Ana Berg" not in message and "Müller" not in message
+
+
+def test_a_strength_pattern_pointing_at_names_never_quotes_them(tmp_path):
+    config = SurveyLayouts.from_toml('[[questions]]\nrelation = "trust"\nnominees = "Q1_*"\nstrength = "Q1_*"\n').common
+    read, hr = _open(tmp_path, qualtrics_csv(tmp_path / "ona_survey.csv", NAMED_HR, SURVEY), config=config)
+    validation, _ = _validated(read, hr)
+    finding = validation.survey.finding(STRENGTH_LABEL_ON_SCALE)
+    assert not validation.passed and "a person's name or e-mail (not shown)" in finding.message
+    assert not any(name in _all_text(read, validation) for name in NAMED_HR["full_name"])
+
+
+def test_a_wide_parquet_file_reads_like_its_csv(tmp_path):
+    names = dict(zip(NAMED_HR["employee_id"], NAMED_HR["full_name"]))
+    rows = SURVEY.groupby("respondent_id")["nominee_id"].apply(list)
+    wide = pd.DataFrame({"respondent": rows.index})
+    for slot in range(max(map(len, rows))):
+        wide[f"Colleague {slot + 1}"] = [names[n[slot]] if slot < len(n) else None for n in rows]
+    read, hr = _open(tmp_path, write_frame(wide, tmp_path / "ona_survey.parquet"))
+    validation, typed = _validated(read, hr)
+    assert read.summary.layout == "wide" and validation.passed and len(typed) == len(SURVEY)
+    assert read.summary.matched == {"id": 8, "name": 8}
