@@ -126,12 +126,15 @@ class Resolved:
 
 
 def classify(value: str, people: People) -> str:
-    """What a value names in ``auto`` mode: an ``@`` makes it an e-mail; an HR id, or a token
-    with digits and no space (``1001.0``, an unknown id), an id; anything else a name."""
+    """What a value names in ``auto`` mode: an HR employee id is an id (some HR systems use
+    e-mail addresses as ids); else an ``@`` makes it an e-mail; a token with digits and no space
+    (``1001.0``, an unknown id) an id; anything else a name."""
+    text = canonical_id(value) or ""
+    if text in people.ids:
+        return ID
     if "@" in value:
         return EMAIL
-    text = canonical_id(value) or ""
-    if text in people.ids or (any(c.isdigit() for c in text) and not any(c.isspace() for c in text)):
+    if any(c.isdigit() for c in text) and not any(c.isspace() for c in text):
         return ID
     return NAME
 

@@ -53,3 +53,9 @@ def test_hr_columns_read_for_matching():
     assert hr_people_columns(["id", "Mail (work)", "Name"], email_header="Mail (work)") == {"Mail (work)": "email", "Name": "full_name"}
     people = People.from_hr(pd.Series(["E1"]), pd.DataFrame({"first_name": ["Zoë"], "last_name": ["Müller"]}))
     assert people.lookup("name", "Muller, Zoe") == ("E1",)
+
+
+def test_hr_ids_that_are_email_addresses_stay_ids():
+    people = People.from_hr(pd.Series(["a.b@corp.example"]), pd.DataFrame({"email": ["other@corp.example"]}))
+    resolved = resolve_people(pd.Series(["a.b@corp.example", "other@corp.example"]), people, "auto")
+    assert resolved.how.tolist() == ["id", "email"] and resolved.ids.tolist() == ["a.b@corp.example", "a.b@corp.example"]
