@@ -341,7 +341,7 @@ def _found_groups(
             numbered.setdefault(folded(match["stem"]), _Candidate(match["stem"])).slots.append((match["slot"], h, i))
     nominee_groups: list[_Candidate] = []
     strength_groups: list[_Candidate] = []
-    labels = {label for s in SHIPPED_SCALES.values() for label in s.labels}
+    labels = {label for scale in config.scales.values() for label in scale.labels}  # shipped and yours
     for candidate in sorted(numbered.values(), key=lambda c: c.first):
         values = pd.concat([answers[i] for _, _, i in candidate.slots]).dropna().astype(str).str.strip()
         values = values[values != ""]
@@ -390,11 +390,11 @@ def _found_groups(
     for candidate in nominee_groups:
         strength = pairs.get(candidate.first)
         paired = _paired(candidate.slots, strength.slots, f"{strength.stem}*", "survey_layout.toml") if strength else None
-        groups.append(Group(_relation(candidate.stem, count, headers), tuple(candidate.slots), paired, None, None, f"{candidate.stem}*"))
+        groups.append(Group(_relation(candidate.stem, count), tuple(candidate.slots), paired, None, None, f"{candidate.stem}*"))
     for h, i, separator in cells:
-        groups.append(Group(_relation(h, count, headers), (("", h, i),), None, None, separator, h))
+        groups.append(Group(_relation(h, count), (("", h, i),), None, None, separator, h))
     relations = [g.relation for g in groups]
-    if len(set(relations)) < len(relations) or any(r.startswith("unnamed:") for r in relations):
+    if len(set(relations)) < len(relations) or "" in relations:
         raise LayoutError(
             f"has {len(groups)} groups of nominee columns ({', '.join(repr(g.pattern) for g in groups)}) and their "
             "headers do not name one relation each; say which is which in survey_layout.toml ([[questions]] "
@@ -403,17 +403,14 @@ def _found_groups(
     return tuple(sorted(groups, key=lambda g: g.nominees[0][2])), ("column groups recognised",) + tuple(notes)
 
 
-def _relation(stem: str, groups: int, headers: list[str]) -> str:
-    named = _relation_of(stem)
-    if named:
-        return named
-    if groups == 1:
-        return DEFAULT_RELATION
-    return f"unnamed:{stem}"  # reported as an error by the caller when it matters
+def _relation(header: str, groups: int) -> str:
+    """The relation a group's header names; the default one for a file's only group; else ""
+    (unknown: the caller says what to configure)."""
+    return _relation_of(header) or (DEFAULT_RELATION if groups == 1 else "")
 
 
 def _strength_like(value: str, labels: set[str]) -> bool:
-    """A strength as tools write it: 1..5 (``4.0`` too), a shipped label, ``4 - Often``. A bigger
+    """A strength as tools write it: 1..5 (``4.0`` too), a scale's label, ``4 - Often``. A bigger
     number is an id, not a strength."""
     if is_number(value):
         return 1 <= float(value) <= 5
@@ -432,8 +429,6 @@ def reshape(recognised: Recognised, answers: pd.DataFrame) -> pd.DataFrame:
     relation, strength as written (number or label), answered_at, the file row, the nominee's and
     the strength's column and the question's number; in file order (row, then column). Empty
     slots and empty cell parts are no tie."""
-    if any(g.relation.startswith("unnamed:") for g in recognised.groups):
-        raise LayoutError("a nominee group names no relation; say which in survey_layout.toml ([[questions]] relation)")
     frames = []
     rows = np.arange(1, len(answers) + 1)
     respondent = answers[recognised.respondent[1]] if recognised.respondent else pd.Series(None, index=answers.index)

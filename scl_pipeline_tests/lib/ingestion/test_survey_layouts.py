@@ -133,3 +133,13 @@ def test_google_forms_checkboxes_split_on_commas_when_the_parts_name_people():
     assert recognised.layout == "multiselect" and recognised.groups[0].separator == ","
     assert recognised.answered_at is None  # not ISO 8601
     assert reshape(recognised, answers)["nominee_id"].tolist() == ["Ana Berg", "Li Wei", "Li Wei"]
+
+
+def test_your_own_scale_labels_mark_a_strength_group_without_questions():
+    config = SurveyLayouts.from_toml('[scales.agreement]\n"Strongly agree" = 5\n"Agree" = 4\n').common
+    headers = ["Email", "Q1_1", "Q1_2", "Q2_1", "Q2_2"]
+    rows = pd.DataFrame([["a@x.org", "Ana Berg", "Li Wei", "Strongly agree", "Agree"]], columns=range(5))
+    recognised, answers = recognise(headers, rows, config, ALIASES, lambda v: v in {"Ana Berg", "Li Wei"})
+    (group,) = recognised.groups
+    assert group.strength_columns == ["Q2_1", "Q2_2"]
+    assert reshape(recognised, answers)["strength"].tolist() == ["Strongly agree", "Agree"]
