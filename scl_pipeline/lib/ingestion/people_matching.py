@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -35,8 +36,10 @@ FIRST_NAME_HEADERS = ("first_name", "given_name", "firstname")
 LAST_NAME_HEADERS = ("last_name", "surname", "family_name", "lastname")
 
 
+@lru_cache(maxsize=1 << 17)
 def name_key(text: str) -> str:
-    """``'Müller, Zoë'`` -> ``'zoe muller'``: a name as matching compares it."""
+    """``'Müller, Zoë'`` -> ``'zoe muller'``: a name as matching compares it (each name is folded
+    once: recognition and matching ask for the same names)."""
     last, comma, first = str(text).partition(",")
     return folded(f"{first} {last}" if comma else last)
 
@@ -145,15 +148,15 @@ def resolve_people(values: pd.Series, people: People, kind: str = AUTO) -> Resol
     if kind not in PEOPLE_KINDS:
         raise ValueError(f"people = {kind!r}: expected one of {', '.join(PEOPLE_KINDS)}")
     text = values.astype(object).where(values.notna(), None)
-    results: dict[str, tuple[str | None, str, str, int]] = {}
-    for value in pd.unique(text.dropna().to_numpy()):
-        results[value] = _resolve_one(str(value), people, kind)
+    results = {value: _resolve_one(str(value), people, kind) for value in pd.unique(text.dropna().to_numpy())}
     missing = (None, MISSING, "", 0)
 
     def pick(i: int) -> pd.Series:
-        return text.map(lambda v: results.get(v, missing)[i] if v is not None else missing[i]).astype(object)
+        # A dict lookup per row (hashing), not a Python call per row.
+        out = text.map({value: result[i] for value, result in results.items()})
+        return out.astype(object).where(text.notna(), missing[i])
 
-    return Resolved(ids=pick(0), how=pick(1), kind=pick(2), candidates=pick(3))
+    return Resolved(ids=pick(0).where(lambda v: v.notna(), None), how=pick(1), kind=pick(2), candidates=pick(3))
 
 
 def _resolve_one(value: str, people: People, kind: str) -> tuple[str | None, str, str, int]:

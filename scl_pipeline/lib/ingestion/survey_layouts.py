@@ -471,6 +471,10 @@ def reshape(recognised: Recognised, answers: pd.DataFrame) -> pd.DataFrame:
     long = long[present.to_numpy(dtype=bool)]
     long = long.sort_values([FILE_ROW, "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     for column in ("respondent_id", "nominee_id", "strength", "answered_at"):
-        long[column] = long[column].map(lambda v: str(v).strip() or None, na_action="ignore").astype(object)
-        long[column] = long[column].where(long[column].notna(), None)
+        values = long[column].astype(object)
+        present = values.notna()
+        stripped = values[present].astype(str).str.strip()
+        values = values.where(~present, None)
+        values.loc[stripped.index] = stripped.where(stripped != "", None)
+        long[column] = values.astype(object).where(values.notna(), None)
     return long
