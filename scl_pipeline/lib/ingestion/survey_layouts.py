@@ -37,6 +37,7 @@ from scl_pipeline.lib.ingestion.answer_scales import NUMBERED, SHIPPED_SCALES, i
 from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, KNOWN_RELATIONS, ONA_SURVEY
 from scl_pipeline.lib.ingestion.countries import country_key as folded
 from scl_pipeline.lib.ingestion.survey_config import LONG, MULTISELECT, WIDE, Question, SurveyLayoutConfig
+from scl_pipeline.lib.ingestion.tool_headers import split_header_rows
 from scl_pipeline.lib.ingestion.values import parse_timestamps
 
 # Columns of a long frame built here (the contract's names, before matching), and the lineage
@@ -46,9 +47,6 @@ FILE_ROW, COLUMN = "file_row", "column"
 # the number of the question (column group) each nomination answers.
 STRENGTH_COLUMN, QUESTION = "strength_column", "question"
 _SLOT = re.compile(r"^(?P<stem>.+?)[\s_\-#.:]*(?P<slot>\d+)\s*$")
-_QUALTRICS_IMPORT = '{"importid"'
-# A SurveyMonkey option row cell that only says "this is the answer".
-_PLAIN_OPTIONS = {"response", "open_ended_response"}
 # Respondent columns as tools name them, after the contract's own aliases (canonical headers).
 # Compared without case, spaces or punctuation (_squashed).
 RESPONDENT_HEADERS = (
@@ -119,40 +117,6 @@ def _span(headers: Sequence[str]) -> str:
     if len(headers) <= 2:
         return " and ".join(repr(h) for h in headers)
     return f"{headers[0]!r} .. {headers[-1]!r} ({len(headers)} columns)"
-
-
-def split_header_rows(headers: list[str], rows: pd.DataFrame, header_rows: int | None) -> tuple[list[str], pd.DataFrame, int]:
-    """The header to read and the answer rows: ``header_rows`` as configured, else Qualtrics'
-    three rows (its third row of ``{"ImportId": ...}`` cells) or SurveyMonkey's two (its
-    ``Respondent ID`` and ``Collector ID`` columns) recognised, else one."""
-    if header_rows is None:
-        header_rows = 1
-        canonical = {canonical_header(h) for h in headers}
-        if len(rows) >= 2 and _mostly(rows.iloc[1], lambda v: v.strip().lower().replace(" ", "").startswith(_QUALTRICS_IMPORT)):
-            header_rows = 3
-        elif {"respondent_id", "collector_id"} <= canonical and len(rows) >= 1:
-            header_rows = 2
-    extra = rows.iloc[: header_rows - 1]
-    if header_rows == 2 or (header_rows > 2 and any(not h for h in headers)):
-        headers = _combined(headers, extra.iloc[0].tolist() if len(extra) else [])
-    answers = rows.iloc[header_rows - 1 :].reset_index(drop=True)
-    return headers, answers, header_rows
-
-
-def _combined(top: list[str], options: list[object]) -> list[str]:
-    """SurveyMonkey's header: each question text carried over its blank cells, then `` - option``."""
-    out, current = [], ""
-    for i, cell in enumerate(top):
-        current = cell or current
-        option = options[i] if i < len(options) else None
-        option = "" if option is None or (isinstance(option, float) and option != option) else str(option).strip()
-        out.append(f"{current} - {option}" if option and canonical_header(option) not in _PLAIN_OPTIONS else current)
-    return out
-
-
-def _mostly(values: pd.Series, test: Callable[[str], bool], share: float = 0.5) -> bool:
-    present = [str(v) for v in values.tolist() if v is not None and not (isinstance(v, float) and v != v) and str(v).strip()]
-    return bool(present) and sum(map(test, present)) >= share * len(present)
 
 
 def is_long(headers: list[str], aliases: AliasMap) -> bool:
