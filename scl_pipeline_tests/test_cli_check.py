@@ -68,3 +68,18 @@ def test_demo_passes_the_survey_layout_and_naming_to_the_generator(tmp_path, mon
     monkeypatch.setattr(cli, "_demo_key_needed", lambda: True)
     assert main(["--lake", str(tmp_path / "lake"), "demo", "--people", "1000", "--survey-layout", "wide", "--people-by", "name"]) == 0
     assert (asked["survey_layout"], asked["people_by"], asked["people"]) == ("wide", "name", 1000)
+
+
+def test_check_gates_against_the_loaded_previous_wave_without_touching_the_warehouse(tmp_path, capsys):
+    from scl_pipeline_tests.helpers.dagster import materialize_wave
+
+    lake = _lake(tmp_path)
+    materialize_wave(lake, "2021-Q1")
+    # 2021-Q2: half the people are gone from the HR export (their rows are quarantined), a
+    # collapse the population gate rejects against the loaded 2021-Q1.
+    write_frame(NAMED_HR.iloc[:4], lake.wave_folder("2021-Q2") / "hr_export.csv")
+    stamp = _tree(lake.root)  # the warehouse of 2021-Q1 included
+    assert main(["--lake", str(lake.root), "check", "--waves", "2021-Q2", "--set", "gates.max_quarantined_share=1"]) == 1
+    out = capsys.readouterr().out
+    assert "2021-Q2: would be REJECTED" in out and "gate failed:" in out and "population" in out
+    assert _tree(lake.root) == stamp
