@@ -1,9 +1,10 @@
 """The header rows survey tools write above the answers: Qualtrics three (column ids, question
 texts, ``{"ImportId": ...}``), recognised by the third; SurveyMonkey two (question texts over
 their options), recognised by its ``Respondent ID`` and ``Collector ID`` columns and read as one
-header ``question - option``. Otherwise ``header_rows`` in ``survey_layout.toml`` says; a
-configured header of more rows is read from its first row (or, when that has blank cells, from
-its first two, as SurveyMonkey's).
+header ``question - option``. Otherwise ``header_rows`` in ``survey_layout.toml`` says. A header
+of several rows is read from its first row (Qualtrics' column ids; its older exports have only
+the two first rows), or, when that row has blank cells (question texts over their options, as
+SurveyMonkey's), from its first two.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ _QUALTRICS_IMPORT = '{"importid"'
 # A SurveyMonkey option row cell that only says "this is the answer".
 _PLAIN_OPTIONS = {"response", "open_ended_response"}
 
+
 def split_header_rows(headers: list[str], rows: pd.DataFrame, header_rows: int | None) -> tuple[list[str], pd.DataFrame, int]:
     """The header to read and the answer rows: ``header_rows`` as configured, else Qualtrics'
     three rows (its third row of ``{"ImportId": ...}`` cells) or SurveyMonkey's two (its
@@ -30,7 +32,7 @@ def split_header_rows(headers: list[str], rows: pd.DataFrame, header_rows: int |
         elif {"respondent_id", "collector_id"} <= canonical and len(rows) >= 1:
             header_rows = 2
     extra = rows.iloc[: header_rows - 1]
-    if header_rows == 2 or (header_rows > 2 and any(not h for h in headers)):
+    if header_rows > 1 and any(not h for h in headers):  # question texts over their options
         headers = _combined(headers, extra.iloc[0].tolist() if len(extra) else [])
     answers = rows.iloc[header_rows - 1 :].reset_index(drop=True)
     return headers, answers, header_rows

@@ -143,3 +143,13 @@ def test_your_own_scale_labels_mark_a_strength_group_without_questions():
     (group,) = recognised.groups
     assert group.strength_columns == ["Q2_1", "Q2_2"]
     assert reshape(recognised, answers)["strength"].tolist() == ["Strongly agree", "Agree"]
+
+
+def test_an_older_qualtrics_export_of_two_header_rows_is_configured(tmp_path):
+    path = qualtrics_csv(tmp_path / "ona_survey.csv", NAMED_HR, SURVEY)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:2] + lines[3:]))  # no {"ImportId": ...} row
+    config = SurveyLayouts.from_toml("header_rows = 2\n").common
+    recognised, answers = _read(path, config)
+    assert recognised.header_rows == 2 and recognised.groups[0].nominees[0][1] == "Q1_1"
+    assert len(reshape(recognised, answers)) == len(SURVEY)
