@@ -2,6 +2,7 @@
 
     scl demo   generate the built-in demo organisation (if not there yet) and run every wave
     scl run    run every wave that has landed under $SCL_DATA_LAKE/landing
+    scl check  read and validate the landed waves as a run would, write nothing (a dry run)
 """
 
 from __future__ import annotations
@@ -145,7 +146,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for folder in (lake.landing, lake.warehouse_path.parent, lake.serving, lake.reports):
             empty_folder(folder)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
-        generate_demo_org(lake.landing, people=args.people, seed=args.seed)
+        generate_demo_org(
+            lake.landing, people=args.people, seed=args.seed, survey_layout=args.survey_layout, people_by=args.people_by
+        )
     return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())
 
 
@@ -163,19 +166,54 @@ def _demo_key_needed() -> bool:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scl_pipeline.lib.ingestion.discovery import landed_waves
-    from scl_pipeline.lib.waves import wave_range
-
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
-    waves = landed_waves(lake)
-    if args.waves:
-        first, _, last = args.waves.partition(":")
-        wanted = set(wave_range(first, last or first))
-        waves = [w for w in waves if w in wanted]
+    waves = _selected_waves(lake, args.waves)
     if not waves:
         print(f"No landed waves under {lake.landing / 'waves'}", file=sys.stderr)
         return 2
     return _run(lake, waves, settings=parse_settings(args.set))
+
+
+def _selected_waves(lake: DataLake, spec: str | None) -> list[str]:
+    from scl_pipeline.lib.ingestion.discovery import landed_waves
+    from scl_pipeline.lib.waves import wave_range
+
+    waves = landed_waves(lake)
+    if spec:
+        first, _, last = spec.partition(":")
+        wanted = set(wave_range(first, last or first))
+        waves = [w for w in waves if w in wanted]
+    return waves
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 0 when a run would load every selected wave, 1 when one would be rejected."""
+    from scl_pipeline.defs.resources import project_resources
+    from scl_pipeline.lib.ingestion.wave_check import check_waves
+
+    lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
+    waves = _selected_waves(lake, args.waves)
+    if not waves:
+        print(f"No landed waves under {lake.landing / 'waves'}", file=sys.stderr)
+        return 2
+    try:
+        resources = project_resources(lake.root, **parse_settings(args.set))
+    except ValueError as exc:
+        raise CliError(f"--set: {exc}") from None
+    network = resources["settings"]
+    print(f"Checking {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root} (dry run: nothing is written)\n")
+    checks = check_waves(
+        lake, waves, resources["ingestion"].config(), resources["gates"].config(), network.primary_relation,
+        network.strong_threshold,
+    )
+    for check in checks:
+        print("\n".join(check.lines()) + "\n")
+    rejected = [c.wave for c in checks if not c.would_load]
+    if rejected:
+        print(f"{len(rejected)} of {len(checks)} wave(s) would be rejected: {', '.join(rejected)}")
+        return 1
+    print(f"All {len(checks)} wave(s) would load.")
+    return 0
 
 
 SETTINGS_RESOURCES = ("gates", "ingestion", "settings", "roles", "metrics")
@@ -205,6 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--people", type=int, default=13_000)
     demo.add_argument("--seed", type=int, default=2020)
     demo.add_argument("--regenerate", action="store_true", help="wipe landing/warehouse/serving/reports and generate anew")
+    demo.add_argument(
+        "--survey-layout", choices=("long", "wide", "multiselect"), default="long",
+        help="write the surveys as a survey tool exports them (docs/survey_exports.md; with --regenerate on an existing demo)",
+    )
+    demo.add_argument(
+        "--people-by", choices=("id", "email", "name"), default="id", help="name people in the surveys by id, e-mail or full name"
+    )
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the landed waves")
     run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
@@ -213,6 +258,15 @@ def main(argv: list[str] | None = None) -> int:
         help="change a setting for this run, e.g. gates.max_population_change=0.6 (repeatable; docs/data_quality.md)",
     )
     run.set_defaults(func=cmd_run)
+    check = sub.add_parser(
+        "check", help="dry run: read and validate the landed waves as a run would, write nothing (exit 1 if one would be rejected)"
+    )
+    check.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
+    check.add_argument(
+        "--set", action="append", default=[], metavar="RESOURCE.FIELD=VALUE",
+        help="check with a setting changed, as scl run --set (repeatable)",
+    )
+    check.set_defaults(func=cmd_check)
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
     logging.basicConfig(level=logging.WARNING, format="  note: %(message)s")

@@ -94,7 +94,7 @@ def test_demo_regenerate_keeps_the_tracked_placeholders(lake, capsys, monkeypatc
     (lake.warehouse_path).write_text("old warehouse")
     (lake.serving / "parquet").symlink_to(lake.root)  # removed, not followed
 
-    def generate(landing, people, seed):
+    def generate(landing, people, seed, **export):  # export: survey_layout, people_by
         hr, survey = small_org()
         write_wave(cli.DataLake(landing.parent), "2021-Q1", hr, survey)
         (landing / demo.TRUTH_FILE).write_text(json.dumps({"people": people}))

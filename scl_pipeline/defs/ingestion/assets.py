@@ -25,12 +25,19 @@ from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOU
 from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
-from scl_pipeline.lib.ingestion.discovery import landing_aliases, open_wave, read_experiments, read_program
+from scl_pipeline.lib.ingestion.discovery import (
+    landing_aliases,
+    open_wave_hr,
+    open_wave_survey,
+    read_experiments,
+    read_program,
+)
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, check_gates, quarantine_reasons, wave_vitals
 from scl_pipeline.lib.ingestion.loading import Gates, LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
+from scl_pipeline.lib.ingestion.survey_input import FrameSource, with_layout_checks
 from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
 from scl_pipeline.lib.ingestion.validation import (
     ValidationReport,
@@ -132,8 +139,9 @@ def _results(
     scope: str,
     reports: list[tuple[FileSpec, ValidationReport]],
     outcome: LoadOutcome,
-    landed: dict[FileSpec, list[LandedFile | StreamedFile]],
+    landed: dict[FileSpec, list[LandedFile | StreamedFile | FrameSource]],
     profiled: dict[FileSpec, pd.DataFrame] | None = None,
+    extra: dict[FileSpec, dict[str, object]] | None = None,
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Materializations (when accepted) and check results; a rejection ends in a clear Failure.
     The column profile is of each kind's first landed frame, or of ``profiled``'s frame (a
@@ -168,6 +176,7 @@ def _results(
                 "ignored_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.ignored_columns})),
                 # Counts per column, never rows: event metadata is no place for ids or names.
                 "columns": dg.MetadataValue.md(column_profile(frames[0]) if frames else "no rows"),
+                **(extra or {}).get(spec, {}),
             },
         )
     yield from checks
@@ -192,8 +201,14 @@ def wave_exports(
     wave = partition_key_to_wave(context.partition_key)
     config = ingestion.config()
     options = _options(context, lake, wave, config)
-    files = _read(context, lake, wave, lambda: open_wave(lake.lake, wave, config.allow_outside_links))
-    hr, survey = _read(context, lake, wave, files[HR_EXPORT.name].read), files[ONA_SURVEY.name]
+    allow = config.allow_outside_links
+    hr_file = _read(context, lake, wave, lambda: open_wave_hr(lake.lake, wave, allow))
+    hr = _read(context, lake, wave, hr_file.read)
+    # A survey tool's export (wide, multi-select, people by e-mail or name, answer labels) becomes
+    # the contract's long rows here (lib.ingestion.survey_input); a long file of ids streams as is.
+    survey_read = _read(context, lake, wave, lambda: open_wave_survey(lake.lake, wave, hr_file, hr.frame, allow))
+    survey = survey_read.source
+    context.log.info(f"survey of wave {wave}: {survey_read.summary.description}")
 
     def progress(stage: str) -> Progress:
         return throttled_progress(context.log.info, f"survey of wave {wave}, {stage}", "rows")
@@ -204,13 +219,14 @@ def wave_exports(
         context, lake, wave,
         lambda: _typing(lambda: validate_wave_streamed(hr.frame, survey, wave, options, config.chunk_rows, progress)),
     )
-    validation = streamed.validation
+    validation = with_layout_checks(streamed.validation, survey_read)
     reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
     typed = {} if streamed.typed_survey is None else {ONA_SURVEY: streamed.typed_survey}
     wave_gates = _wave_gates(lake, wave, validation.survey, settings, gates.config())
     outcome = _load(context, lake, reports, {HR_EXPORT: validation.hr.clean}, wave, wave, options, wave_gates, typed)
     yield from _results(
-        wave, reports, outcome, {HR_EXPORT: [hr], ONA_SURVEY: [survey]}, profiled={ONA_SURVEY: streamed.typed_survey}
+        wave, reports, outcome, {HR_EXPORT: [hr], ONA_SURVEY: [survey]}, profiled={ONA_SURVEY: streamed.typed_survey},
+        extra={ONA_SURVEY: {"survey_layout": dg.MetadataValue.json(survey_read.summary.metadata())}},
     )
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from scl_pipeline.lib.demo.generator import generate_demo_org
+from scl_pipeline.lib.demo.survey_export import PEOPLE_BY, SURVEY_LAYOUTS
 from scl_pipeline.lib.ingestion.contract import FORMATS
 from scl_pipeline.lib.waves import FIRST_WAVE
 
@@ -20,10 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-wave", default=FIRST_WAVE)
     parser.add_argument("--last-wave", default="2022-Q4")
     parser.add_argument("--format", dest="file_format", choices=FORMATS, default="csv")
+    parser.add_argument("--survey-layout", choices=SURVEY_LAYOUTS, default="long", help="how the surveys are exported")
+    parser.add_argument("--people-by", choices=PEOPLE_BY, default="id", help="how the surveys name people")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     truth = generate_demo_org(
-        args.landing, args.people, args.seed, args.first_wave, args.last_wave, args.file_format
+        args.landing, args.people, args.seed, args.first_wave, args.last_wave, args.file_format,
+        survey_layout=args.survey_layout, people_by=args.people_by,
     )
     print(
         f"wrote {len(truth.files)} files for {truth.people} people in {len(truth.countries)} countries "

@@ -46,15 +46,25 @@ from scl_pipeline.lib.demo.relationships import build_relationships
 from scl_pipeline.lib.demo.scale import scale_for
 from scl_pipeline.lib.demo.story import HUB_SIZE_RANK, plan_story
 from scl_pipeline.lib.demo.survey import (
+    ENERGY_RELATION,
     draw_energy,
     draw_respondents,
     draw_trust,
     response_propensity,
     survey_table,
 )
+from scl_pipeline.lib.demo.survey_export import PEOPLE_BY, SURVEY_LAYOUTS, write_layout_config, write_survey
 from scl_pipeline.lib.demo.truth import DemoTruth
 from scl_pipeline.lib.demo.writer import write_table
-from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, FORMATS, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
+from scl_pipeline.lib.ingestion.contract import (
+    ASSIGNMENT,
+    DEFAULT_RELATION,
+    FORMATS,
+    HR_EXPORT,
+    INTERACTIONS,
+    ONA_SURVEY,
+    PARTICIPANTS,
+)
 from scl_pipeline.lib.waves import parse_wave, previous_wave, wave_range, wave_start
 
 PROGRAM_WEEKS = 8
@@ -84,10 +94,19 @@ def generate_demo_org(
     first_wave: str = "2020-Q4",
     last_wave: str = "2022-Q4",
     file_format: str = "csv",
+    survey_layout: str = "long",
+    people_by: str = "id",
 ) -> DemoTruth:
-    """Write a demo organisation's landing files under ``landing_root`` and return its truth."""
+    """Write a demo organisation's landing files under ``landing_root`` and return its truth.
+    ``survey_layout`` (long, wide, multiselect) and ``people_by`` (id, email, name) say how its
+    surveys are exported (:mod:`.survey_export`); the organisation and its nominations are the
+    same whatever they are."""
     if file_format not in FORMATS:
         raise ValueError(f"file_format={file_format!r}: expected one of {', '.join(FORMATS)}")
+    if survey_layout not in SURVEY_LAYOUTS:
+        raise ValueError(f"survey_layout={survey_layout!r}: expected one of {', '.join(SURVEY_LAYOUTS)}")
+    if people_by not in PEOPLE_BY:
+        raise ValueError(f"people_by={people_by!r}: expected one of {', '.join(PEOPLE_BY)}")
     waves = wave_range(first_wave, last_wave)
     if len(waves) < 3:
         raise ValueError(f"{first_wave}..{last_wave} has {len(waves)} waves; the story needs at least 3")
@@ -155,7 +174,7 @@ def generate_demo_org(
         folder = landing_root / "waves" / wave
         files.append(write_table(hr_table(org, w), folder / HR_EXPORT.stem, file_format))
         survey = survey_table(rng, org, wave_start(wave), trust, energy)
-        files.append(write_table(survey, folder / ONA_SURVEY.stem, file_format))
+        files.append(write_survey(survey, org, folder / ONA_SURVEY.stem, file_format, survey_layout, people_by))
         del survey
 
     start, end, cohort = _program_dates(waves[1])
@@ -191,6 +210,10 @@ def generate_demo_org(
         (min(x, y), max(x, y)) for x, y in zip(org.employee_id[ra[among]], org.employee_id[rb[among]])
     }
     rates = kbi_rates(experiment.assignment, experiment.interactions, neighbour_pairs)
+
+    layout_config = write_layout_config(landing_root, survey_layout, (DEFAULT_RELATION, ENERGY_RELATION))
+    if layout_config is not None:
+        files.append(layout_config)
 
     last = trust  # the last wave's
     present = org.active(0) & org.active(n_waves - 1)

@@ -214,7 +214,7 @@ def build_organisation(
     employee_id = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), width))
     first = np.asarray(_FIRST_NAMES)[rng.integers(0, len(_FIRST_NAMES), size=n)]
     last = np.asarray(_LAST_NAMES)[rng.integers(0, len(_LAST_NAMES), size=n)]
-    full_name = np.char.add(np.char.add(first, " "), last)
+    full_name = _unique_names(first, last)
     email = np.char.add(
         np.char.add(np.char.lower(np.char.add(np.char.add(first, "."), last)), "."),
         np.char.add(np.char.lower(employee_id), "@example.com"),
@@ -238,6 +238,28 @@ def build_organisation(
         leave_wave=np.full(n, n_waves, dtype=np.int64),
         countries=countries,
     )
+
+
+def _unique_names(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """``First Last``, with middle names from the first-name list for the second and later
+    people sharing a first and last name (bijective base-40 count: every name differs), so a
+    survey naming people by full name matches each to one person. Real exports do have
+    namesakes: matching sets those aside as ambiguous (lib/ingestion/people_matching.py)."""
+    pair = np.char.add(np.char.add(first, " "), last)
+    _, inverse = np.unique(pair, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], inverse[order], side="left")
+    occurrence = np.empty(len(pair), dtype=np.int64)
+    occurrence[order] = np.arange(len(pair)) - starts
+    names = first.astype(object).copy()
+    base = len(_FIRST_NAMES)
+    for i in np.flatnonzero(occurrence):
+        count, middle = int(occurrence[i]), []
+        while count:
+            count, digit = divmod(count - 1, base)
+            middle.insert(0, _FIRST_NAMES[digit])
+        names[i] = f"{first[i]} {' '.join(middle)}"
+    return np.char.add(np.char.add(names.astype(str), " "), last)
 
 
 def plan_leavers(

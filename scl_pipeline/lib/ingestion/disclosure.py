@@ -23,6 +23,8 @@ QUOTABLE_COLUMNS: frozenset[str] = frozenset(
     {
         "country", "department", "level", "site", "employment_status", "invited_to_survey",
         "relation", "strength", "group", "completed", "cohort", "question_id",
+        # Where in a survey tool's export a nomination is: its answer row and its header.
+        "file_row", "column",
     }
 )
 _PERSONAL_LOOKING = re.compile(r"@|(?:\d\D?){6,}")  # an e-mail, or six digits (a phone, an id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pandas as pd
+
 from scl_pipeline.lib.ingestion.aliases import LANDING_CONFIG_FILE, AliasMap
 from scl_pipeline.lib.ingestion.contract import (
     ASSIGNMENT,
@@ -20,6 +22,8 @@ from scl_pipeline.lib.ingestion.contract import (
 )
 from scl_pipeline.lib.ingestion.landing_files import find_landing_file, refuse_outside_links
 from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile, open_landing_file
+from scl_pipeline.lib.ingestion.survey_config import SURVEY_LAYOUT_FILE, SurveyLayouts
+from scl_pipeline.lib.ingestion.survey_input import SurveyRead, open_survey
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import is_wave, parse_wave
 
@@ -60,14 +64,40 @@ def _read(lake: DataLake, folder: Path, spec: FileSpec, aliases: AliasMap, allow
 
 
 def open_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, StreamedFile]:
-    """The wave's HR export and survey, opened (headers read, rows when iterated); raises
-    LandingFileError naming the file."""
+    """The wave's HR export and survey, opened (headers read, rows when iterated) as the
+    contract's files, the survey in the long layout (a tool's export: :func:`open_wave_survey`);
+    raises LandingFileError naming the file."""
     parse_wave(wave)
     aliases = landing_aliases(lake, allow_outside_links)
     return {
         spec.name: _open(lake, lake.wave_folder(wave), spec, aliases, allow_outside_links)
         for spec in (HR_EXPORT, ONA_SURVEY)
     }
+
+
+def survey_layouts(lake: DataLake, allow_outside_links: bool = False) -> SurveyLayouts:
+    """The landing root's ``survey_layout.toml`` (refused if it links outside), or the defaults."""
+    refuse_outside_links(lake.landing / SURVEY_LAYOUT_FILE, lake.root, allow_outside_links)
+    return SurveyLayouts.for_landing_root(lake.landing)
+
+
+def open_wave_hr(lake: DataLake, wave: str, allow_outside_links: bool = False) -> StreamedFile:
+    """The wave's HR export, opened; raises LandingFileError naming the file."""
+    parse_wave(wave)
+    return _open(lake, lake.wave_folder(wave), HR_EXPORT, landing_aliases(lake, allow_outside_links), allow_outside_links)
+
+
+def open_wave_survey(
+    lake: DataLake, wave: str, hr_file: StreamedFile, hr: pd.DataFrame, allow_outside_links: bool = False
+) -> SurveyRead:
+    """The wave's survey in whatever layout its tool wrote (lib.ingestion.survey_input), its
+    people matched against the wave's HR export (``hr_file``, read as ``hr``)."""
+    folder = lake.wave_folder(wave)
+    refuse_outside_links(folder, lake.root, allow_outside_links)
+    path = find_landing_file(folder, ONA_SURVEY)
+    refuse_outside_links(path, lake.root, allow_outside_links)
+    config = survey_layouts(lake, allow_outside_links).for_wave(wave)
+    return open_survey(path, landing_aliases(lake, allow_outside_links), config, hr_file, hr, f"{wave} HR export")
 
 
 def read_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, LandedFile]:

@@ -22,7 +22,7 @@ import codecs
 import csv
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +101,8 @@ class StreamedFile:
     _read_rows: Callable[[int], Iterator[pd.DataFrame]] = field(repr=False)
     # Size and modification time when opened: every pass over the rows reads the same file.
     _stamp: tuple[int, int] = field(default=(0, 0), repr=False)
+    # The header cells as written, by position (read_other_columns).
+    _headers: list[str] = field(default_factory=list, repr=False)
 
     def chunks(self, rows: int = CHUNK_ROWS, columns: Collection[str] | None = None) -> Iterator[pd.DataFrame]:
         """The file's rows, ``rows`` at a time, as the landing frame :func:`read_landing_file`
@@ -122,6 +124,22 @@ class StreamedFile:
         if done == 0:
             raise LandingFileError(self.path, "has a header but no data rows")
 
+    @property
+    def headers(self) -> list[str]:
+        """The header cells as written, in file order."""
+        return list(self._headers)
+
+    def read_other_columns(self, names: Mapping[str, str]) -> pd.DataFrame:
+        """Columns outside the contract, by header as written -> name given: read for a purpose
+        that never stores them (an HR export's e-mails and names, to match survey answers,
+        lib/ingestion/people_matching.py). Stripped strings, blanks missing, one row per data row."""
+        positions = {i: names[h] for i, h in enumerate(self._headers) if h in names}
+        frames = [
+            _conform_rows(self.path, positions, chunk, first_row=1).drop(columns=[SOURCE_FILE, SOURCE_ROW])
+            for chunk in self._read_rows(CHUNK_ROWS) if len(chunk)
+        ]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(positions.values()))
+
     def read(self) -> LandedFile:
         """The whole file as one frame."""
         parts = list(self.chunks())
@@ -140,21 +158,8 @@ def open_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
     """Open ``path`` as a ``spec`` file: its header is read and matched to the contract now, its
     rows when :meth:`StreamedFile.chunks` is iterated. Raises :class:`LandingFileError`."""
     path = Path(path)
-    if not path.is_file():
-        raise LandingFileError(path, "file is missing")
-    if path.stat().st_size == 0:
-        raise LandingFileError(path, "file is empty (0 bytes)")
     aliases = aliases or AliasMap.default()
-    stamp = _file_stamp(path)
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix == "csv":
-        source = _open_csv(path, aliases.encoding)
-    elif suffix == "parquet":
-        source = _open_parquet(path)
-    elif suffix == "xlsx":
-        source = _whole(_read_xlsx(path, spec, aliases))
-    else:
-        raise LandingFileError(path, f"unsupported format .{suffix}: use one of {', '.join(spec.formats)}")
+    source, stamp = _open_source(path, spec, aliases)
     try:
         mapping = map_headers(source.headers, spec, aliases)
     except HeaderError as exc:
@@ -164,7 +169,38 @@ def open_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
     return StreamedFile(
         path=path, spec=spec, rows_estimate=source.rows_estimate, dropped_pii=mapping.dropped_pii,
         ignored_columns=mapping.ignored, _columns=mapping.columns, _read_rows=source.read_rows, _stamp=stamp,
+        _headers=source.headers,
     )
+
+
+def _open_source(path: Path, spec: FileSpec, aliases: AliasMap) -> tuple[_Source, tuple[int, int]]:
+    """The file opened by its format, and its size and time when opened."""
+    if not path.is_file():
+        raise LandingFileError(path, "file is missing")
+    if path.stat().st_size == 0:
+        raise LandingFileError(path, "file is empty (0 bytes)")
+    stamp = _file_stamp(path)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix == "csv":
+        return _open_csv(path, aliases.encoding), stamp
+    if suffix == "parquet":
+        return _open_parquet(path), stamp
+    if suffix == "xlsx":
+        return _whole(_read_xlsx(path, spec, aliases)), stamp
+    raise LandingFileError(path, f"unsupported format .{suffix}: use one of {', '.join(spec.formats)}")
+
+
+def read_as_written(path: Path, spec: FileSpec, aliases: AliasMap | None = None) -> tuple[list[str], pd.DataFrame]:
+    """A file's header cells as written and all its rows as strings by position (blank cells
+    missing), nothing mapped to the contract: for a survey tool's export, whose layout
+    :mod:`.survey_layouts` reads. Read whole: such exports have one row per respondent."""
+    path = Path(path)
+    source, _ = _open_source(path, spec, aliases or AliasMap.default())
+    parts = [chunk for chunk in source.read_rows(CHUNK_ROWS) if len(chunk)]
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=range(len(source.headers)))
+    rows = rows[[c for c in rows.columns if c < len(source.headers)]]
+    rows = rows.apply(lambda col: col.str.strip() if col.dtype == object else col).replace({"": None})
+    return list(source.headers), rows.astype(object).where(rows.notna(), None)
 
 
 def _file_stamp(path: Path) -> tuple[int, int]:

@@ -67,6 +67,7 @@ from scl_pipeline.lib.ingestion.validation.expectations import (
     unique,
 )
 from scl_pipeline.lib.ingestion.validation.findings import Severity
+from scl_pipeline.lib.ingestion.validation.layout_checks import LAYOUT_EXPECTATIONS
 from scl_pipeline.lib.impact import experiment_log
 
 DUPLICATE_OF = "__duplicate_of_row"
@@ -264,7 +265,8 @@ def _interactions_suite() -> list[ExpectationDef]:
 
 
 EXPECTATIONS: tuple[ExpectationDef, ...] = tuple(
-    _hr_suite() + _survey_suite() + _participants_suite() + _assignment_suite() + _interactions_suite()
+    _hr_suite() + _survey_suite() + list(LAYOUT_EXPECTATIONS) + _participants_suite() + _assignment_suite()
+    + _interactions_suite()
 )
 REGISTRY: dict[str, ExpectationDef] = {e.name: e for e in EXPECTATIONS}
 assert len(REGISTRY) == len(EXPECTATIONS), "expectation names must be unique"
