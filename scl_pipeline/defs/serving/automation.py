@@ -11,8 +11,9 @@ Waiting for the *direct* inputs in progress is not enough: ``reports/program_rep
 While a wave run is still writing that one, the scenarios mart waits, but the report's own inputs
 are done, so it ran without the mart (on a new instance it failed: the table did not exist yet).
 So an asset also waits while any cross-wave input is *held back*: that input has to run again
-(an input of its updated since it last ran or was requested, an input of its in progress, never
-materialised, or a cross-wave input of its own held back) and is not requested on this tick.
+(one of its own inputs was updated since it last ran or was requested, or is in progress; it was
+never materialised; or a cross-wave input of its own is held back) and is not requested on this
+tick.
 When the held-back input is requested, the assets reading it are requested on the same tick:
 unpartitioned assets requested together run in one run, in dependency order.
 
