@@ -10,6 +10,7 @@ from scl_pipeline.defs.marts.cross_wave import (
     failing_clearly,
     impact_config,
     mart_metadata,
+    measured,
     read_program,
     snapshot_loader,
     write_mart,
@@ -43,7 +44,7 @@ def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResourc
 
     started = time.monotonic()
     program, _ = read_program(lake, impact_config(impact))
-    result = participant_network_rows(program, snapshot_loader(lake))
+    result = measured(lake, participant_network_rows(program, snapshot_loader(lake)))
     written = write_mart(lake, "participant_network", result)
     extra = {}
     if len(result.rows):
@@ -65,7 +66,7 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
     started = time.monotonic()
     config = impact_config(impact)
     program, metrics = read_program(lake, config, DID_INPUT_COLUMNS)
-    result = impact_did_rows(program, metrics, config)
+    result = measured(lake, impact_did_rows(program, metrics, config))
     written = write_mart(lake, "impact_did", result)
     extra = {
         "control_definition": dg.MetadataValue.text(config.control.definition),
@@ -93,7 +94,7 @@ def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: Impac
     with failing_clearly():
         assumptions = load_roi_assumptions(lake.lake.landing)
     program, metrics = read_program(lake, impact_config(impact), ROI_INPUT_COLUMNS)
-    result = roi_rows(program, snapshot_loader(lake), metrics, assumptions)
+    result = measured(lake, roi_rows(program, snapshot_loader(lake), metrics, assumptions))
     written = write_mart(lake, "roi", result)
     extra = {
         "assumptions_version": dg.MetadataValue.text(assumptions.version),
