@@ -22,6 +22,7 @@ import codecs
 import csv
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from scl_pipeline.lib.ingestion.aliases import AliasMap
 from scl_pipeline.lib.ingestion.contract import SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.headers import HeaderError, map_headers
+from scl_pipeline.lib.ingestion.values import by_distinct
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,8 @@ class _Source:
     headers: list[str]
     read_rows: Callable[[int], Iterator[pd.DataFrame]]
     rows_estimate: int
+    # European exports separate cells with ';' (or tabs) because ',' is their decimal mark.
+    decimal_comma: bool = False
 
 
 @dataclass
@@ -101,6 +105,8 @@ class StreamedFile:
     _read_rows: Callable[[int], Iterator[pd.DataFrame]] = field(repr=False)
     # Size and modification time when opened: every pass over the rows reads the same file.
     _stamp: tuple[int, int] = field(default=(0, 0), repr=False)
+    # A text file delimited by ';' or tabs: ``4,0`` in a numeric column is the number 4.0.
+    decimal_comma: bool = False
 
     def chunks(self, rows: int = CHUNK_ROWS, columns: Collection[str] | None = None) -> Iterator[pd.DataFrame]:
         """The file's rows, ``rows`` at a time, as the landing frame :func:`read_landing_file`
@@ -117,7 +123,8 @@ class StreamedFile:
         done = 0
         for chunk in self._read_rows(rows):
             if len(chunk):
-                yield _conform_rows(self.path, wanted, chunk, first_row=done + 1)
+                frame = _conform_rows(self.path, wanted, chunk, first_row=done + 1)
+                yield _decimal_points(frame, self.spec) if self.decimal_comma else frame
                 done += len(chunk)
         if done == 0:
             raise LandingFileError(self.path, "has a header but no data rows")
@@ -164,6 +171,7 @@ def open_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
     return StreamedFile(
         path=path, spec=spec, rows_estimate=source.rows_estimate, dropped_pii=mapping.dropped_pii,
         ignored_columns=mapping.ignored, _columns=mapping.columns, _read_rows=source.read_rows, _stamp=stamp,
+        decimal_comma=source.decimal_comma,
     )
 
 
@@ -276,7 +284,7 @@ def _open_csv(path: Path, encoding: str) -> _Source:
             done += len(chunk)
             yield chunk  # the extra column is empty, and no header maps to it
 
-    return _Source(headers, read_rows, max(_line_count(path) - 1, 0))
+    return _Source(headers, read_rows, max(_line_count(path) - 1, 0), decimal_comma=delimiter != ",")
 
 
 def _first_line(path: Path, codec: str, encoding: str) -> str | None:
@@ -400,6 +408,20 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
+_NUMERIC_TYPES = frozenset({"INTEGER"})
+
+
+def _decimal_points(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    """``frame`` with a decimal comma in its numeric columns written as a point (``4,0`` ->
+    ``4.0``, which validation reads as 4; ``2,5`` -> ``2.5``, refused as not whole). Only for a
+    file delimited by ';' or tabs: in a comma-delimited file ``4,000`` may be four thousand."""
+    for column in frame.columns:
+        if spec.types.get(column) in _NUMERIC_TYPES:
+            frame[column] = by_distinct(frame[column], lambda v: _DECIMAL_COMMA.sub(r"\1.\2", str(v)))
+    return frame
 
 
 def _conform_rows(path: Path, columns: dict[int, str], rows: pd.DataFrame, first_row: int) -> pd.DataFrame:
