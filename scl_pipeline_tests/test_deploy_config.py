@@ -38,6 +38,7 @@ def test_deploy_instance_validates_against_dagsters_schema(tmp_path):
     pg = config["storage"]["postgres"]["postgres_db"]
     # Secrets are read from the environment, never written in the file.
     assert {pg[k]["env"] for k in ("hostname", "db_name", "username", "password")} == set(SECRETS)
+    assert pg["scheme"] == "postgresql+psycopg2"  # the pinned driver; SQLAlchemy 2.1 would pick psycopg 3
     launcher = config["run_launcher"]
     assert (launcher["module"], launcher["class"]) == ("dagster_docker", "DockerRunLauncher")
     assert set(SECRETS) | {"SCL_DATA_LAKE", "SCL_PSEUDONYM_KEY"} <= set(launcher["config"]["env_vars"])

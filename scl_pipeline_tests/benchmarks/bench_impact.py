@@ -17,7 +17,8 @@ import pandas as pd
 from scl_pipeline.lib.demo import generate_demo_org
 from scl_pipeline.lib.impact import headlines
 from scl_pipeline.lib.impact.baseline import resolve_baseline
-from scl_pipeline.lib.impact.did import NON_PARTICIPANTS, ControlGroup, impact_did
+from scl_pipeline.lib.impact.balance import impact_balance
+from scl_pipeline.lib.impact.did import CONTROL_DEFINITIONS, KEY_COLLABORATORS, MATCHED, NON_PARTICIPANTS, ControlGroup, impact_did
 from scl_pipeline.lib.impact.kbis import experiment_kbis
 from scl_pipeline.lib.impact.participant_network import participant_network
 from scl_pipeline.lib.impact.roi import roi_table
@@ -48,9 +49,17 @@ def main() -> None:
         lake = timed("read waves + person metrics of 2 waves", read_demo_lake, root, metrics_waves=[base_w, last_w])
     baseline = resolve_baseline(lake.snapshots, lake.roster)
     network = timed("participant_network (all waves)", participant_network, lake.snapshots, lake.roster, baseline.wave)
-    did = timed("impact_did (key-collaborator control)", impact_did, lake.metrics[last_w], lake.metrics[base_w])
+    matching = timed("matching (k=3, without replacement, caliper 1.5)", ControlGroup(MATCHED).match_at, lake.metrics[base_w])
+    did_matched = timed("impact_did (matched control, given the matching)", impact_did, lake.metrics[last_w],
+                        lake.metrics[base_w], matching=matching)
+    did = timed("impact_did (key-collaborator control)", impact_did, lake.metrics[last_w], lake.metrics[base_w],
+                control=ControlGroup(KEY_COLLABORATORS))
     did_all = timed("impact_did (all non-participants)", impact_did, lake.metrics[last_w], lake.metrics[base_w],
                     control=ControlGroup(NON_PARTICIPANTS))
+    base_ids = lake.metrics[base_w]["employee_id"]
+    balance = timed("impact_balance (3 control definitions, one wave)", impact_balance, lake.metrics[base_w], base_ids,
+                    wave=base_w, baseline_wave=base_w, controls={r: ControlGroup(r) for r in CONTROL_DEFINITIONS},
+                    matching=matching)
     kbis = timed("experiment_kbis", experiment_kbis, lake.assignment, lake.interactions, lake.snapshots)
     roi = timed("roi_table", roi_table, lake.snapshots[last_w], lake.snapshots[base_w], lake.metrics[last_w],
                 lake.metrics[base_w], lake.roster, load_roi_assumptions())
@@ -68,6 +77,12 @@ def main() -> None:
           f"= {last['cross_country_ratio_to_baseline']:.1f}x (planted 10x)")
     print(headlines.participant_network_headline(last))
     print("\n" + network.to_string(index=False))
+    print(f"\nmatching: {matching.participants} participants, {matching.unmatched} without an acceptable match, "
+          f"{matching.short} with fewer than 3 controls, {len(matching.pairs)} pairs")
+    print("\nDiD, matched control\n" + did_matched[["metric", "participants", "controls", "unmatched", "did", "ci_low",
+                                                     "ci_high"]].to_string(index=False))
+    print("\nbalance at the baseline\n" + balance[["control_group", "covariate", "participants_mean", "controls_mean",
+                                                     "smd_before", "smd_after", "imbalanced"]].to_string(index=False))
     print("\nDiD, key-collaborator control\n" + did.drop(columns=["control_definition", "wave", "baseline_wave"]).to_string(index=False))
     print("\nDiD, all non-participants\n" + did_all[["metric", "controls", "did", "ci_low", "ci_high"]].to_string(index=False))
     print("\nKBIs (SPEC definitions, K=2); planted rates (generator, same definitions):", truth.kbi_rates)

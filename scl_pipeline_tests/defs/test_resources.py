@@ -44,7 +44,14 @@ def test_a_misspelt_setting_is_an_error_not_ignored():
 def test_impact_settings_check_their_values():
     assert ImpactSettings(control_group="non_participants", k=3).config() == ImpactConfig(control_group="non_participants", k=3)
     assert ImpactSettings(baseline_wave=" ").config().baseline_wave is None  # an empty UI field
+    # Matched controls are the default: 3 per participant, without replacement, caliper 1.5.
+    default = ImpactSettings().config()
+    assert (default.control_group, default.engagement_min_exchanges) == ("matched", 3)
+    assert (default.matching.k, default.matching.replace, default.matching.caliper) == (3, False, 1.5)
+    assert ImpactSettings(match_exact="country, level", match_caliper=None).config().matching.exact == ("country", "level")
     for bad, message in (({"control_group": "everyone"}, "control_group 'everyone'"), ({"k": 0}, "k=0"),
-                         ({"bootstrap_draws": 500}, "at least 2000"), ({"baseline_wave": "2021"}, "wave name")):
+                         ({"bootstrap_draws": 500}, "at least 2000"), ({"baseline_wave": "2021"}, "wave name"),
+                         ({"match_k": 0}, "match_k=0"), ({"match_caliper": -1.0}, "match_caliper=-1"),
+                         ({"engagement_min_exchanges": 0}, "engagement_min_exchanges=0")):
         with pytest.raises(ValueError, match=message):
             ImpactSettings(**bad).config()

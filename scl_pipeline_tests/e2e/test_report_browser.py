@@ -63,6 +63,19 @@ def test_every_report_opens_in_headless_chromium(tmp_path):
     for text in (SCRIPT_COUNTRY, FORMULA_COUNTRY, SCRIPT_DEPARTMENT, FORMULA_DEPARTMENT):
         assert text in states[BASELINE].text  # shown, as text
     assert PROGRAM_FOLDER in pages
+    _shows_the_impact_evidence(states[PROGRAM_FOLDER], placebo=True)
+
+
+def _shows_the_impact_evidence(state: PageState, placebo: bool) -> None:
+    """The program page draws the event study and the balance plot, and says per metric what the
+    evidence shows."""
+    titles = {"Did participants change more than comparable colleagues?", "Were the groups alike before the program?"}
+    assert titles <= {image["alt"] for image in state.images}  # drawn and loaded (checked above)
+    assert all(title in state.text for title in titles)
+    for metric in ("Strong ties received:", "Ties across countries:", "Countries reached:", "Betweenness (brokerage):",
+                   "Constraint (redundant contacts):"):
+        assert metric in state.text, metric
+    assert ("placebo" in state.text) == placebo and ("no wave before the baseline" in state.text) != placebo
 
 
 def test_the_pipelines_reports_open_in_headless_chromium(tmp_path):
@@ -74,3 +87,5 @@ def test_the_pipelines_reports_open_in_headless_chromium(tmp_path):
         readable = set(re.findall(r"[\w.@-]+", state.text))
         assert not readable & landed_identities(ran.lake), key  # no employee id, name or e-mail address
         assert "Participants" in state.text or key == PROGRAM_FOLDER
+    # The demo lake's first wave is the baseline: no placebo wave, and the page says so.
+    _shows_the_impact_evidence(states[PROGRAM_FOLDER], placebo=False)

@@ -53,14 +53,15 @@ def impact_config(impact) -> ImpactConfig:
 
 
 def read_program(
-    lake: DataLakeResource, config: ImpactConfig, metric_columns: tuple[str, ...] = ()
+    lake: DataLakeResource, config: ImpactConfig, metric_columns: tuple[str, ...] = (), every_wave: bool = False
 ) -> tuple[ProgramWaves, dict[str, pd.DataFrame]]:
     """The program's waves and baseline, and (with ``metric_columns``) those person-metric
-    columns of the baseline and every later wave: nothing else is read."""
+    columns of the baseline and every later wave (``every_wave``: of every wave, for the event
+    study): nothing else is read."""
     with lake.warehouse() as con:
         with failing_clearly():
             program = ProgramWaves.of(person_metric_waves(con), program_roster(con), config)
-        compared = list(program.compared_waves)
+        compared = list(program.event_waves if every_wave else program.compared_waves)
         metrics = person_metrics_of(con, compared, metric_columns) if metric_columns and compared else {}
     return program, metrics
 

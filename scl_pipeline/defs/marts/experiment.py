@@ -34,7 +34,7 @@ KBI_PREVIEW = ["experiment_id", "indicator", "group", "members", "count", "share
 def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
     """One row per experiment, indicator (knowledge_gaps_addressed, building_connectivity,
     engagement) and group (program, control): members, count, share with its Wilson 95 %
-    interval, program − control difference and two-sided p-value, K, the reference wave of
+    interval, program − control difference and two-sided p-value, K, E, the reference wave of
     building_connectivity, and the group's members per activity quartile. Empty when no
     experiment has landed (the metadata says so)."""
     from scl_pipeline.lib.impact.previews import kbi_figures, markdown_table
@@ -50,7 +50,8 @@ def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, i
         result = MartRows(typed(empty_kbis(), "experiment_kbis"), reason, nothing_to_measure=True)
         problems = pd.DataFrame(columns=list(PROBLEM_COLUMNS))
     else:
-        result, problems = experiment_kbi_rows(assignment, interactions, program.waves, snapshot_loader(lake), config.k)
+        result, problems = experiment_kbi_rows(assignment, interactions, program.waves, snapshot_loader(lake), config.k,
+                                               config.engagement_min_exchanges)
     written = write_mart(lake, "experiment_kbis", result)
     if len(problems):
         # Ingestion quarantines these rows before loading; reaching here means a rule moved.
@@ -58,6 +59,7 @@ def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, i
     extra = {
         "seconds": time.monotonic() - started,
         "k": config.k,
+        "engagement_min_exchanges": config.engagement_min_exchanges,
         "rows_left_out": dg.MetadataValue.int(len(problems)),
     }
     if len(problems):

@@ -18,18 +18,22 @@ from scl_pipeline.defs.marts.cross_wave import (
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings
 from scl_pipeline.lib.impact import headlines
 from scl_pipeline.lib.impact.cross_wave import (
-    DID_INPUT_COLUMNS,
     ROI_INPUT_COLUMNS,
+    did_input_columns,
+    impact_balance_rows,
     impact_did_rows,
     participant_network_rows,
+    program_matching,
     roi_rows,
 )
 from scl_pipeline.lib.impact.roi_config import load_roi_assumptions
 
 NETWORK_PREVIEW = ["wave", "participants", "participants_without_participant_tie", "ties", "cross_country_ties",
                    "cross_country_ratio_to_baseline", "new_bond_share", "reach_2_share"]
-DID_PREVIEW = ["metric", "participants", "controls", "participants_baseline_mean", "participants_now_mean",
+DID_PREVIEW = ["metric", "participants", "controls", "unmatched", "participants_baseline_mean", "participants_now_mean",
                "control_baseline_mean", "control_now_mean", "did", "ci_low", "ci_high"]
+BALANCE_PREVIEW = ["control_group", "covariate", "participants", "controls", "participants_mean",
+                   "non_participants_mean", "controls_mean", "smd_before", "smd_after", "imbalanced"]
 ROI_PREVIEW = ["scenario", "efficiency_gain", "bonds", "people_reached", "people_reached_weighted", "value", "cost",
                "roi_multiple"]
 
@@ -55,29 +59,66 @@ def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResourc
     return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
 
 
-@cross_wave_mart("impact_did", kinds=("numpy", "duckdb"))
+@cross_wave_mart("impact_did", kinds=("numpy", "scipy", "duckdb"))
 def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
-    """One row per wave after the baseline and metric (strong_in_degree, cross_country_ties,
+    """One row per wave other than the baseline and metric (strong_in_degree, cross_country_ties,
     countries_reached, betweenness, constraint): participant and control means at the baseline
-    and now over people present in both waves, the difference-in-differences and its seeded
-    95 % bootstrap interval. Empty without a roster or a baseline (the metadata says why)."""
-    from scl_pipeline.lib.impact.previews import did_headlines, markdown_table
+    and at the wave over people present in both, the difference-in-differences and its seeded
+    95 % bootstrap interval. Waves before the baseline are placebos (``placebo``). Controls: the
+    ``impact`` resource's ``control_group`` (default ``matched``: the nearest non-participants at
+    the baseline). Empty without a roster or a baseline (the metadata says why)."""
+    from scl_pipeline.lib.impact.previews import did_figures, did_headlines, markdown_table
 
     started = time.monotonic()
     config = impact_config(impact)
-    program, metrics = read_program(lake, config, DID_INPUT_COLUMNS)
-    result = measured(lake, impact_did_rows(program, metrics, config))
+    program, metrics = read_program(lake, config, did_input_columns(config), every_wave=True)
+    matching = program_matching(program, metrics, config)
+    result = measured(lake, impact_did_rows(program, metrics, config, matching))
     written = write_mart(lake, "impact_did", result)
     extra = {
         "control_definition": dg.MetadataValue.text(config.control.definition),
         "bootstrap": dg.MetadataValue.text(f"{config.bootstrap_draws} draws, seed {config.bootstrap_seed}"),
     }
+    if len(result.rows) and result.rows["unmatched"].notna().any():
+        extra["unmatched_participants"] = dg.MetadataValue.int(int(result.rows["unmatched"].dropna().iloc[0]))
     if len(result.rows):
         lines = did_headlines(result.rows)
         extra["headline"] = dg.MetadataValue.text(lines[0])
         extra["every_metric"] = dg.MetadataValue.md("\n".join(f"- {line}" for line in lines))
         last = result.rows[result.rows["wave"] == result.rows["wave"].max()]
         extra["latest_wave"] = dg.MetadataValue.md(markdown_table(last, DID_PREVIEW))
+        extra["placebo_rows"] = dg.MetadataValue.int(int(result.rows["placebo"].astype(bool).sum()))
+        # The balance plot and the sentences read the balance: computed here from the same matching
+        # (marts/impact_balance writes the table).
+        balance = impact_balance_rows(program, metrics, config, matching).rows
+        for figure in did_figures(result.rows, balance):
+            extra[figure.name] = dg.MetadataValue.md(figure.preview_markdown())
+            extra[f"{figure.name}_caption"] = dg.MetadataValue.text(figure.caption)
+    return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
+
+
+@cross_wave_mart("impact_balance", kinds=("scipy", "duckdb"))
+def impact_balance(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
+    """One row per wave (the baseline and every other), control definition (matched,
+    key_collaborators, non_participants) and baseline covariate: participants' and controls'
+    baseline means over the people present at the baseline and the wave, the standardised mean
+    difference before and after matching, and ``imbalanced`` where |SMD| > 0.1. Empty without a
+    roster or a baseline (the metadata says why)."""
+    from scl_pipeline.lib.impact.previews import markdown_table
+
+    started = time.monotonic()
+    config = impact_config(impact)
+    program, metrics = read_program(lake, config, did_input_columns(config), every_wave=True)
+    result = measured(lake, impact_balance_rows(program, metrics, config))
+    written = write_mart(lake, "impact_balance", result)
+    extra = {"control_definition": dg.MetadataValue.text(config.control.definition)}
+    if len(result.rows):
+        rows = result.rows
+        at_base = rows[rows["wave"] == program.baseline.wave]
+        chosen = at_base[at_base["control_group"] == config.control_group]
+        extra["max_abs_smd_after"] = dg.MetadataValue.float(float(chosen["smd_after"].abs().max()))
+        extra["imbalanced_covariates"] = dg.MetadataValue.int(int(chosen["imbalanced"].astype(bool).sum()))
+        extra["baseline"] = dg.MetadataValue.md(markdown_table(at_base, BALANCE_PREVIEW))
     return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
 
 

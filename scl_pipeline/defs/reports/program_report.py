@@ -14,7 +14,7 @@ from scl_pipeline.defs.reports.pages import KINDS, PROGRAM_REPORT_KEY, REPORTS_G
 from scl_pipeline.defs.resources import DataLakeResource, ServingSettings
 
 INPUTS = (PERSON_KEY, SNAPSHOT_KEY, BRIDGES_KEY, *(mart_key(t) for t in (
-    "participant_network", "resilience_scenarios", "experiment_kbis", "roi")))
+    "participant_network", "resilience_scenarios", "experiment_kbis", "roi", "impact_did", "impact_balance")))
 
 
 @dg.asset(
@@ -27,7 +27,8 @@ INPUTS = (PERSON_KEY, SNAPSHOT_KEY, BRIDGES_KEY, *(mart_key(t) for t in (
 )
 def program_report(context: dg.AssetExecutionContext, lake: DataLakeResource, serving: ServingSettings) -> dg.MaterializeResult:
     """The program across waves: the participants' network at the baseline next to the latest
-    wave, cross-country bonds and fragmentation over the waves, each experiment's indicators
+    wave, cross-country bonds and fragmentation over the waves, the event study of the
+    difference-in-differences and the balance of the controls, each experiment's indicators
     (program against control, with intervals) and the ROI scenarios, as PNGs and one
     self-contained ``report.html`` in ``reports/program/`` (docs/reports.md). Nothing is drawn
     without program participants (the metadata says so)."""

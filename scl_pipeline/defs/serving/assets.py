@@ -78,6 +78,8 @@ def build_serving_asset(
                     {t.name: list(t.pseudonymised_columns) for t in report.tables if t.pseudonymised_columns}
                 ),
                 "duckdb_path": dg.MetadataValue.path(report.duckdb_path),
+                # Which DuckDB releases can open it (docs/bi_serving.md): v1.0.0+ = DuckDB 1.0 and later.
+                "duckdb_storage_version": report.storage_version,
                 "parquet_path": dg.MetadataValue.path(report.parquet_path),
                 "registered_but_absent": dg.MetadataValue.json(list(report.registered_but_absent)),
                 "unclassified_not_published": dg.MetadataValue.json(list(report.unclassified)),

@@ -6,6 +6,16 @@ drawn), then every loaded wave's report is drawn again from the new cross-wave m
 waits while any upstream wave is still in progress (a backfill of nine waves publishes once, at
 the end, not nine times) and never starts a second run while one is in flight.
 
+Waiting for the *direct* inputs in progress is not enough: ``reports/program_report`` reads
+``marts/resilience_scenarios``, which reads the wave step's ``network/resilience_wave_scenarios``.
+While a wave run is still writing that one, the scenarios mart waits, but the report's own inputs
+are done, so it ran without the mart (on a new instance it failed: the table did not exist yet).
+So an asset also waits while any cross-wave input is *held back*: that input has to run again
+(an input of its updated since it last ran or was requested, an input of its in progress, never
+materialised, or a cross-wave input of its own held back) and is not requested on this tick.
+When the held-back input is requested, the assets reading it are requested on the same tick:
+unpartitioned assets requested together run in one run, in dependency order.
+
 ``AutomationCondition.eager()`` does not fit: it refuses to run while *any* upstream partition is
 missing, and the quarterly partitions reach back to 2020-Q4 and forward to the current quarter, so
 an organisation that has not landed every quarter would never publish.
@@ -21,9 +31,35 @@ import dagster as dg
 
 from scl_pipeline.defs.partitions import GRAIN_TAG
 
+CROSS_WAVE_ASSETS = dg.AssetSelection.tag(GRAIN_TAG, "all_waves")
+
+# How many cross-wave assets up a chain the hold looks (program_report -> resilience_scenarios ->
+# resilience_baseline_scenarios needs 2). Conditions cannot recurse, so the hold is nested this
+# deep; a test checks that no chain in the project's graph is longer.
+CROSS_WAVE_CHAIN_LIMIT = 3
+
+
+def held_back(levels: int = CROSS_WAVE_CHAIN_LIMIT) -> dg.AutomationCondition:
+    """True for a cross-wave asset that has to run again but is not requested on this tick, so
+    whatever reads it must wait for it; ``levels`` is how far up its cross-wave inputs to look."""
+    due = (
+        dg.AutomationCondition.any_deps_updated().since_last_handled()
+        | dg.AutomationCondition.any_deps_in_progress()
+        | dg.AutomationCondition.missing()
+    )
+    if levels > 1:
+        due = due | dg.AutomationCondition.any_deps_match(held_back(levels - 1)).allow(CROSS_WAVE_ASSETS)
+    return (due & ~dg.AutomationCondition.will_be_requested()).with_label("held back")
+
+
+NO_CROSS_WAVE_INPUT_HELD_BACK = ~dg.AutomationCondition.any_deps_match(held_back()).allow(
+    CROSS_WAVE_ASSETS
+).with_label("a cross-wave input is held back")
+
 AFTER_UPSTREAM_UPDATES = (
     dg.AutomationCondition.any_deps_updated().since_last_handled()
     & ~dg.AutomationCondition.any_deps_in_progress()
+    & NO_CROSS_WAVE_INPUT_HELD_BACK
     & ~dg.AutomationCondition.in_progress()
 ).with_label("after upstream waves update")
 
@@ -31,13 +67,14 @@ AFTER_UPSTREAM_UPDATES = (
 # marts (which follow every wave update), so a backfill draws each page once, from final marts,
 # and only for waves whose marts exist (the partitions reach back to 2020-Q4).
 AFTER_CROSS_WAVE_UPDATES = (
-    dg.AutomationCondition.any_deps_updated().allow(dg.AssetSelection.tag(GRAIN_TAG, "all_waves")).since_last_handled()
+    dg.AutomationCondition.any_deps_updated().allow(CROSS_WAVE_ASSETS).since_last_handled()
     & ~dg.AutomationCondition.any_deps_missing()
     & ~dg.AutomationCondition.any_deps_in_progress()
+    & NO_CROSS_WAVE_INPUT_HELD_BACK
     & ~dg.AutomationCondition.in_progress()
 ).with_label("after the cross-wave marts update")
 
-CROSS_WAVE_SELECTION = dg.AssetSelection.tag(GRAIN_TAG, "all_waves") | dg.AssetSelection.tag(
+CROSS_WAVE_SELECTION = CROSS_WAVE_ASSETS | dg.AssetSelection.tag(
     GRAIN_TAG, "wave_after_all_waves"
 )
 

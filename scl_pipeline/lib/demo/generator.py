@@ -26,6 +26,7 @@ from scl_pipeline.lib.demo.experiment import (
     CASE_STUDY_RATES,
     DEFINITIONS,
     INDICATORS,
+    E,
     K,
     build_experiment,
     kbi_rates,
@@ -254,6 +255,7 @@ def generate_demo_org(
         kbi_k=K,
         kbi_reference_wave=reference_wave,
         files=sorted(p.relative_to(landing_root).as_posix() for p in files),
+        kbi_e=E,
     )
     truth.write(landing_root)
     return truth

@@ -50,7 +50,7 @@ class DemoTruth:
     experiment_wave: str
     experiment_program: list[str]
     experiment_control: list[str]
-    # The experiment's indicators as SPEC §3b defines them (K = kbi_k, neighbours in U at
+    # The experiment's indicators as SPEC §3b defines them (K = kbi_k, E = kbi_e, neighbours in U at
     # kbi_reference_wave), the case study's figures, and the planted rates recomputed from the log.
     kbi_definitions: dict[str, str]
     kbi_target_rates: dict[str, dict[str, float]]
@@ -58,6 +58,7 @@ class DemoTruth:
     kbi_k: int
     kbi_reference_wave: str
     files: list[str]  # landing-relative paths written
+    kbi_e: int = 3  # E: exchanges that make a member engaged (SPEC §3b)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"

@@ -15,9 +15,11 @@ import pandas as pd
 
 from scl_pipeline.lib.impact.baseline import BaselineChoice, is_after, resolve_baseline
 from scl_pipeline.lib.impact.config import ImpactConfig
-from scl_pipeline.lib.impact.did import DID_METRICS, empty_did, impact_did
+from scl_pipeline.lib.impact.balance import empty_balance, impact_balance
+from scl_pipeline.lib.impact.did import CONTROL_DEFINITIONS, DID_METRICS, MATCHED, ControlGroup, empty_did, impact_did
 from scl_pipeline.lib.impact.experiment_log import PROBLEM_COLUMNS, split_experiment_log
-from scl_pipeline.lib.impact.kbis import CONNECTIVITY, empty_kbis, experiment_kbis
+from scl_pipeline.lib.impact.kbis import CONNECTIVITY, DEFAULT_E, empty_kbis, experiment_kbis
+from scl_pipeline.lib.impact.matching import Matching
 from scl_pipeline.lib.impact.participant_network import empty_participant_network, participant_network, roster_ids
 from scl_pipeline.lib.impact.roi import ROI_COLUMNS, roi_table
 from scl_pipeline.lib.impact.roi_config import RoiAssumptions
@@ -27,7 +29,7 @@ from scl_pipeline.lib.waves import parse_wave
 
 SnapshotLoader = Callable[[str], GraphSnapshot]
 KEY_ROLE_COLUMNS: tuple[str, ...] = (NODE_ID, "participant", "central_connector", "boundary_spanner")
-# The person_wave_metrics columns impact_did and roi read.
+# The person_wave_metrics columns impact_did and roi read (impact_did: did_input_columns).
 DID_INPUT_COLUMNS: tuple[str, ...] = (*KEY_ROLE_COLUMNS, *DID_METRICS)
 ROI_INPUT_COLUMNS: tuple[str, ...] = KEY_ROLE_COLUMNS
 
@@ -63,6 +65,12 @@ class ProgramWaves:
         """The waves after the baseline (none without a baseline)."""
         base = self.baseline.wave
         return () if base is None else tuple(w for w in self.waves if is_after(w, base))
+
+    @property
+    def event_waves(self) -> tuple[str, ...]:
+        """Every loaded wave when there is a baseline (the event study: each against the
+        baseline, those before it placebos), none otherwise."""
+        return () if self.baseline.wave is None else self.waves
 
     @property
     def compared_waves(self) -> tuple[str, ...]:
@@ -115,21 +123,74 @@ def participant_network_rows(program: ProgramWaves, load: SnapshotLoader) -> Mar
     return MartRows(typed(rows, "participant_network"), note)
 
 
-def impact_did_rows(program: ProgramWaves, metrics: Mapping[str, pd.DataFrame], config: ImpactConfig) -> MartRows:
-    """``impact_did`` of every wave after the baseline; ``metrics`` holds person_wave_metrics
-    (DID_INPUT_COLUMNS) of :attr:`ProgramWaves.compared_waves`."""
+def did_input_columns(config: ImpactConfig) -> tuple[str, ...]:
+    """The person_wave_metrics columns impact_did and impact_balance read."""
+    return tuple(dict.fromkeys((*DID_INPUT_COLUMNS, *config.matching.columns)))
+
+
+def program_matching(program: ProgramWaves, metrics: Mapping[str, pd.DataFrame], config: ImpactConfig) -> Matching | None:
+    """The matched controls at the baseline (once for every wave); None without a baseline."""
+    if program.baseline.wave is None:
+        return None
+    return ControlGroup(MATCHED, match=config.matching).match_at(metrics[program.baseline.wave])
+
+
+def impact_did_rows(
+    program: ProgramWaves, metrics: Mapping[str, pd.DataFrame], config: ImpactConfig, matching: Matching | None = None
+) -> MartRows:
+    """``impact_did`` of every wave against the baseline (later waves, and earlier ones as
+    placebos); ``metrics`` holds person_wave_metrics (:func:`did_input_columns`) of
+    :attr:`ProgramWaves.event_waves`. ``matching``: the baseline's matched controls when
+    already computed."""
     why = program.why_no_comparison()
     if why is not None:
         return MartRows(typed(empty_did(), "impact_did"), why)
     base = program.baseline.wave
+    if matching is None and config.control_group == MATCHED:
+        matching = program_matching(program, metrics, config)
     parts = [
-        impact_did(metrics[w], metrics[base], wave=w, baseline_wave=base, control=config.control,
+        impact_did(metrics[w], metrics[base], wave=w, baseline_wave=base, control=config.control, matching=matching,
                    draws=config.bootstrap_draws, seed=config.bootstrap_seed)
-        for w in program.later_waves
+        for w in program.event_waves if w != base
     ]
     rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else empty_did()
-    note = None if len(rows) else f"no participant present both at the baseline {base} and later"
-    return MartRows(typed(rows, "impact_did"), note)
+    notes = []
+    if not len(rows):
+        notes.append(f"no participant present both at the baseline {base} and later")
+    if config.control_group == MATCHED and matching is not None and matching.unmatched:
+        notes.append(f"{matching.unmatched} of {matching.participants} participants have no acceptable match "
+                     f"(caliper {config.match_caliper}) and are left out of the matched comparison")
+    return MartRows(typed(rows, "impact_did"), "; ".join(notes) or None)
+
+
+def impact_balance_rows(
+    program: ProgramWaves, metrics: Mapping[str, pd.DataFrame], config: ImpactConfig, matching: Matching | None = None
+) -> MartRows:
+    """``impact_balance`` of the baseline and every other loaded wave (the people present at
+    both), for the three control definitions; ``metrics`` as for :func:`impact_did_rows`."""
+    why = program.why_no_comparison()
+    if why is not None:
+        return MartRows(typed(empty_balance(), "impact_balance"), why)
+    base = program.baseline.wave
+    matching = matching if matching is not None else program_matching(program, metrics, config)
+    controls = {rule: ControlGroup(rule, match=config.matching) for rule in CONTROL_DEFINITIONS}
+    baseline_ids = metrics[base][NODE_ID].astype(str)
+    parts = []
+    for w in program.event_waves:
+        present = baseline_ids[baseline_ids.isin(metrics[w][NODE_ID].astype(str))]
+        parts.append(impact_balance(metrics[base], present, wave=w, baseline_wave=base, controls=controls,
+                                    matching=matching, covariates=config.matching.covariates))
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else empty_balance()
+    notes = []
+    if matching is not None and matching.unmatched:
+        notes.append(f"{matching.unmatched} of {matching.participants} participants have no acceptable match "
+                     f"(caliper {config.match_caliper}): left out of the matched rows")
+    imbalanced = rows[(rows["control_group"] == config.control_group) & (rows["wave"] == base)
+                      & rows["imbalanced"].astype(bool)] if len(rows) else rows
+    if len(imbalanced):
+        notes.append(f"not balanced at the baseline ({config.control_group}): "
+                     + ", ".join(imbalanced["covariate"].astype(str)))
+    return MartRows(typed(rows, "impact_balance"), "; ".join(notes) or None)
 
 
 def roi_rows(
@@ -152,7 +213,8 @@ def roi_rows(
 
 
 def experiment_kbi_rows(
-    assignment: pd.DataFrame, interactions: pd.DataFrame, waves: tuple[str, ...], load: SnapshotLoader, k: int
+    assignment: pd.DataFrame, interactions: pd.DataFrame, waves: tuple[str, ...], load: SnapshotLoader, k: int,
+    e: int = DEFAULT_E,
 ) -> tuple[MartRows, pd.DataFrame]:
     """``experiment_kbis`` of every loaded experiment, and the log's problem rows (ingestion
     quarantines them before loading, so normally none: any found here is reported, not hidden)."""
@@ -160,7 +222,7 @@ def experiment_kbi_rows(
         note = "no experiment has landed (landing/experiments/<experiment_id>/assignment.csv and interactions.csv)"
         return MartRows(typed(empty_kbis(), "experiment_kbis"), note), pd.DataFrame(columns=list(PROBLEM_COLUMNS))
     problems = split_experiment_log(assignment, interactions).problems
-    rows = experiment_kbis(assignment, interactions, lambda w: load(w) if w in waves else None, waves=waves, k=k)
+    rows = experiment_kbis(assignment, interactions, lambda w: load(w) if w in waves else None, waves=waves, k=k, e=e)
     unknown = (rows["indicator"] == CONNECTIVITY) & rows["count"].isna()
     unreferenced = sorted(set(rows.loc[unknown, "experiment_id"]))
     note = None

@@ -5,7 +5,7 @@ answered_at, each indicator rests on a count, its *activity*:
 
 | indicator | activity of a member | indicator met when |
 |---|---|---|
-| engagement | exchanges taken part in, as asker or responder | activity >= 1 |
+| engagement | exchanges taken part in, as asker or responder | activity >= E (3) |
 | knowledge_gaps_addressed | distinct responders who answered the member's questions | activity >= K (2) |
 | building_connectivity | distinct exchange partners who were not the member's neighbours in U at the reference wave | activity >= 1 |
 
@@ -29,6 +29,8 @@ from scl_pipeline.lib.impact.stats import SMALL_GROUP, two_proportion_test, wils
 from scl_pipeline.lib.network.snapshot import GraphSnapshot
 
 DEFAULT_K = 2
+# "Interacted actively": at least E exchanges (SPEC §3b). E = 1 is the earlier indicator, any exchange.
+DEFAULT_E = 3
 ENGAGEMENT = "engagement"
 KNOWLEDGE_GAPS = "knowledge_gaps_addressed"
 CONNECTIVITY = "building_connectivity"
@@ -41,7 +43,7 @@ ACTIVITY_MEASURES: dict[str, str] = {
 QUARTILE_COLUMNS: tuple[str, ...] = tuple(f"activity_q{q}_members" for q in (1, 2, 3, 4))
 KBI_COLUMNS: tuple[str, ...] = (
     "experiment_id", "indicator", "group", "members", "count", "share", "ci_low", "ci_high",
-    "difference", "p_value", "k", "reference_wave", "activity_measure", *QUARTILE_COLUMNS, "small_group",
+    "difference", "p_value", "k", "min_exchanges", "reference_wave", "activity_measure", *QUARTILE_COLUMNS, "small_group",
 )
 GraphSource = Mapping[str, GraphSnapshot] | Callable[[str], GraphSnapshot | None]
 
@@ -106,13 +108,13 @@ def member_activity(
 
 def _experiment_rows(
     experiment_id: str, assignment: pd.DataFrame, log: pd.DataFrame, graphs: GraphSource,
-    waves: Iterable[str] | None, k: int,
+    waves: Iterable[str] | None, k: int, e: int,
 ) -> list[dict]:
     members = pd.Index(assignment["employee_id"].astype(str))
     group = pd.Series(assignment["group"].to_numpy(), index=members)
     ref, snap = (None, None) if log.empty else _snapshot(graphs, waves, log["asked_at"].min())
     activity = member_activity(members, log[log["answered"]], snap)
-    thresholds = {ENGAGEMENT: 1, KNOWLEDGE_GAPS: k, CONNECTIVITY: 1}
+    thresholds = {ENGAGEMENT: e, KNOWLEDGE_GAPS: k, CONNECTIVITY: 1}
     # Each row's difference and p-value rest on both groups: a small group makes every row small.
     small = min(int((group == g).sum()) for g in GROUPS) < SMALL_GROUP
     rows = []
@@ -132,6 +134,7 @@ def _experiment_rows(
                 "experiment_id": experiment_id, "indicator": indicator, "group": g, "members": n,
                 "count": count, "share": count / n if known and n else np.nan, "ci_low": low, "ci_high": high,
                 "k": k if indicator == KNOWLEDGE_GAPS else None,
+                "min_exchanges": e if indicator == ENGAGEMENT else None,
                 "reference_wave": ref if indicator == CONNECTIVITY else None,
                 "activity_measure": ACTIVITY_MEASURES[indicator], "small_group": small,
             }
@@ -152,23 +155,28 @@ def experiment_kbis(
     *,
     waves: Iterable[str] | None = None,
     k: int = DEFAULT_K,
+    e: int = DEFAULT_E,
 ) -> pd.DataFrame:
     """``experiment_kbis`` rows of every experiment in ``assignment``.
 
     ``graphs`` gives the wave snapshots: a mapping wave -> GraphSnapshot (its keys are the
     available waves) or a loader ``wave -> GraphSnapshot | None`` together with ``waves``.
     Problem rows (:func:`split_experiment_log`) are left out; the caller quarantines them.
+    ``k``: distinct responders that address a knowledge gap; ``e``: exchanges that make a member
+    engaged.
     """
     if k < 1:
         raise ValueError(f"k={k}: knowledge_gaps_addressed needs at least 1 distinct responder")
+    if e < 1:
+        raise ValueError(f"e={e}: engagement needs at least 1 exchange")
     log = split_experiment_log(assignment, interactions)
     if log.assignment.empty:
         return empty_kbis()
     rows: list[dict] = []
     for experiment_id, members in log.assignment.groupby("experiment_id", sort=True):
         mine = log.interactions[log.interactions["experiment_id"] == experiment_id]
-        rows += _experiment_rows(str(experiment_id), members, mine, graphs, waves, k)
+        rows += _experiment_rows(str(experiment_id), members, mine, graphs, waves, k, e)
     frame = pd.DataFrame(rows, columns=list(KBI_COLUMNS))
-    for col in ("count", "k", *QUARTILE_COLUMNS):
+    for col in ("count", "k", "min_exchanges", *QUARTILE_COLUMNS):
         frame[col] = pd.array(frame[col], dtype="Int64")
     return frame

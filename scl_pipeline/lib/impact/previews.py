@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 from scl_pipeline.lib.impact import headlines
+from scl_pipeline.lib.reports.build import impact_figures
 from scl_pipeline.lib.reports.captions import experiment_caption, roi_caption
 from scl_pipeline.lib.reports.document import ReportFigure
 from scl_pipeline.lib.reports.program_charts import experiment_png, roi_png
@@ -36,6 +37,11 @@ def kbi_figures(kbis: pd.DataFrame) -> list[ReportFigure]:
             png=experiment_png(kbis, experiment_id),
         ))
     return figures
+
+
+def did_figures(did: pd.DataFrame, balance: pd.DataFrame | None) -> list[ReportFigure]:
+    """The event study (one panel per metric) and the balance plot, as in the program report."""
+    return impact_figures(did, balance)
 
 
 def roi_figure(roi: pd.DataFrame, wave: str) -> ReportFigure:

@@ -1,4 +1,4 @@
-"""Column types of the four impact marts, so a table has the same schema whether it holds rows
+"""Column types of the impact marts, so a table has the same schema whether it holds rows
 or is empty (a lake without a roster or an experiment): BI tools see stable columns.
 
 pandas nullable dtypes: ``string`` -> VARCHAR, ``Int64`` -> BIGINT, ``Float64`` -> DOUBLE,
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from scl_pipeline.lib.impact.balance import BALANCE_COLUMNS
 from scl_pipeline.lib.impact.did import DID_COLUMNS
 from scl_pipeline.lib.impact.kbis import KBI_COLUMNS, QUARTILE_COLUMNS
 from scl_pipeline.lib.impact.participant_network import PARTICIPANT_NETWORK_COLUMNS, REACH_STEPS
@@ -35,13 +36,20 @@ MART_TYPES: dict[str, dict[str, str]] = {
     ),
     "impact_did": _types(
         DID_COLUMNS,
-        text={"wave", "baseline_wave", "metric", "control_definition"},
-        counts={"participants", "controls", "draws", "seed"},
+        text={"wave", "baseline_wave", "metric", "control_group", "control_definition"},
+        counts={"participants", "controls", "unmatched", "draws", "seed"},
+        flags={"placebo", "small_group"},
+    ),
+    "impact_balance": _types(
+        BALANCE_COLUMNS,
+        text={"wave", "baseline_wave", "control_group", "control_definition", "covariate"},
+        counts={"participants", "controls"},
+        flags={"imbalanced", "small_group"},
     ),
     "experiment_kbis": _types(
         KBI_COLUMNS,
         text={"experiment_id", "indicator", "group", "reference_wave", "activity_measure"},
-        counts={"members", "count", "k", *QUARTILE_COLUMNS},
+        counts={"members", "count", "k", "min_exchanges", *QUARTILE_COLUMNS},
     ),
     "roi": _types(
         ROI_COLUMNS,

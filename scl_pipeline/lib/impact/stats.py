@@ -6,7 +6,8 @@
 - :func:`two_proportion_test`: difference of two shares and the two-sided p-value of the pooled
   two-proportion z-test (the chi-square test of a 2 x 2 table without continuity correction).
 - :func:`bootstrap_did`: the percentile interval of a difference in mean changes, resampling
-  the two groups' people separately, vectorised in blocks of draws.
+  the two groups' people separately, vectorised in blocks of draws;
+  :func:`bootstrap_mean`: the same for the mean of one set of per-unit differences (matched sets).
 """
 
 from __future__ import annotations
@@ -92,4 +93,21 @@ def bootstrap_did(
     did = _bootstrap_means(treated, draws, rng) - _bootstrap_means(control, draws, rng)
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(did, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def bootstrap_mean(
+    values: np.ndarray, *, draws: int = 2_000, seed: int = 0, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Percentile interval of mean(``values``), resampling the values (one per unit: a matched
+    participant's change minus its controls' mean change) with replacement, from
+    ``np.random.default_rng(seed)``. NaNs when there is no value."""
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) == 0:
+        return float("nan"), float("nan")
+    if draws < 1:
+        raise ValueError(f"draws must be at least 1, got {draws}")
+    means = _bootstrap_means(values, draws, np.random.default_rng(seed))
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
     return float(low), float(high)

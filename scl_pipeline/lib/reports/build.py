@@ -12,6 +12,7 @@ from scl_pipeline.lib.reports.document import HTML_NAME, Report, ReportFigure, T
 from scl_pipeline.lib.reports.groups import named_groups
 from scl_pipeline.lib.reports.inputs import (
     PARTICIPANT_NETWORK,
+    flag,
     PARTICIPANTS_SCOPE,
     WAVE_SUMMARY,
     ReportInputError,
@@ -23,6 +24,7 @@ from scl_pipeline.lib.reports.network_figures import (
     participants_network_png,
     scenario_network_png,
 )
+from scl_pipeline.lib.reports.impact_charts import METRIC_NAMES, balance_png, event_study_png
 from scl_pipeline.lib.reports.program_charts import experiment_png, roi_png, waves_trend_png
 from scl_pipeline.lib.reports.scenarios import main_scenario, removed_people
 from scl_pipeline.lib.reports.wave_charts import mixing_heatmap_png, mixing_matrix, robustness_png
@@ -49,6 +51,8 @@ class ReportInputs:
     wave_summary: pd.DataFrame
     experiment_kbis: pd.DataFrame | None = None
     roi: pd.DataFrame | None = None
+    impact_did: pd.DataFrame | None = None
+    impact_balance: pd.DataFrame | None = None
 
     @property
     def waves(self) -> list[str]:
@@ -153,6 +157,7 @@ def program_report(inputs: ReportInputs) -> Report:
     numbers = [("waves", fmt.count(len(net))), ("participants now", fmt.count(last["participants"])),
                ("ties among them", f"{fmt.count(first['ties'])} → {fmt.count(last['ties'])}"),
                ("with a new strong bond", fmt.share(last["new_bond_share"]))]
+    figures += impact_figures(inputs.impact_did, inputs.impact_balance)
     if inputs.experiment_kbis is not None and len(inputs.experiment_kbis):
         experiments = sorted(set(inputs.experiment_kbis["experiment_id"].astype(str)))
         for number, experiment in enumerate(experiments, start=1):
@@ -171,6 +176,26 @@ def program_report(inputs: ReportInputs) -> Report:
     return Report("Social Collaborative Learning: program report",
                   f"Baseline {baseline}, latest wave {latest}", tuple(numbers), tuple(figures), (),
                   (PRIVACY_NOTE,))
+
+
+def impact_figures(impact_did: pd.DataFrame | None, impact_balance: pd.DataFrame | None) -> list[ReportFigure]:
+    """The event study (one panel per metric, a sentence per metric on what it shows and how
+    weak it is) and the balance plot; none without rows over 5 people or more."""
+    figures: list[ReportFigure] = []
+    drawable = impact_did[~flag(impact_did["small_group"])] if impact_did is not None and len(impact_did) else None
+    if drawable is not None and len(drawable):
+        present = set(impact_did["metric"].astype(str))  # the marts' order is alphabetical: the spec's order
+        metrics = [m for m in METRIC_NAMES if m in present] + sorted(present - set(METRIC_NAMES))
+        text = " ".join(captions.did_evidence(impact_did, impact_balance, m) for m in metrics)
+        figures.append(ReportFigure("event_study", "Did participants change more than comparable colleagues?",
+                                    text, event_study_png(impact_did)))
+    if impact_balance is not None and len(impact_balance) and (~flag(impact_balance["small_group"])).any():
+        control = (str(impact_did["control_group"].dropna().iloc[0])
+                   if impact_did is not None and impact_did["control_group"].notna().any() else "matched")
+        figures.append(ReportFigure("balance", "Were the groups alike before the program?",
+                                    captions.balance_caption(impact_balance, control),
+                                    balance_png(impact_balance, control)))
+    return figures
 
 
 def write_reports(inputs: ReportInputs, folder: str | Path) -> dict[str, Path]:

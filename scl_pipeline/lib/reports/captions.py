@@ -10,6 +10,14 @@ from __future__ import annotations
 import pandas as pd
 
 from scl_pipeline.lib.reports import formatting as fmt
+from scl_pipeline.lib.reports.impact_charts import (
+    CONTROL_NAMES,
+    COVARIATE_NAMES,
+    balance_rows,
+    effect_number,
+    interval_text,
+    metric_name,
+)
 from scl_pipeline.lib.reports.inputs import BRIDGE_CRITICALITY, PARTICIPANTS_SCOPE, flag, one_wave
 from scl_pipeline.lib.reports.program_charts import fragmentation_by_wave, indicator_name, indicator_order
 from scl_pipeline.lib.reports.wave_charts import HALF, MixingMatrix, SCOPE_TITLE
@@ -192,3 +200,72 @@ def roi_caption(roi: pd.DataFrame, wave: str) -> str:
     if "assumptions_version" in rows.columns:
         text += f" Assumptions: version {mid['assumptions_version']}, every input a column of marts.roi."
     return text
+
+
+def _names(covariates) -> str:
+    return ", ".join(COVARIATE_NAMES.get(c, c).lower() for c in covariates)
+
+
+def did_evidence(impact_did: pd.DataFrame, impact_balance: pd.DataFrame | None, metric: str) -> str:
+    """One sentence on what the evidence shows for ``metric`` at the latest wave, and how weak it
+    is: an interval holding 0, controls unlike the participants at the baseline (|SMD| > 0.1), a
+    placebo (a wave before the program) whose interval leaves 0 out, participants unmatched."""
+    rows = impact_did[(impact_did["metric"] == metric)]
+    after = rows[~flag(rows["placebo"])]
+    name = metric_name(metric)
+    if after.empty:
+        return f"{name}: no wave after the baseline yet."
+    last = after.sort_values("wave").iloc[-1]
+    if flag(pd.Series([last["small_group"]])).iloc[0]:
+        return f"{name}: not shown, fewer than {MIN_GROUP_SIZE} participants or controls."
+    control = CONTROL_NAMES.get(str(last["control_group"]), "controls")
+    low, high = float(last["ci_low"]), float(last["ci_high"])
+    did = float(last["did"])
+    if low > 0 or high < 0:
+        verdict = (f"by {last['wave']} it {'rose' if did > 0 else 'fell'} {effect_number(abs(did))} more for "
+                   f"participants than for {fmt.count(last['controls'])} {control} ({interval_text(last)})")
+    else:
+        verdict = (f"by {last['wave']} participants changed no differently from {fmt.count(last['controls'])} "
+                   f"{control} ({effect_number(did)}, {interval_text(last)}: the interval includes 0)")
+    cautions = []
+    unmatched = last.get("unmatched")
+    if not fmt.is_missing(unmatched) and unmatched is not pd.NA and int(unmatched) > 0:
+        cautions.append(f"{fmt.count(unmatched)} participants without a comparable colleague are left out")
+    if impact_balance is not None and len(impact_balance):
+        base = impact_balance[(impact_balance["wave"].astype(str) == str(last["baseline_wave"]))
+                              & (impact_balance["control_group"] == last["control_group"])]
+        bad = base[flag(base["imbalanced"])]
+        if len(base) and bad.empty:
+            cautions.append("the groups were alike at the baseline (every |SMD| at most 0.1)")
+        elif len(bad):
+            cautions.append(f"but the groups differed at the baseline on {_names(bad['covariate'])} (|SMD| above 0.1)")
+    placebo = rows[flag(rows["placebo"]) & ~flag(rows["small_group"])]
+    if placebo.empty:
+        cautions.append("no wave before the baseline to test that the groups moved alike before the program")
+    else:
+        off = placebo[(placebo["ci_low"].astype(float) > 0) | (placebo["ci_high"].astype(float) < 0)]
+        if off.empty:
+            cautions.append(f"before the program they moved alike (placebo {', '.join(placebo['wave'].astype(str))}: "
+                            "interval includes 0)")
+        else:
+            first = off.sort_values("wave").iloc[0]
+            cautions.append(f"but they were already drifting apart before the program (placebo {first['wave']}: "
+                            f"{effect_number(first['did'])}, {interval_text(first)}), so part of this is not the program")
+    return f"{name}: {verdict}; " + "; ".join(cautions) + "."
+
+
+def balance_caption(impact_balance: pd.DataFrame, control_group: str) -> str:
+    """How alike the participants and ``control_group`` were at the baseline, before and after."""
+    rows = balance_rows(impact_balance)
+    mine = rows[rows["control_group"] == control_group]
+    if mine.empty:
+        return ""
+    before = rows[rows["control_group"] == "non_participants"]
+    worst_before = float(before["smd_before"].abs().max()) if len(before) else float(mine["smd_before"].abs().max())
+    bad = mine[flag(mine["imbalanced"])]
+    text = (f"Standardised mean difference of each baseline measure between participants and the others: up to "
+            f"{fmt.number(worst_before)} before matching; against {fmt.count(mine['controls'].iloc[0])} "
+            f"{CONTROL_NAMES.get(control_group, control_group)} at most {fmt.number(mine['smd_after'].abs().max())}")
+    if bad.empty:
+        return text + ", every measure within 0.1 (balanced)."
+    return text + f"; not balanced on {_names(bad['covariate'])} (above 0.1): read the difference-in-differences with care."

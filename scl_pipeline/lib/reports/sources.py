@@ -31,7 +31,7 @@ WAVE_MARTS: dict[str, tuple[str, ...] | None] = {
     "marts.wave_summary": None,
 }
 CROSS_WAVE_MARTS = ("marts.participant_network", "marts.resilience_scenarios")
-OPTIONAL_MARTS = ("marts.experiment_kbis", "marts.roi")
+OPTIONAL_MARTS = ("marts.experiment_kbis", "marts.roi", "marts.impact_did", "marts.impact_balance")
 PEOPLE_TABLE = "marts.person_wave_metrics"
 
 WaveChoice = Callable[[pd.DataFrame], Iterable[str]]
@@ -107,4 +107,6 @@ def load_report_inputs(lake: DataLake, key: PseudonymKey, choose_waves: WaveChoi
         wave_summary=marts["marts.wave_summary"],
         experiment_kbis=optional["marts.experiment_kbis"],
         roi=optional["marts.roi"],
+        impact_did=optional["marts.impact_did"],
+        impact_balance=optional["marts.impact_balance"],
     )

@@ -188,6 +188,7 @@ REGISTRY: Mapping[str, MartTable] = {
         aggregate("data_quality", "run_id", "file", "check_name"),
         group("participant_network", "wave", size="participants", small="small_group"),
         group("impact_did", "wave", "metric", size="participants", small="small_group"),
+        group("impact_balance", "wave", "control_group", "covariate", size="participants", small="small_group"),
         group("experiment_kbis", "experiment_id", "indicator", "group", size="members", small="small_group"),
         group("roi", "wave", "scenario", size="participants"),
         person("bridge_criticality", "wave", "scope", "employee_id", quasi=("country",)),

@@ -16,6 +16,13 @@ PARQUET_VERSIONS = "parquet_versions"
 MANIFEST = "_publication.json"
 META_SCHEMA = "serving"
 LOCK_FILE = ".publish.lock"
+# The DuckDB storage format of ``scl.duckdb`` (the warehouse keeps the newest). BI connectors embed
+# a 1.x DuckDB (ODBC/JDBC drivers, Node.js, Metabase/Superset drivers), and a file in DuckDB 2.0's
+# format (``v2.0.0+``) is refused by every 1.x release. ``v1.0.0`` is read by DuckDB 1.0 and
+# later (tested with 1.1.3, 1.4.4 and 1.5.6: scl_pipeline_tests/e2e/test_bi_clients.py) and keeps
+# every type the copy holds (VARCHAR, VARCHAR[], BOOLEAN, INTEGER, BIGINT, DOUBLE, TIMESTAMP_NS,
+# TIMESTAMPTZ); DuckDB then skips newer compression methods, which the copy's size barely feels.
+SERVING_STORAGE_VERSION = "v1.0.0"
 
 
 class PublishError(RuntimeError):
@@ -45,6 +52,7 @@ class PublishReport:
     tables: tuple[TableReport, ...]
     registered_but_absent: tuple[str, ...]
     unclassified: tuple[str, ...]
+    storage_version: str  # of scl.duckdb, as DuckDB reports it (``v1.0.0+``: readable from 1.0 on)
     warehouse_seconds: float
     seconds: float
 

@@ -53,6 +53,7 @@ from scl_pipeline.lib.serving.publication import (
     PARQUET_LINK,
     PARQUET_VERSIONS,
     SERVING_DB,
+    SERVING_STORAGE_VERSION,
     PublishError,
     PublishReport,
     TableReport,
@@ -80,6 +81,22 @@ STAGES: tuple[str, ...] = (
     "duckdb_swapped",
     "parquet_swapped",
 )
+
+
+def attached_storage_version(con: duckdb.DuckDBPyConnection, database: str) -> str:
+    """The storage format DuckDB writes ``database`` in (``v1.0.0+``); refuses any other than
+    :data:`SERVING_STORAGE_VERSION`, so a DuckDB that ignored the option cannot publish a copy
+    that BI tools' older DuckDB cannot open."""
+    (tags,) = con.execute(
+        "SELECT tags FROM duckdb_databases() WHERE database_name = $d", {"d": database}
+    ).fetchone()
+    found = dict(tags or {}).get("storage_version", "")
+    if found.rstrip("+") != SERVING_STORAGE_VERSION:
+        raise PublishError(
+            f"the serving copy would be written in DuckDB storage format {found or 'unknown'}, not "
+            f"{SERVING_STORAGE_VERSION}: BI tools embedding an older DuckDB could not open it"
+        )
+    return found
 
 
 def publish_serving(
@@ -134,7 +151,8 @@ def publish_serving(
             register_withheld_groups(con, tables, columns, source_table)
 
             register_pseudonym_function(con, key)
-            con.execute(f"ATTACH {sql_str(tmp_db)} AS srv")
+            con.execute(f"ATTACH {sql_str(tmp_db)} AS srv (STORAGE_VERSION {sql_str(SERVING_STORAGE_VERSION)})")
+            storage_version = attached_storage_version(con, "srv")
             con.execute(f"CREATE SCHEMA srv.{MARTS_SCHEMA}")
             reports = [build_table(con, t, columns[t.name]) for t in tables]
             write_meta(con, version, published_at, key, reports)
@@ -185,6 +203,7 @@ def publish_serving(
         tables=tuple(reports),
         registered_but_absent=tuple(absent),
         unclassified=tuple(unclassified),
+        storage_version=storage_version,
         warehouse_seconds=round(warehouse_seconds, 4),
         seconds=round(time.perf_counter() - started, 4),
     )

@@ -18,6 +18,7 @@ from scipy.stats import binomtest
 from scl_pipeline.definitions import build_defs
 from scl_pipeline.lib.demo import generate_demo_org
 from scl_pipeline.lib.impact import headlines
+from scl_pipeline.lib.impact.did import KEY_COLLABORATORS, ControlGroup, impact_did
 from scl_pipeline.lib.impact.roi_config import load_roi_assumptions
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.runner import run_pipeline
@@ -25,7 +26,7 @@ from scl_pipeline_tests.helpers.dagster import query
 from scl_pipeline_tests.lib.demo.conftest import strong_graph
 
 PEOPLE, SEED, FIRST, LAST = 1200, 11, "2020-Q4", "2021-Q3"
-MARTS = ("participant_network", "impact_did", "experiment_kbis", "roi")
+MARTS = ("participant_network", "impact_did", "impact_balance", "experiment_kbis", "roi")
 
 
 @pytest.fixture(scope="module")
@@ -82,22 +83,45 @@ def test_reach_agrees_with_a_breadth_first_search(demo):
 def test_did_matches_the_planted_effects(demo):
     lake, truth, _ = demo
     did = _mart(lake, "impact_did")
-    assert sorted(did["wave"].unique()) == truth.waves[1:]  # every wave after the baseline
+    assert sorted(did["wave"].unique()) == truth.waves[1:]  # every wave after the baseline (none before it)
+    assert not did["placebo"].any() and (did["control_group"] == "matched").all()
     last = did[did["wave"] == LAST].set_index("metric")
     assert set(last.index) == {"strong_in_degree", "cross_country_ties", "countries_reached", "betweenness", "constraint"}
-    present = len(truth.participants)
+    # Matched controls (the default): every participant matched or counted as unmatched.
+    assert (last["participants"] + last["unmatched"] <= len(truth.participants)).all()
+    assert (last["unmatched"] < len(truth.participants) / 2).all()
+    for metric in truth.planted_effects:
+        assert 0 < last.loc[metric, "ci_low"] < last.loc[metric, "did"] < last.loc[metric, "ci_high"], metric
+        assert (last.loc[metric, "draws"], last.loc[metric, "seed"]) == (2000, 20210701)
+    assert last.loc["constraint", "ci_high"] < 0  # more non-redundant contacts: less constrained
+    # The generator's own figures use the key-collaborator control: recomputed from the
+    # warehouse's person metrics with that control, planted = measured (strong_in_degree +4.53,
+    # cross_country_ties +4.79, countries_reached +3.03).
+    people = query(lake, f"select * from marts.person_wave_metrics where wave in ('{FIRST}', '{LAST}')")
+    key = impact_did(people[people["wave"] == LAST], people[people["wave"] == FIRST],
+                     control=ControlGroup(KEY_COLLABORATORS)).set_index("metric")
     controls = len(set(truth.baseline_key_collaborators) - set(truth.participants))
     for metric, planted in truth.planted_effects.items():
-        row = last.loc[metric]
-        # Planted (generator, same control: non-participant key collaborators at baseline) and
-        # measured: strong_in_degree +4.53, cross_country_ties +4.79, countries_reached +3.03.
-        assert (row["participants"], row["controls"]) == (present, controls)
+        row = key.loc[metric]
+        assert (row["participants"], row["controls"]) == (len(truth.participants), controls)
         for mine, theirs in (("participants_baseline_mean", "participants_baseline"), ("participants_now_mean", "participants_now"),
                              ("control_baseline_mean", "control_baseline"), ("control_now_mean", "control_now"), ("did", "did")):
             assert row[mine] == pytest.approx(planted[theirs]), (metric, mine)
-        assert 0 < row["ci_low"] < row["did"] < row["ci_high"], metric
-        assert (row["draws"], row["seed"]) == (2000, 20210701)
-    assert last.loc["constraint", "ci_high"] < 0  # more non-redundant contacts: less constrained
+
+
+def test_balance_rows_for_every_control_definition(demo):
+    lake, truth, instance = demo
+    balance = _mart(lake, "impact_balance")
+    assert sorted(balance["wave"].unique()) == truth.waves  # the baseline and every later wave
+    assert set(balance["control_group"]) == {"matched", "key_collaborators", "non_participants"}
+    base = balance[balance["wave"] == FIRST].set_index(["control_group", "covariate"])
+    # Participants were chosen among key collaborators: far from everyone else before matching.
+    assert (base.loc["non_participants", "smd_before"].abs() > 0.1).any()
+    assert (base.loc["matched", "smd_after"].abs() <= base.loc["matched", "smd_before"].abs() + 1e-12).all()
+    flagged = base["smd_after"].abs() > 0.1
+    assert (base["imbalanced"] == (flagged | base["smd_after"].isna())).all()
+    meta = _metadata(instance, "impact_balance")
+    assert meta["imbalanced_covariates"] == int(base.loc["matched", "imbalanced"].sum())
 
 
 def test_experiment_kbis_match_the_plant(demo):
@@ -159,12 +183,19 @@ def test_materialisations_carry_headlines_and_the_kbi_picture(demo):
     assert re.fullmatch(r"\d+\.\dx–\d+\.\dx", roi["roi_range"]) and roi["roi_range"] == headlines.roi_range(last)
     assert roi["figure"].startswith("![roi_") and roi["assumptions_version"] == "scl-default-1"
     did = _metadata(instance, "impact_did")
-    assert did["headline"].startswith("strong_in_degree: participants +4.53 against controls")
+    row = _mart(lake, "impact_did").query("wave == @LAST and metric == 'strong_in_degree'").iloc[0]
+    assert did["headline"].startswith(f"strong_in_degree: participants {row['did']:+.2f} against controls")
+    # The event study and the balance plot, as in the program report, with a sentence per metric.
+    assert did["event_study"].startswith("![event_study](data:image/png;base64,")
+    assert did["balance"].startswith("![balance](data:image/png;base64,")
+    assert did["event_study_caption"].count("; ") >= 5 and "Strong ties received: by 2021-Q3" in did["event_study_caption"]
+    assert "no wave before the baseline" in did["event_study_caption"]  # the demo's first wave is the baseline
     for name in MARTS:
-        assert "note" not in _metadata(instance, name), name
+        # impact_did and impact_balance note the participants without an acceptable match, if any.
+        assert "note" not in _metadata(instance, name) or name in ("impact_did", "impact_balance"), name
 
 
-def test_serving_publishes_the_four_marts(demo):
+def test_serving_publishes_the_impact_marts(demo):
     lake, _, _ = demo
     with duckdb.connect(str(lake.serving / "scl.duckdb"), read_only=True) as con:
         published = con.execute("select table_name, row_count, suppressed_rows from serving.published_tables").df()

@@ -17,7 +17,7 @@ from scl_pipeline_tests.helpers.dagster import project_defs, query
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
 
 WAVES = ["2021-Q1", "2021-Q2"]
-MARTS = ("participant_network", "impact_did", "experiment_kbis", "roi")
+MARTS = ("participant_network", "impact_did", "impact_balance", "experiment_kbis", "roi")
 
 
 def test_the_impact_marts_are_cross_wave_and_follow_every_wave():
@@ -64,7 +64,7 @@ def test_every_wave_runs_and_the_marts_are_empty_with_a_note(lake_without_progra
     for name in MARTS:
         table = query(lake, f"select * from marts.{name}")
         assert table.empty, name
-    for name in ("participant_network", "impact_did", "roi"):
+    for name in ("participant_network", "impact_did", "impact_balance", "roi"):
         assert "no program roster" in _note(instance, name), name
     assert "no experiment has landed" in _note(instance, "experiment_kbis")
     # Empty, yet typed: BI sees the same columns and types as when they hold rows.

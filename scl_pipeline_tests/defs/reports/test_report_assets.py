@@ -27,8 +27,8 @@ from scl_pipeline_tests.helpers.reports import (
 
 WAVE_FIGURES = {"participants_network": (1100, 700), "resilience_scenario": (1100, 700),
                 "country_mixing": (1000, 800), "robustness": (1100, 820)}  # two scopes
-PROGRAM_FIGURES = {"baseline_vs_latest": (1400, 650), "waves_trend": (1400, 650), "experiment_1": (1000, 550),
-                   "roi": (1000, 550)}
+PROGRAM_FIGURES = {"baseline_vs_latest": (1400, 650), "waves_trend": (1400, 650), "event_study": (1400, 820),
+                   "balance": (1000, 550), "experiment_1": (1000, 550), "roi": (1000, 550)}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_report_assets_in_the_graph():
             dg.AssetKey(["marts", "wave_summary"])} <= wave.parent_keys
     assert program.partitions_def is None and program.tags[GRAIN_TAG] == "all_waves"
     assert program.automation_condition == AFTER_UPSTREAM_UPDATES
-    assert {dg.AssetKey(["marts", "roi"]), dg.AssetKey(["marts", "experiment_kbis"])} <= program.parent_keys
+    assert {dg.AssetKey(["marts", t]) for t in ("roi", "experiment_kbis", "impact_did", "impact_balance")} <= program.parent_keys
     jobs = {name: set(project_defs().resolve_job_def(name).asset_layer.selected_asset_keys)
             for name in (wave_report_job.name, cross_wave_job.name)}
     assert jobs[wave_report_job.name] == {WAVE_REPORT_KEY} and PROGRAM_REPORT_KEY in jobs[cross_wave_job.name]

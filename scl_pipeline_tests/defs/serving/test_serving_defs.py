@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from scl_pipeline.defs.serving.automation import cross_wave_automation_sensor
+from scl_pipeline.defs.serving.automation import CROSS_WAVE_SELECTION, cross_wave_automation_sensor
 from scl_pipeline.defs.partitions import GRAIN_TAG, WAREHOUSE_POOL
 from scl_pipeline.defs.serving.assets import SERVING_KEY, mart_asset_keys
 from scl_pipeline.lib.serving.catalog import REGISTRY
@@ -71,8 +71,10 @@ def test_serving_is_requested_after_a_wave_updates_and_not_again(lake, monkeypat
     monkeypatch.setenv("SCL_PSEUDONYM_KEY", "automation-test-key-0123456789")
     defs = project_defs()
     instance = dg.DagsterInstance.ephemeral()
-    serving_only = dg.AssetSelection.keys(SERVING_KEY)
-    first = dg.evaluate_automation_conditions(defs, instance, asset_selection=serving_only)
+    # The sensor's whole target: serving waits for cross-wave marts that were never materialised
+    # unless they are requested on the same tick (then they run together, marts first).
+    cross_wave = CROSS_WAVE_SELECTION
+    first = dg.evaluate_automation_conditions(defs, instance, asset_selection=cross_wave)
     assert first.get_num_requested(SERVING_KEY) == 0  # nothing upstream happened yet
 
     hr, survey = small_org()
@@ -81,9 +83,9 @@ def test_serving_is_requested_after_a_wave_updates_and_not_again(lake, monkeypat
         list(defs.assets), selection=wave_asset_keys(), partition_key="2021-01-01",
         resources=resources_for(lake), instance=instance,
     )
-    after_wave = dg.evaluate_automation_conditions(defs, instance, asset_selection=serving_only, cursor=first.cursor)
+    after_wave = dg.evaluate_automation_conditions(defs, instance, asset_selection=cross_wave, cursor=first.cursor)
     assert after_wave.get_num_requested(SERVING_KEY) == 1
 
     dg.materialize(list(defs.assets), selection=[SERVING_KEY], resources=resources_for(lake), instance=instance)
-    quiet = dg.evaluate_automation_conditions(defs, instance, asset_selection=serving_only, cursor=after_wave.cursor)
+    quiet = dg.evaluate_automation_conditions(defs, instance, asset_selection=cross_wave, cursor=after_wave.cursor)
     assert quiet.get_num_requested(SERVING_KEY) == 0

@@ -41,14 +41,13 @@ def test_case_study_figures(default_org) -> None:
     assert len(truth["hub_participants"]) == 18
     assert len(truth["participants_without_participant_tie_at_baseline"]) == 65
     assert (len(truth["experiment_program"]), len(truth["experiment_control"])) == (63, 330)
-    # The experiment under SPEC §3b's indicators: knowledge gaps 41/63 vs 82/330 (case study 65 %
-    # vs 25 %), connectivity 30/63 vs 50/330 (48 % vs 15 %); engagement at its floor, equal to
-    # knowledge gaps (the case study's 60 % vs 12 % is below it, impossible under the definitions).
+    # The experiment under SPEC §3b's indicators (K = 2, E = 3), the case study's figures:
+    # knowledge gaps 65 % vs 25 %, connectivity 48 % vs 15 %, engagement 60 % vs 12 % of 63 and
+    # 330 members.
     rates, targets = truth["kbi_rates"], truth["kbi_target_rates"]
-    for indicator in ("knowledge_gaps_addressed", "building_connectivity"):
+    for indicator in ("knowledge_gaps_addressed", "building_connectivity", "engagement"):
         for group in ("program", "control"):
-            assert rates[indicator][group] == pytest.approx(targets[indicator][group], abs=0.02), (indicator, group)
-    assert rates["engagement"] == rates["knowledge_gaps_addressed"]
+            assert rates[indicator][group] == pytest.approx(targets[indicator][group], abs=0.01), (indicator, group)
 
 
 def test_case_study_story_in_the_participants_network(default_org) -> None:

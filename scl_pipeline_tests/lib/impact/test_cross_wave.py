@@ -4,7 +4,13 @@ time, typed empty tables with the reason."""
 import pandas as pd
 
 from scl_pipeline.lib.impact.config import ImpactConfig
-from scl_pipeline.lib.impact.cross_wave import ProgramWaves, experiment_kbi_rows, impact_did_rows, participant_network_rows
+from scl_pipeline.lib.impact.cross_wave import (
+    ProgramWaves,
+    experiment_kbi_rows,
+    impact_balance_rows,
+    impact_did_rows,
+    participant_network_rows,
+)
 from scl_pipeline.lib.impact.schemas import MART_TYPES
 from scl_pipeline_tests.lib.impact.experiment_example import ASSIGNMENT, INTERACTIONS
 from scl_pipeline_tests.lib.impact.graphs import snapshot_of
@@ -63,3 +69,27 @@ def test_experiment_without_a_wave_before_it_has_no_connectivity_and_says_so():
     assert connectivity["count"].isna().all() and rows.rows.loc[rows.rows["indicator"] == "engagement", "count"].notna().all()
     assert "building_connectivity is empty for ['X1']" in rows.note
     assert len(problems) == 9  # the example's problem rows, reported rather than hidden
+
+
+def test_impact_did_and_balance_rows_of_every_wave_with_placebos():
+    from scl_pipeline_tests.lib.impact.planted import plant
+
+    planted = plant(0.5, pre_trend=0.0, people=1500, seed=2)
+    metrics = {"2020-Q3": planted.pre, "2020-Q4": planted.baseline, "2021-Q4": planted.later}
+    roster = pd.DataFrame({"employee_id": planted.baseline.loc[planted.baseline["participant"], "employee_id"],
+                           "start_date": "2021-01-15"})
+    program = ProgramWaves.of(metrics, roster, ImpactConfig())
+    assert program.baseline.wave == "2020-Q4" and program.event_waves == ("2020-Q3", "2020-Q4", "2021-Q4")
+    did = impact_did_rows(program, metrics, ImpactConfig())
+    assert did.rows.groupby("wave")["placebo"].first().to_dict() == {"2020-Q3": True, "2021-Q4": False}
+    assert (did.rows["control_group"] == "matched").all() and did.rows["unmatched"].notna().all()
+    unmatched = int(did.rows["unmatched"].iloc[0])
+    assert unmatched > 0  # the most central participants have no colleague close enough
+    assert f"{unmatched} of {int(planted.baseline['participant'].sum())} participants have no acceptable match" in did.note
+    assert dict(did.rows.dtypes.astype(str)) == MART_TYPES["impact_did"]
+    balance = impact_balance_rows(program, metrics, ImpactConfig())
+    assert sorted(balance.rows["wave"].unique()) == ["2020-Q3", "2020-Q4", "2021-Q4"]
+    assert set(balance.rows["control_group"]) == {"matched", "key_collaborators", "non_participants"}
+    assert len(balance.rows) == 3 * 3 * 9 and dict(balance.rows.dtypes.astype(str)) == MART_TYPES["impact_balance"]
+    key = impact_did_rows(program, metrics, ImpactConfig(control_group="key_collaborators")).rows
+    assert (key["control_group"] == "key_collaborators").all() and key["unmatched"].isna().all()

@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.impact.did import DID_COLUMNS, NON_PARTICIPANTS, ControlGroup, impact_did
+from scl_pipeline.lib.impact.did import DID_COLUMNS, KEY_COLLABORATORS, NON_PARTICIPANTS, ControlGroup, impact_did
+
+KEY = ControlGroup(KEY_COLLABORATORS)
 
 NAN = np.nan
 # id, participant, key role at baseline (connector, spanner), strong_in_degree and constraint at both waves.
@@ -37,9 +39,9 @@ def frames():
     return pd.DataFrame(now_rows), pd.DataFrame(base_rows)
 
 
-def test_hand_example_default_control():
+def test_hand_example_key_collaborators():
     now, base = frames()
-    table = impact_did(now, base)
+    table = impact_did(now, base, control=KEY)
     assert list(table.columns) == list(DID_COLUMNS)
     assert table["metric"].tolist() == ["strong_in_degree", "cross_country_ties", "countries_reached",
                                         "betweenness", "constraint"]
@@ -56,7 +58,7 @@ def test_hand_example_default_control():
 
 def test_constraint_nan_leaves_the_person_out_of_that_metric_only():
     now, base = frames()
-    row = impact_did(now, base).set_index("metric").loc["constraint"]
+    row = impact_did(now, base, control=KEY).set_index("metric").loc["constraint"]
     # C has no baseline constraint: A (0.5 -> 0.3) and B (1.0 -> 0.6) change by -0.3 on average;
     # the controls by (0 - 0.1 + 0.1) / 3 = 0.
     assert row["participants"] == 2
@@ -79,8 +81,8 @@ def test_other_control_definitions():
 
 def test_bootstrap_interval_is_reproducible_and_needs_2000_draws():
     now, base = frames()
-    first = impact_did(now, base, seed=3, draws=3000)
-    assert first.equals(impact_did(now, base, seed=3, draws=3000))
+    first = impact_did(now, base, seed=3, draws=3000, control=KEY)
+    assert first.equals(impact_did(now, base, seed=3, draws=3000, control=KEY))
     # (A different seed moves the interval: test_stats, on continuous data; with three people a
     # side the percentiles sit on the same few attainable values whatever the seed.)
     with pytest.raises(ValueError, match="at least 2000"):
@@ -90,7 +92,7 @@ def test_bootstrap_interval_is_reproducible_and_needs_2000_draws():
 def test_bootstrap_interval_against_a_loop_over_draws():
     # Independent re-implementation: one draw at a time with the same generator stream.
     now, base = frames()
-    row = impact_did(now, base, seed=9).set_index("metric").loc["strong_in_degree"]
+    row = impact_did(now, base, seed=9, control=KEY).set_index("metric").loc["strong_in_degree"]
     treated, control = np.array([3.0, 2.0, 4.0]), np.array([0.0, 1.0, 2.0])
     rng = np.random.default_rng(9)
     t = np.array([treated[rng.integers(0, 3, size=3)].mean() for _ in range(2000)])
@@ -98,21 +100,31 @@ def test_bootstrap_interval_against_a_loop_over_draws():
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(tuple(np.percentile(t - c, [2.5, 97.5])))
 
 
-def test_empty_and_not_after_baseline_give_empty_frames():
+def test_empty_and_the_baseline_itself_give_empty_frames():
     now, base = frames()
     for table in (
-        impact_did(now.iloc[:0], base),
-        impact_did(now, base.iloc[:0]),
-        impact_did(base, base),  # the baseline against itself
-        impact_did(base.assign(wave="2020-Q3"), base),
-        impact_did(now.assign(participant=False), base),  # no roster: nobody is a participant
+        impact_did(now.iloc[:0], base, control=KEY),
+        impact_did(now, base.iloc[:0], control=KEY),
+        impact_did(base, base, control=KEY),  # the baseline against itself
+        impact_did(now.assign(participant=False), base, control=KEY),  # no roster: nobody is a participant
     ):
         assert table.empty and list(table.columns) == list(DID_COLUMNS)
+
+
+def test_a_wave_before_the_baseline_gives_placebo_rows():
+    now, base = frames()
+    earlier = impact_did(now.assign(wave="2020-Q2"), base, control=KEY).set_index("metric")
+    later = impact_did(now, base, control=KEY).set_index("metric")
+    assert earlier["placebo"].all() and not later["placebo"].any()
+    # The same two frames: the same figures, only the wave and the placebo mark differ.
+    assert earlier.loc["strong_in_degree", "did"] == later.loc["strong_in_degree", "did"] == pytest.approx(2.0)
 
 
 def test_missing_columns_are_named():
     now, base = frames()
     with pytest.raises(ValueError, match=r"baseline wave person metrics: missing column\(s\) \['central_connector'"):
-        impact_did(now, base.drop(columns=["central_connector"]))
+        impact_did(now, base.drop(columns=["central_connector"]), control=KEY)
     with pytest.raises(ValueError, match="missing column.*'betweenness'"):
-        impact_did(now.drop(columns=["betweenness"]), base)
+        impact_did(now.drop(columns=["betweenness"]), base, control=KEY)
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['information_broker', 'catalyst'\]"):
+        impact_did(now, base)  # matched, the default, reads every role flag

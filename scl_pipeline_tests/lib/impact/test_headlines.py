@@ -40,7 +40,7 @@ def test_kbi_headline_and_chart_data():
     kbis = experiment_kbis(ASSIGNMENT, INTERACTIONS, graphs())
     text = h.kbi_headline(kbis)
     assert text.startswith("X1: program vs control: Addressing knowledge gaps 25% vs 0% (p = ")
-    assert "Building connectivity 75% vs 20%" in text and "Engagement 75% vs 40%" in text
+    assert "Building connectivity 75% vs 20%" in text and "Engagement 0% vs 20%" in text  # E = 3
     chart = h.kbi_chart_data(kbis)
     assert list(chart.columns) == list(h.CHART_COLUMNS)
     assert chart["label"].tolist()[:2] == ["Addressing knowledge gaps"] * 2

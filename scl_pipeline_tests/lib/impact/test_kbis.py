@@ -12,8 +12,8 @@ from scl_pipeline_tests.lib.impact.experiment_example import ASSIGNMENT, INTERAC
 # Usable exchanges: p1-p2, p1-p3, p2-c1, p3-c1, c1-c2, c2-c1 (asker first).
 # (count, members) per group, worked out in the comments.
 EXPECTED = {
-    # exchanges taken part in: p1 2, p2 2, p3 2, p4 0 | c1 4, c2 2, c3..c5 0
-    "engagement": {"program": (3, 4), "control": (2, 5)},
+    # exchanges taken part in: p1 2, p2 2, p3 2, p4 0 | c1 4, c2 2, c3..c5 0; E = 3
+    "engagement": {"program": (0, 4), "control": (1, 5)},
     # distinct responders: p1 {p2, p3}, p2 {c1}, p3 {c1} | c1 {c2}, c2 {c1}; K = 2
     "knowledge_gaps_addressed": {"program": (1, 4), "control": (0, 5)},
     # partners not neighbours at 2022-Q2: p1 {p3}, p2 {c1}, p3 {p1} | c1 {p2}
@@ -63,6 +63,22 @@ def test_k_reference_wave_and_k_1():
     assert table.loc[("building_connectivity", "program"), "reference_wave"] == "2022-Q2"
 
 
+def test_engagement_threshold_e():
+    # E = 1 is the earlier indicator, any exchange: p1, p2, p3 | c1, c2.
+    any_exchange = experiment_kbis(ASSIGNMENT, INTERACTIONS, graphs(), e=1).set_index(["indicator", "group"])
+    assert any_exchange.loc[("engagement", "program"), "count"] == 3
+    assert any_exchange.loc[("engagement", "control"), "count"] == 2
+    assert any_exchange.loc[("engagement", "program"), "min_exchanges"] == 1
+    default = experiment_kbis(ASSIGNMENT, INTERACTIONS, graphs()).set_index(["indicator", "group"])
+    assert default.loc[("engagement", "control"), "min_exchanges"] == 3
+    assert pd.isna(default.loc[("knowledge_gaps_addressed", "program"), "min_exchanges"])
+    # E = 2: everyone with an exchange took part in two or more here.
+    assert experiment_kbis(ASSIGNMENT, INTERACTIONS, graphs(), e=2).set_index(["indicator", "group"]).loc[
+        ("engagement", "program"), "count"] == 3
+    with pytest.raises(ValueError, match="e=0"):
+        experiment_kbis(ASSIGNMENT, INTERACTIONS, graphs(), e=0)
+
+
 def test_activity_quartiles_by_hand(kbis):
     # Engagement activity over all nine members: 2 2 2 0 | 4 2 0 0 0 -> P25 = 0, P50 = P75 = 2.
     row = kbis.set_index(["indicator", "group"]).loc[("engagement", "program")]
@@ -82,7 +98,7 @@ def test_graph_loader_with_waves_and_missing_reference_graph():
     assert pd.isna(later.loc[("building_connectivity", "program"), "count"])
     assert np.isnan(later.loc[("building_connectivity", "program"), "share"])
     assert later.loc[("building_connectivity", "program"), "reference_wave"] is None
-    assert later.loc[("engagement", "program"), "count"] == 3
+    assert later.loc[("knowledge_gaps_addressed", "program"), "count"] == 1
 
 
 def test_empty_experiment_inputs():

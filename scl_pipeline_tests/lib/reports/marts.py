@@ -7,7 +7,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from scl_pipeline.lib.impact.balance import impact_balance
+from scl_pipeline.lib.impact.did import CONTROL_DEFINITIONS, DID_METRICS, MATCHED, ControlGroup, impact_did
 from scl_pipeline.lib.reports.build import ReportInputs
+from scl_pipeline_tests.lib.impact.planted import plant
 from scl_pipeline_tests.lib.reports.story import (
     BASELINE,
     COUNTRIES,
@@ -148,6 +151,29 @@ def participant_network_frame(graphs: dict[str, nx.Graph]) -> pd.DataFrame:
     return frame
 
 
+def impact_frames(effect: float = 0.5, pre_trend: float = 0.0, seed: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """impact_did and impact_balance computed by the pipeline's functions on a planted
+    organisation (``planted.py``): a placebo wave before the baseline and the story's later
+    waves, the effect growing to ``effect`` SD by the last."""
+    base_wave = BASELINE
+    planted = plant(effect, pre_trend=pre_trend, people=3000, seed=seed)
+    metrics = list(DID_METRICS)
+    frames = {"2020-Q2": planted.pre, base_wave: planted.baseline}
+    for i, wave in enumerate(WAVES[1:], start=1):
+        share = i / (len(WAVES) - 1)
+        frames[wave] = planted.later.assign(**{m: planted.baseline[m] + share * (planted.later[m] - planted.baseline[m])
+                                                for m in metrics})
+    control = ControlGroup(MATCHED)
+    matching = control.match_at(planted.baseline)
+    did = pd.concat([impact_did(frame, planted.baseline, wave=w, baseline_wave=base_wave, matching=matching)
+                     for w, frame in frames.items() if w != base_wave], ignore_index=True)
+    controls = {r: ControlGroup(r) for r in CONTROL_DEFINITIONS}
+    balance = pd.concat([impact_balance(planted.baseline, frame["employee_id"], wave=w, baseline_wave=base_wave,
+                                        controls=controls, matching=matching) for w, frame in frames.items()],
+                        ignore_index=True)
+    return did, balance
+
+
 def story_inputs(seed: int = 11, countries=COUNTRIES, departments=DEPARTMENTS) -> ReportInputs:
     """Every mart of the story; ``countries`` (name, participants; must keep the hub) and
     ``departments`` (six names) let a test rename groups, e.g. to hostile strings."""
@@ -160,6 +186,7 @@ def story_inputs(seed: int = 11, countries=COUNTRIES, departments=DEPARTMENTS) -
     edges = pd.DataFrame([(w, a, b) for w, g in graphs.items() for a, b in sorted(g.edges())],
                          columns=["wave", "source", "target"])
     org = organisation_graph(countries=countries)
+    did, balance = impact_frames()
     mixing, bonds, summaries = [], [], []
     for w in WAVES:
         m, b, s = organisation_marts(org, w)
@@ -171,5 +198,5 @@ def story_inputs(seed: int = 11, countries=COUNTRIES, departments=DEPARTMENTS) -
         country_wave_bonds=pd.concat(bonds, ignore_index=True),
         participant_network=participant_network_frame(graphs),
         wave_summary=pd.DataFrame(summaries), experiment_kbis=experiment_frame(),
-        roi=roi_frame(WAVES[-1]),
+        roi=roi_frame(WAVES[-1]), impact_did=did, impact_balance=balance,
     )

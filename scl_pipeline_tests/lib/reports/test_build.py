@@ -19,7 +19,7 @@ from scl_pipeline_tests.lib.reports.hostile import (
 from scl_pipeline_tests.lib.reports.story import BASELINE, WAVES
 
 WAVE_FIGURES = ["participants_network", "resilience_scenario", "country_mixing", "robustness"]
-PROGRAM_FIGURES = ["baseline_vs_latest", "waves_trend", "experiment_1", "roi"]
+PROGRAM_FIGURES = ["baseline_vs_latest", "waves_trend", "event_study", "balance", "experiment_1", "roi"]
 
 
 @pytest.fixture(scope="module")

@@ -138,3 +138,47 @@ def test_roi_and_trend_captions(story):
     assert text.startswith(f"From 2020-Q4 to 2022-Q4, ties among participants went from {net['ties'].iloc[0]} "
                            f"to {net['ties'].iloc[-1]}, and ties across countries from "
                            f"{net['cross_country_ties'].iloc[0]} to {net['cross_country_ties'].iloc[-1]}.")
+
+
+def test_did_evidence_says_when_the_evidence_is_strong(story):
+    # The story's planted effect (0.5 SD, no pre-trend): clear gain, balanced, placebo holds 0.
+    text = captions.did_evidence(story.impact_did, story.impact_balance, "strong_in_degree")
+    row = story.impact_did.query("metric == 'strong_in_degree' and wave == '2022-Q4'").iloc[0]
+    assert text.startswith(f"Strong ties received: by 2022-Q4 it rose {row['did']:.2f} more for participants")
+    assert f"95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f}" in text
+    assert "alike at the baseline" in text and "moved alike (placebo 2020-Q2" in text
+    assert f"{int(row['unmatched'])} participants without a comparable colleague" in text
+    assert text.endswith(".") and ". " not in text  # one sentence
+
+
+def test_did_evidence_says_when_the_evidence_is_weak():
+    from scl_pipeline_tests.lib.reports.marts import impact_frames
+
+    # No effect: the interval holds 0. A planted pre-trend: the placebo leaves 0 out.
+    nothing, balance = impact_frames(effect=0.0, seed=1)
+    text = captions.did_evidence(nothing, balance, "countries_reached")
+    assert "changed no differently" in text and "the interval includes 0" in text
+    trended, balance = impact_frames(effect=0.5, pre_trend=0.8, seed=4)
+    text = captions.did_evidence(trended, balance, "strong_in_degree")
+    assert "already drifting apart before the program (placebo 2020-Q2" in text
+    assert "part of this is not the program" in text
+    # Failed balance is named, covariate by covariate.
+    unbalanced = balance.copy()
+    at_base = (unbalanced["wave"] == unbalanced["baseline_wave"]) & (unbalanced["covariate"] == "betweenness")
+    unbalanced.loc[at_base, ["smd_after", "imbalanced"]] = [0.3, True]
+    text = captions.did_evidence(trended, unbalanced, "strong_in_degree")
+    assert "differed at the baseline on betweenness (brokerage)" in text
+    assert "not balanced on betweenness (brokerage)" in captions.balance_caption(unbalanced, "matched")
+    # Without a pre-program wave the sentence says the trends were not tested.
+    text = captions.did_evidence(trended[~trended["placebo"]], balance, "strong_in_degree")
+    assert "no wave before the baseline" in text
+
+
+def test_the_event_study_caption_follows_the_metrics_order_whatever_the_rows_order(story):
+    from scl_pipeline.lib.reports.build import impact_figures
+
+    shuffled = story.impact_did.sort_values("metric", ignore_index=True)  # as the warehouse returns it
+    caption = impact_figures(shuffled, story.impact_balance)[0].caption
+    starts = [caption.index(name) for name in ("Strong ties received:", "Ties across countries:", "Countries reached:",
+                                                "Betweenness (brokerage):", "Constraint (redundant contacts):")]
+    assert starts == sorted(starts)

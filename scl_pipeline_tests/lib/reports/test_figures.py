@@ -18,6 +18,7 @@ from scl_pipeline.lib.reports.network_figures import (
     participants_network_png,
     scenario_network_png,
 )
+from scl_pipeline.lib.reports.impact_charts import balance_png, event_study_png
 from scl_pipeline.lib.reports.program_charts import experiment_png, roi_png, waves_trend_png
 from scl_pipeline.lib.reports.wave_charts import mixing_heatmap_png, robustness_png
 from scl_pipeline_tests.lib.reports.story import BASELINE, WAVES
@@ -48,11 +49,13 @@ def _figures(s, shuffle=lambda f: f):
                                                 shuffle(s.resilience_scenarios)), (1400, 650)),
         "experiment": (lambda: experiment_png(shuffle(s.experiment_kbis), "qa-2022"), (1000, 550)),
         "roi": (lambda: roi_png(shuffle(s.roi), LATEST), (1000, 550)),
+        "event_study": (lambda: event_study_png(shuffle(s.impact_did)), (1400, 820)),
+        "balance": (lambda: balance_png(shuffle(s.impact_balance)), (1000, 550)),
     }
 
 
 NAMES = ["participants_network", "resilience_scenario", "baseline_vs_latest", "country_mixing",
-         "robustness", "waves_trend", "experiment", "roi"]
+         "robustness", "waves_trend", "experiment", "roi", "event_study", "balance"]
 
 
 def _image(png: bytes) -> Image.Image:
@@ -101,9 +104,14 @@ def _changed(s):
     kbis.loc[kbis.index[0], ["share", "ci_low", "ci_high"]] = [0.3, 0.2, 0.4]
     roi = s.roi.copy()
     roi.loc[roi["scenario"] == "mid", "value"] *= 2
+    did = s.impact_did.copy()
+    did.loc[did.index[-1], ["did", "ci_low", "ci_high"]] *= 3
+    balance = s.impact_balance.copy()
+    balance.loc[balance["wave"] == BASELINE, "smd_after"] += 0.2
     return s.__class__(**{**s.__dict__, "participant_edges": edges.drop([first_edge, last_edge]),
                           "country_mixing": mixing, "robustness_curve": curve,
-                          "participant_network": net, "experiment_kbis": kbis, "roi": roi})
+                          "participant_network": net, "experiment_kbis": kbis, "roi": roi,
+                          "impact_did": did, "impact_balance": balance})
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -14,7 +14,7 @@ from scl_pipeline.lib.serving.catalog import (
 
 BUILT_MARTS = {
     "wave_summary", "person_wave_metrics", "role_thresholds", "country_wave_bonds",
-    "country_mixing", "data_quality", "participant_network", "impact_did", "experiment_kbis", "roi",
+    "country_mixing", "data_quality", "participant_network", "impact_did", "impact_balance", "experiment_kbis", "roi",
     "bridge_criticality", "resilience_scenarios", "robustness_curve", "robustness_summary",
 }
 
