@@ -13,6 +13,7 @@ from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_G
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
 from scl_pipeline.lib.ingestion.contract import is_person_id_column
 from scl_pipeline.lib.lake import REPO_ROOT
+from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY, no_wave_reason
 from scl_pipeline.lib.warehouse.sql_models import SqlModel, load_models, run_model
 from scl_pipeline.lib.waves import partition_key_to_wave
 
@@ -40,6 +41,12 @@ def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
         if model.wave_grained:
             parameters["wave"] = partition_key_to_wave(context.partition_key)
         with lake.warehouse() as con:
+            # A cross-wave model on a lake where no wave loaded reads tables no wave created.
+            nothing = None if model.wave_grained else no_wave_reason(con)
+            if nothing is not None:
+                return dg.MaterializeResult(
+                    metadata={"dagster/row_count": dg.MetadataValue.int(0), METADATA_KEY: dg.MetadataValue.text(nothing)}
+                )
             rows = run_model(con, model, parameters)
             preview = con.execute(
                 f"SELECT * FROM {model.name} {'WHERE wave = $wave' if model.wave_grained else ''} LIMIT 10",

@@ -7,6 +7,7 @@ the run fails with the reasons, downstream assets do not run, the warehouse keep
 rows). WARNING findings quarantine rows (or count repaired ids).
 """
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
@@ -36,6 +37,7 @@ from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, check_gates, quarantine_reasons, wave_vitals
 from scl_pipeline.lib.ingestion.loading import Gates, LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile
+from scl_pipeline.lib.ingestion.roster_presence import fewer_present, presence_detail, roster_gate, roster_presence
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
 from scl_pipeline.lib.ingestion.survey_input import FrameSource, with_layout_checks
 from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
@@ -47,10 +49,11 @@ from scl_pipeline.lib.ingestion.validation import (
 from scl_pipeline.lib.ingestion.validation.records import unreadable_file_row
 from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.runs.progress import Progress, throttled_progress
-from scl_pipeline.lib.warehouse.reads import known_employee_ids, previous_loaded_wave, raw_wave_rows
+from scl_pipeline.lib.warehouse.reads import known_employee_ids, previous_loaded_wave, program_roster, raw_wave_rows
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 GROUP = "ingestion"
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -82,10 +85,18 @@ def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str,
         raise dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem}) from None
 
 
-def _options(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, config: IngestionConfig) -> MatchOptions:
-    """How this run matches values: the settings' id option, the landing root's country spellings."""
+def _options(
+    context: dg.AssetExecutionContext,
+    lake: DataLakeResource,
+    scope: str,
+    config: IngestionConfig,
+    network: NetworkSettings | None = None,
+) -> MatchOptions:
+    """How this run matches values: the settings' id option, the landing root's country spellings,
+    and (a wave) what blank strengths and relations load as under the network settings."""
     aliases = _read(context, lake, scope, lambda: landing_aliases(lake.lake, config.allow_outside_links))
-    return MatchOptions(case_insensitive_ids=config.case_insensitive_ids, country_aliases=aliases.countries)
+    blanks = config.blanks(network.strong_threshold, network.primary_relation) if network else config.blanks()
+    return MatchOptions(case_insensitive_ids=config.case_insensitive_ids, country_aliases=aliases.countries, blanks=blanks)
 
 
 def _load(
@@ -116,23 +127,46 @@ def _typing(call: Callable[[], T]) -> T:
 
 
 def _wave_gates(
-    lake: DataLakeResource, wave: str, survey: ValidationReport, network: NetworkSettings, config: GateConfig
+    lake: DataLakeResource,
+    wave: str,
+    survey: ValidationReport,
+    network: NetworkSettings,
+    config: GateConfig,
+    warn: Callable[[str], None] = lambda _: None,
 ) -> Gates:
-    """The sanity gates of ``wave``, against the previous loaded wave (lib.ingestion.gates)."""
+    """The sanity gates of ``wave``, against the previous loaded wave (lib.ingestion.gates), and
+    the roster's presence in it (lib.ingestion.roster_presence; ``warn`` is told when fewer
+    participants are present than in the previous wave)."""
     relation, threshold = network.primary_relation, network.strong_threshold
 
     def run(typed: Mapping[FileSpec, pd.DataFrame]) -> list[GateResult]:
         current = wave_vitals(wave, typed[HR_EXPORT], typed[ONA_SURVEY], relation, threshold)
         previous = None
+        roster, before = [], None
         if lake.lake.warehouse_path.exists():
             with lake.warehouse() as con:
                 prior = previous_loaded_wave(con, wave)
+                roster = program_roster(con)["employee_id"].tolist()
                 if prior is not None:
-                    previous = wave_vitals(prior, *raw_wave_rows(con, prior), relation, threshold)
-        reasons = quarantine_reasons(survey.findings)
-        return check_gates(current, previous, config, survey.rows, len(survey.quarantine), reasons, relation, threshold)
+                    prior_hr, prior_survey = raw_wave_rows(con, prior)
+                    previous = wave_vitals(prior, prior_hr, prior_survey, relation, threshold)
+                    before = roster_presence(prior, prior_hr["employee_id"], roster) if roster else None
+        reasons = quarantine_reasons(survey.findings, survey.quarantined_by())
+        results = check_gates(current, previous, config, survey.rows, len(survey.quarantine), reasons, relation, threshold)
+        if roster:
+            now = roster_presence(wave, typed[HR_EXPORT]["employee_id"], roster)
+            if fewer_present(now, before):
+                warn(presence_detail(now, before))
+            results.append(roster_gate(now, before, config))
+        return results
 
     return run
+
+
+def _warn(context: dg.AssetExecutionContext, text: str) -> None:
+    """A warning in the run's log (the UI) and in Python's (``scl run`` prints it as a note)."""
+    context.log.warning(text)
+    log.warning(text)
 
 
 def _results(
@@ -165,6 +199,8 @@ def _results(
     for spec, files in landed.items():
         profiled_frame = (profiled or {}).get(spec)
         frames = [profiled_frame] if profiled_frame is not None else [f.frame for f in files if isinstance(f, LandedFile)]
+        # A header found below a title (readers.find_header): which row was used, per file.
+        below_title = {str(f.path): f.header_row for f in files if f.header_row > 1}
         yield dg.MaterializeResult(
             asset_key=raw_key(spec),
             metadata={
@@ -176,6 +212,7 @@ def _results(
                 "ignored_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.ignored_columns})),
                 # Counts per column, never rows: event metadata is no place for ids or names.
                 "columns": dg.MetadataValue.md(column_profile(frames[0]) if frames else "no rows"),
+                **({"header_row": dg.MetadataValue.json(below_title)} if below_title else {}),
                 **(extra or {}).get(spec, {}),
             },
         )
@@ -200,7 +237,7 @@ def wave_exports(
     unless an expectation or a sanity gate rejects the wave."""
     wave = partition_key_to_wave(context.partition_key)
     config = ingestion.config()
-    options = _options(context, lake, wave, config)
+    options = _options(context, lake, wave, config, settings)
     allow = config.allow_outside_links
     hr_file = _read(context, lake, wave, lambda: open_wave_hr(lake.lake, wave, allow))
     hr = _read(context, lake, wave, hr_file.read)
@@ -222,7 +259,7 @@ def wave_exports(
     validation = with_layout_checks(streamed.validation, survey_read)
     reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
     typed = {} if streamed.typed_survey is None else {ONA_SURVEY: streamed.typed_survey}
-    wave_gates = _wave_gates(lake, wave, validation.survey, settings, gates.config())
+    wave_gates = _wave_gates(lake, wave, validation.survey, settings, gates.config(), lambda text: _warn(context, text))
     outcome = _load(context, lake, reports, {HR_EXPORT: validation.hr.clean}, wave, wave, options, wave_gates, typed)
     yield from _results(
         wave, reports, outcome, {HR_EXPORT: [hr], ONA_SURVEY: [survey]}, profiled={ONA_SURVEY: streamed.typed_survey},

@@ -59,6 +59,7 @@ def file_check_results(spec: FileSpec, report: ValidationReport) -> list[dg.Asse
         )
 
     errors, warnings = report.errors, report.warnings
+    quarantining = report.quarantined_by()
     return [
         result(
             valid_check_name(spec), errors, dg.AssetCheckSeverity.ERROR,
@@ -68,8 +69,13 @@ def file_check_results(spec: FileSpec, report: ValidationReport) -> list[dg.Asse
         result(
             quarantine_check_name(spec), warnings, dg.AssetCheckSeverity.WARN,
             quarantined_rows=len(report.quarantine),
-            quarantined_by={f.expectation: f.rows_failed for f in warnings if not REGISTRY[f.expectation].repairs},
+            quarantined_by={f.expectation: f.rows_failed for f in warnings if f.expectation in quarantining},
             repaired_by={f.expectation: f.rows_failed for f in warnings if REGISTRY[f.expectation].repairs},
+            # Rows a setting loads as it says (a blank strength read as not strong), counted.
+            loaded_by_setting={
+                f.expectation: f.rows_failed for f in warnings
+                if not REGISTRY[f.expectation].repairs and f.expectation not in quarantining
+            },
         ),
     ]
 

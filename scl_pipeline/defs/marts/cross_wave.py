@@ -16,6 +16,7 @@ from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.impact.cross_wave import MartRows, ProgramWaves
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
+from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY, no_wave_reason
 from scl_pipeline.lib.warehouse.reads import person_metric_waves, person_metrics_of, program_roster
 from scl_pipeline.lib.warehouse.tables import replace_table
 
@@ -69,6 +70,23 @@ def snapshot_loader(lake: DataLakeResource) -> Callable:
     return lambda wave: load_wave_snapshot(lake.lake, wave)
 
 
+def no_wave(lake: DataLakeResource) -> str | None:
+    """Why this cross-wave asset has nothing to measure (no wave is loaded), else None."""
+    with lake.warehouse() as con:
+        return no_wave_reason(con)
+
+
+def measured(lake: DataLakeResource, result: MartRows) -> MartRows:
+    """``result``, or no rows with the nothing-to-measure reason when no wave is loaded."""
+    reason = no_wave(lake)
+    return result if reason is None else result.emptied(reason)
+
+
+def nothing_metadata(reason: str) -> dict:
+    """The metadata of an asset with nothing to measure: no rows, and why."""
+    return {"dagster/row_count": dg.MetadataValue.int(0), METADATA_KEY: dg.MetadataValue.text(reason)}
+
+
 def write_mart(lake: DataLakeResource, table: str, result: MartRows) -> int:
     with lake.warehouse() as con:
         return replace_table(con, f"marts.{table}", result.rows)
@@ -79,6 +97,8 @@ def mart_metadata(result: MartRows, written: int, program: ProgramWaves | None =
     metadata: dict = {"dagster/row_count": dg.MetadataValue.int(written)}
     if result.note:
         metadata["note"] = dg.MetadataValue.text(result.note)
+    if result.nothing_to_measure:
+        metadata[METADATA_KEY] = dg.MetadataValue.text(result.note or "")
     if program is not None:
         metadata["baseline_wave"] = dg.MetadataValue.text(program.baseline.wave or "none")
         metadata["baseline_reason"] = dg.MetadataValue.text(program.baseline.reason)

@@ -3,18 +3,23 @@
 import time
 
 import dagster as dg
+import pandas as pd
 
 from scl_pipeline.defs.marts.cross_wave import (
     cross_wave_mart,
     impact_config,
     mart_metadata,
+    no_wave,
     read_program,
     snapshot_loader,
     write_mart,
 )
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings
 from scl_pipeline.lib.impact import headlines
-from scl_pipeline.lib.impact.cross_wave import experiment_kbi_rows
+from scl_pipeline.lib.impact.cross_wave import MartRows, experiment_kbi_rows
+from scl_pipeline.lib.impact.experiment_log import PROBLEM_COLUMNS
+from scl_pipeline.lib.impact.kbis import empty_kbis
+from scl_pipeline.lib.impact.schemas import typed
 from scl_pipeline.lib.warehouse.reads import experiment_log
 
 KBI_PREVIEW = ["experiment_id", "indicator", "group", "members", "count", "share", "ci_low", "ci_high", "difference",
@@ -39,8 +44,14 @@ def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, i
     program, _ = read_program(lake, config)
     with lake.warehouse() as con:
         assignment, interactions = experiment_log(con)
-    result, problems = experiment_kbi_rows(assignment, interactions, program.waves, snapshot_loader(lake), config.k,
-                                           config.engagement_min_exchanges)
+    reason = no_wave(lake)
+    if reason is not None:
+        # Members cannot be checked against any HR export, nor connectivity against any network.
+        result = MartRows(typed(empty_kbis(), "experiment_kbis"), reason, nothing_to_measure=True)
+        problems = pd.DataFrame(columns=list(PROBLEM_COLUMNS))
+    else:
+        result, problems = experiment_kbi_rows(assignment, interactions, program.waves, snapshot_loader(lake), config.k,
+                                               config.engagement_min_exchanges)
     written = write_mart(lake, "experiment_kbis", result)
     if len(problems):
         # Ingestion quarantines these rows before loading; reaching here means a rule moved.

@@ -10,6 +10,7 @@ from scl_pipeline.defs.marts.cross_wave import (
     failing_clearly,
     impact_config,
     mart_metadata,
+    measured,
     read_program,
     snapshot_loader,
     write_mart,
@@ -47,7 +48,7 @@ def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResourc
 
     started = time.monotonic()
     program, _ = read_program(lake, impact_config(impact))
-    result = participant_network_rows(program, snapshot_loader(lake))
+    result = measured(lake, participant_network_rows(program, snapshot_loader(lake)))
     written = write_mart(lake, "participant_network", result)
     extra = {}
     if len(result.rows):
@@ -72,7 +73,7 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
     config = impact_config(impact)
     program, metrics = read_program(lake, config, did_input_columns(config), every_wave=True)
     matching = program_matching(program, metrics, config)
-    result = impact_did_rows(program, metrics, config, matching)
+    result = measured(lake, impact_did_rows(program, metrics, config, matching))
     written = write_mart(lake, "impact_did", result)
     extra = {
         "control_definition": dg.MetadataValue.text(config.control.definition),
@@ -108,7 +109,7 @@ def impact_balance(context: dg.AssetExecutionContext, lake: DataLakeResource, im
     started = time.monotonic()
     config = impact_config(impact)
     program, metrics = read_program(lake, config, did_input_columns(config), every_wave=True)
-    result = impact_balance_rows(program, metrics, config)
+    result = measured(lake, impact_balance_rows(program, metrics, config))
     written = write_mart(lake, "impact_balance", result)
     extra = {"control_definition": dg.MetadataValue.text(config.control.definition)}
     if len(result.rows):
@@ -134,7 +135,7 @@ def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: Impac
     with failing_clearly():
         assumptions = load_roi_assumptions(lake.lake.landing)
     program, metrics = read_program(lake, impact_config(impact), ROI_INPUT_COLUMNS)
-    result = roi_rows(program, snapshot_loader(lake), metrics, assumptions)
+    result = measured(lake, roi_rows(program, snapshot_loader(lake), metrics, assumptions))
     written = write_mart(lake, "roi", result)
     extra = {
         "assumptions_version": dg.MetadataValue.text(assumptions.version),

@@ -18,7 +18,7 @@ from scl_pipeline.defs.marts.person_wave_metrics import PERSON_KEY
 from scl_pipeline.defs.marts.specs import MARTS_GROUP, mart_key, wave_mart_spec
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
-from scl_pipeline.defs.marts.cross_wave import failing_clearly, impact_config
+from scl_pipeline.defs.marts.cross_wave import failing_clearly, impact_config, no_wave
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings, ResilienceSettings
 from scl_pipeline.lib.impact.baseline import is_after, resolve_baseline
 from scl_pipeline.lib.ingestion.contract import PARTICIPANTS
@@ -27,6 +27,7 @@ from scl_pipeline.lib.resilience import headline
 from scl_pipeline.lib.resilience.scenario_file import SCENARIOS_FILE, ScenarioFileError, ScenarioSpec, load_scenarios
 from scl_pipeline.lib.resilience.tables import baseline_bridge_ids, baseline_scenarios, wave_removals
 from scl_pipeline.lib.warehouse.connection import transaction
+from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY
 from scl_pipeline.lib.warehouse.reads import bridge_criticality_rows, person_betweenness, program_roster, snapshot_waves
 from scl_pipeline.lib.warehouse.tables import replace_partition, write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
@@ -172,8 +173,10 @@ def resilience_baseline_scenarios(
     table = baseline_scenarios(snapshots, roster["employee_id"], removed)
     with lake.warehouse() as con, transaction(con):
         written = replace_partition(con, "network.resilience_baseline_scenarios", table)
+    nothing = no_wave(lake)
     return dg.MaterializeResult(
         metadata={
+            **({METADATA_KEY: dg.MetadataValue.text(nothing)} if nothing else {}),
             "baseline_wave": choice.wave or "none",
             "baseline_reason": choice.reason,
             "dagster/row_count": dg.MetadataValue.int(written),

@@ -5,6 +5,7 @@ import time
 import dagster as dg
 
 from scl_pipeline.defs.marts.bridges import BRIDGES_KEY
+from scl_pipeline.defs.marts.cross_wave import no_wave, nothing_metadata
 from scl_pipeline.defs.marts.person_wave_metrics import PERSON_KEY
 from scl_pipeline.defs.marts.specs import mart_key
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
@@ -36,6 +37,9 @@ def program_report(context: dg.AssetExecutionContext, lake: DataLakeResource, se
     from scl_pipeline.lib.reports.sources import baseline_and_latest, load_report_inputs
 
     started = time.monotonic()
+    nothing = no_wave(lake)
+    if nothing is not None:
+        return dg.MaterializeResult(metadata={**nothing_metadata(nothing), "images": dg.MetadataValue.int(0)})
     with failing_clearly():
         inputs = load_report_inputs(lake.lake, pseudonym_key(serving), baseline_and_latest)
         if inputs.participant_network.empty:

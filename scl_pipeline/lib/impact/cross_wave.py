@@ -38,6 +38,12 @@ ROI_INPUT_COLUMNS: tuple[str, ...] = KEY_ROLE_COLUMNS
 class MartRows:
     rows: pd.DataFrame
     note: str | None = None  # why the rows are empty (or partial), in words
+    # No wave is loaded at all (lib/warehouse/nothing_to_measure.py): ``note`` says so.
+    nothing_to_measure: bool = False
+
+    def emptied(self, reason: str) -> MartRows:
+        """No rows (the same columns and types), with ``reason`` as the nothing-to-measure note."""
+        return MartRows(self.rows.iloc[0:0], reason, nothing_to_measure=True)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ with its default in docs/data_quality.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,6 +38,8 @@ class GateConfig:
     min_response_rate_ratio: float = 0.5  # of the previous loaded wave's response rate
     min_arcs_ratio: float = 0.5  # of the previous loaded wave's strong arcs
     max_population_change: float = 0.25  # relative to the previous loaded wave's population
+    # Of the previous loaded wave's share of roster participants in the population (roster_presence.py).
+    min_roster_presence_ratio: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -236,10 +238,13 @@ def _arcs_gate(current: WaveVitals, previous: WaveVitals, config: GateConfig, ro
     return GateResult("wave.arcs_vs_previous", "ona_survey", passed, detail, rows, 0)
 
 
-def quarantine_reasons(findings: Sequence[Finding]) -> list[Quarantined]:
-    """The survey's quarantining findings (repairs quarantine nothing) as gate reasons."""
+def quarantine_reasons(findings: Sequence[Finding], quarantining: Collection[str] | None = None) -> list[Quarantined]:
+    """The survey's quarantining findings (repairs quarantine nothing) as gate reasons; with
+    ``quarantining`` (ValidationReport.quarantined_by), only those that set rows aside (a blank
+    strength a setting loads is counted, not quarantined)."""
     return [
         Quarantined(f.expectation, f.rows_failed, f.note)
         for f in findings
         if f.severity is Severity.WARNING and not REGISTRY[f.expectation].repairs
+        and (quarantining is None or f.expectation in quarantining)
     ]

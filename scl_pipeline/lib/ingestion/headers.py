@@ -32,6 +32,10 @@ class HeaderError(ValueError):
     """The header cannot be used; ``problem`` is safe to show (see the module docstring)."""
 
 
+class HeaderBelowError(HeaderError):
+    """A row below the first reads as the header (a title above it) but cannot be used."""
+
+
 @dataclass(frozen=True)
 class HeaderMap:
     """Position of each used column -> its contract column, plus what was left out."""
@@ -68,6 +72,37 @@ def map_headers(headers: list[str], spec: FileSpec, aliases: AliasMap) -> Header
     if missing:
         raise HeaderError(_missing_message(missing, headers, columns))
     return HeaderMap(columns=columns, dropped_pii=dropped, ignored=ignored)
+
+
+# How far down a file the header is looked for: a report title, a date line and blank rows
+# above it are common in exports from HR and survey tools; a header further down is not.
+HEADER_SEARCH_ROWS = 10
+
+
+def find_header(rows: list[tuple[int, list[str]]], spec: FileSpec, aliases: AliasMap) -> int:
+    """Which of ``rows`` (the file's first non-blank rows as (row number, cells)) is the header:
+    the first whose cells hold the contract columns. Usually the first row; when a title sits
+    above the header, the header below it. Raises HeaderBelowError when a row below the first
+    reads as a header (a contract column, no data-like cell) but lacks required columns,
+    naming its row number; else HeaderError with the first row's problem."""
+    first_error: HeaderError | None = None
+    for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        try:
+            map_headers(cells, spec, aliases)
+            return position
+        except HeaderError as exc:
+            first_error = first_error or exc
+            if position and header_recognised(cells, _contract_columns(cells, spec, aliases)):
+                raise HeaderBelowError(
+                    f"the header seems to be on row {number} (the {number - 1} row(s) above it look like a title "
+                    f"and would be skipped), but it has a problem: {exc}"
+                ) from None
+    raise first_error or HeaderError("the file has no header row")
+
+
+def _contract_columns(cells: list[str], spec: FileSpec, aliases: AliasMap) -> dict[int, str]:
+    """Position -> contract column of the cells that name one."""
+    return {p: t for p, t in ((p, aliases.resolve(spec, c)) for p, c in enumerate(cells)) if t in spec.columns}
 
 
 def header_recognised(headers: list[str], columns: dict[int, str]) -> bool:

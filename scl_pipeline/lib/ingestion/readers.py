@@ -22,6 +22,7 @@ import codecs
 import csv
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ import pandas as pd
 from scl_pipeline.lib.ingestion.aliases import AliasMap
 from scl_pipeline.lib.ingestion.contract import SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.errors import LandingFileError
-from scl_pipeline.lib.ingestion.headers import HeaderError, map_headers
+from scl_pipeline.lib.ingestion.headers import HEADER_SEARCH_ROWS, HeaderBelowError, HeaderError, find_header, map_headers
+from scl_pipeline.lib.ingestion.values import by_distinct
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class LandedFile:
     frame: pd.DataFrame
     dropped_pii: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    header_row: int = 1  # the file's row (sheet row, text line) holding the header
 
     @property
     def rows(self) -> int:
@@ -71,6 +74,7 @@ class _Table:
 
     headers: list[str]
     rows: pd.DataFrame
+    header_row: int = 1
 
 
 @dataclass
@@ -81,6 +85,9 @@ class _Source:
     headers: list[str]
     read_rows: Callable[[int], Iterator[pd.DataFrame]]
     rows_estimate: int
+    # European exports separate cells with ';' (or tabs) because ',' is their decimal mark.
+    decimal_comma: bool = False
+    header_row: int = 1  # below a title: the row (sheet row, text line) holding the header
 
 
 @dataclass
@@ -103,6 +110,10 @@ class StreamedFile:
     _stamp: tuple[int, int] = field(default=(0, 0), repr=False)
     # The header cells as written, by position (read_other_columns).
     _headers: list[str] = field(default_factory=list, repr=False)
+    # A text file delimited by ';' or tabs: ``4,0`` in a numeric column is the number 4.0.
+    decimal_comma: bool = False
+    # The row holding the header: 1, or below the title rows skipped (find_header).
+    header_row: int = 1
 
     def chunks(self, rows: int = CHUNK_ROWS, columns: Collection[str] | None = None) -> Iterator[pd.DataFrame]:
         """The file's rows, ``rows`` at a time, as the landing frame :func:`read_landing_file`
@@ -119,7 +130,8 @@ class StreamedFile:
         done = 0
         for chunk in self._read_rows(rows):
             if len(chunk):
-                yield _conform_rows(self.path, wanted, chunk, first_row=done + 1)
+                frame = _conform_rows(self.path, wanted, chunk, first_row=done + 1)
+                yield _decimal_points(frame, self.spec) if self.decimal_comma else frame
                 done += len(chunk)
         if done == 0:
             raise LandingFileError(self.path, "has a header but no data rows")
@@ -145,7 +157,8 @@ class StreamedFile:
         parts = list(self.chunks())
         frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
         return LandedFile(
-            path=self.path, spec=self.spec, frame=frame, dropped_pii=self.dropped_pii, ignored_columns=self.ignored_columns
+            path=self.path, spec=self.spec, frame=frame, dropped_pii=self.dropped_pii, ignored_columns=self.ignored_columns,
+            header_row=self.header_row,
         )
 
 
@@ -166,10 +179,15 @@ def open_landing_file(path: Path, spec: FileSpec, aliases: AliasMap | None = Non
         raise LandingFileError(path, str(exc)) from None
     if mapping.dropped_pii:
         log.warning("%s: dropped personal-data column(s) %s; they are never stored", path, mapping.dropped_pii)
+    if source.header_row > 1:
+        log.warning(
+            "%s: the header is on row %d; the row(s) above it (a title?) are skipped, and data rows are "
+            "numbered from the header", path, source.header_row,
+        )
     return StreamedFile(
         path=path, spec=spec, rows_estimate=source.rows_estimate, dropped_pii=mapping.dropped_pii,
         ignored_columns=mapping.ignored, _columns=mapping.columns, _read_rows=source.read_rows, _stamp=stamp,
-        _headers=source.headers,
+        _headers=source.headers, decimal_comma=source.decimal_comma, header_row=source.header_row,
     )
 
 
@@ -182,7 +200,7 @@ def _open_source(path: Path, spec: FileSpec, aliases: AliasMap) -> tuple[_Source
     stamp = _file_stamp(path)
     suffix = path.suffix.lower().lstrip(".")
     if suffix == "csv":
-        return _open_csv(path, aliases.encoding), stamp
+        return _open_csv(path, aliases.encoding, spec, aliases), stamp
     if suffix == "parquet":
         return _open_parquet(path), stamp
     if suffix == "xlsx":
@@ -213,7 +231,7 @@ def _whole(table: _Table) -> _Source:
         for start in range(0, len(table.rows), rows):
             yield table.rows.iloc[start : start + rows]
 
-    return _Source(table.headers, read_rows, len(table.rows))
+    return _Source(table.headers, read_rows, len(table.rows), header_row=table.header_row)
 
 
 def decode_text(path: Path, data: bytes, encoding: str) -> str:
@@ -243,15 +261,20 @@ def _codec_of(data: bytes, encoding: str) -> str:
     return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
 
 
-def _open_csv(path: Path, encoding: str) -> _Source:
+def _open_csv(path: Path, encoding: str, spec: FileSpec, aliases: AliasMap) -> _Source:
     with path.open("rb") as handle:
         codec = _codec_of(handle.read(4096), encoding)
-    first = _first_line(path, codec, encoding)
-    if first is None:
+    lines = _first_lines(path, codec, encoding)
+    if not lines:
         raise LandingFileError(path, "file has no content (only blank lines)")
-    delimiter = max(_DELIMITERS, key=first.count)
-    if first.count(delimiter) == 0:
-        delimiter = ","
+    try:
+        header_at = find_header([(skipped + 1, _cells(line)) for skipped, line in lines], spec, aliases)
+    except HeaderBelowError as exc:
+        raise LandingFileError(path, str(exc)) from None
+    except HeaderError:
+        header_at = 0  # the first row's problem is reported from its cells as pandas reads them
+    skip, first = lines[header_at]
+    delimiter = _delimiter_of(first)
 
     def parse(rows: int, width: int | None = None) -> Iterator[pd.DataFrame]:
         """The file's rows as written, ``width`` + 1 columns: the header and ``rows`` data rows,
@@ -260,6 +283,8 @@ def _open_csv(path: Path, encoding: str) -> _Source:
         the file and what is wrong."""
         try:
             with path.open(encoding=codec, newline="") as text:
+                for _ in range(skip):  # a title above the header, and blank lines
+                    text.readline()
                 reader = pd.read_csv(
                     text,
                     sep=delimiter,
@@ -312,20 +337,38 @@ def _open_csv(path: Path, encoding: str) -> _Source:
             done += len(chunk)
             yield chunk  # the extra column is empty, and no header maps to it
 
-    return _Source(headers, read_rows, max(_line_count(path) - 1, 0))
+    return _Source(
+        headers, read_rows, max(_line_count(path) - 1 - skip, 0), decimal_comma=delimiter != ",", header_row=skip + 1
+    )
 
 
-def _first_line(path: Path, codec: str, encoding: str) -> str | None:
-    """The first non-blank line of the file, None when it has none (read up to that line only)."""
+def _first_lines(path: Path, codec: str, encoding: str) -> list[tuple[int, str]]:
+    """The file's first non-blank lines (as many as the header is looked for in), each with the
+    number of lines before it; read up to the last of them only."""
+    found: list[tuple[int, str]] = []
     try:
         with path.open(encoding=codec, newline="") as text:
-            for line in text:
+            for number, line in enumerate(text):
                 if line.strip():
-                    return line
+                    found.append((number, line))
+                    if len(found) == HEADER_SEARCH_ROWS:
+                        break
     except UnicodeDecodeError:
         decode_text(path, path.read_bytes(), encoding)  # raises, naming the line
         raise
-    return None
+    return found
+
+
+def _delimiter_of(line: str) -> str:
+    """The delimiter a line uses most (',' when it has none)."""
+    delimiter = max(_DELIMITERS, key=line.count)
+    return delimiter if line.count(delimiter) else ","
+
+
+def _cells(line: str) -> list[str]:
+    """A line's cells by its own delimiter, stripped (to find the header; pandas reads the file)."""
+    cells = next(csv.reader([line.rstrip("\r\n")], delimiter=_delimiter_of(line), skipinitialspace=True), [])
+    return [c.strip() for c in cells]
 
 
 def _line_count(path: Path) -> int:
@@ -340,12 +383,12 @@ def _line_count(path: Path) -> int:
     return max(feeds, returns) + (last not in (b"\n", b"\r"))
 
 
-def _split_header(frame: pd.DataFrame) -> _Table:
-    """First row as the header, the rest as data rows numbered from 0."""
+def _split_header(frame: pd.DataFrame, header_row: int = 1) -> _Table:
+    """First row as the header (row ``header_row`` of the file), the rest as data rows numbered from 0."""
     headers = ["" if pd.isna(h) else str(h).strip() for h in frame.iloc[0].tolist()] if len(frame) else []
     rows = frame.iloc[1:].reset_index(drop=True)
     rows.columns = range(rows.shape[1])
-    return _Table(headers, rows)
+    return _Table(headers, rows, header_row)
 
 
 def _open_parquet(path: Path) -> _Source:
@@ -379,7 +422,13 @@ def _read_xlsx(path: Path, spec: FileSpec, aliases: AliasMap) -> _Table:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise LandingFileError(path, f"not a readable Excel .xlsx file: {exc}") from None
-    tables = {name: _split_header(_stringify(frame)) for name, frame in sheets.items() if frame.notna().any().any()}
+    tables: dict[str, _Table] = {}
+    problems: dict[str, HeaderBelowError] = {}  # a sheet whose header below a title is unusable
+    for name, frame in sheets.items():
+        if frame.notna().any().any():
+            tables[name], problem = _sheet_table(_stringify(frame), spec, aliases)
+            if problem is not None:
+                problems[name] = problem
     wanted = aliases.sheets.get(spec.name)
     if wanted is not None:
         if wanted not in sheets:
@@ -388,11 +437,11 @@ def _read_xlsx(path: Path, spec: FileSpec, aliases: AliasMap) -> _Table:
             )
         if wanted not in tables:
             raise LandingFileError(path, f"sheet {wanted!r} (named in column_aliases.toml [files.sheets]) has no data")
-        return tables[wanted]
+        return _checked(path, tables, problems, wanted)
     if not tables:
         raise LandingFileError(path, "the workbook has no sheet with data")
     if len(tables) == 1:
-        return next(iter(tables.values()))
+        return _checked(path, tables, problems, next(iter(tables)))
     fitting = [name for name, table in tables.items() if _has_required_columns(table, spec, aliases)]
     if len(fitting) == 1:
         log.info("%s: reading sheet %r, the only one with the %s columns", path, fitting[0], spec.stem)
@@ -403,6 +452,33 @@ def _read_xlsx(path: Path, spec: FileSpec, aliases: AliasMap) -> _Table:
         f"ambiguous workbook: {which} the {spec.stem} columns; name the sheet to read in "
         f"column_aliases.toml: [files.sheets] {spec.name} = \"<sheet>\"",
     )
+
+
+def _sheet_table(frame: pd.DataFrame, spec: FileSpec, aliases: AliasMap) -> tuple[_Table, HeaderBelowError | None]:
+    """A sheet's header (the first non-blank row, or the row below a title holding the contract
+    columns: find_header) and its rows below it; with the problem of a header found below a
+    title but unusable."""
+    head = frame.head(HEADER_SEARCH_ROWS * 5)
+    candidates = [
+        (int(index) + 1, ["" if pd.isna(v) else str(v).strip() for v in row])
+        for index, row in zip(head.index, head.itertuples(index=False, name=None))
+        if any(pd.notna(v) and str(v).strip() for v in row)
+    ]
+    problem = None
+    try:
+        position = find_header(candidates, spec, aliases)
+    except HeaderBelowError as exc:
+        position, problem = 0, exc
+    except HeaderError:
+        position = 0
+    number = candidates[position][0] if candidates else 1
+    return _split_header(frame.iloc[number - 1 :], header_row=number), problem
+
+
+def _checked(path: Path, tables: dict[str, _Table], problems: dict[str, HeaderBelowError], name: str) -> _Table:
+    if name in problems:
+        raise LandingFileError(path, f"sheet {name!r}: {problems[name]}")
+    return tables[name]
 
 
 def _has_required_columns(table: _Table, spec: FileSpec, aliases: AliasMap) -> bool:
@@ -436,6 +512,20 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
+_NUMERIC_TYPES = frozenset({"INTEGER"})
+
+
+def _decimal_points(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    """``frame`` with a decimal comma in its numeric columns written as a point (``4,0`` ->
+    ``4.0``, which validation reads as 4; ``2,5`` -> ``2.5``, refused as not whole). Only for a
+    file delimited by ';' or tabs: in a comma-delimited file ``4,000`` may be four thousand."""
+    for column in frame.columns:
+        if spec.types.get(column) in _NUMERIC_TYPES:
+            frame[column] = by_distinct(frame[column], lambda v: _DECIMAL_COMMA.sub(r"\1.\2", str(v)))
+    return frame
 
 
 def _conform_rows(path: Path, columns: dict[int, str], rows: pd.DataFrame, first_row: int) -> pd.DataFrame:

@@ -77,6 +77,7 @@ class FrameSource:
     frame: pd.DataFrame
     dropped_pii: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    header_row: int = 1  # a tool's export is read from its first row (its header rows are recognised)
 
     @property
     def rows_estimate(self) -> int:

@@ -7,7 +7,9 @@ Two passes over the file (:class:`~.readers.StreamedFile` reads it again for eac
    group is the one with the highest strength wherever it is. The first pass keeps only integer
    codes of each row's canonical ids, relation and strength (28 bytes a row) and finds the
    dropped duplicates with the same rule as a whole-file validation
-   (:func:`.validation.suites.kept_of_dropped`). A survey of one chunk skips this pass.
+   (:func:`.validation.suites.kept_of_dropped`). So do blank strengths (is the row's relation
+   rated elsewhere?) and relations (does any row give one?): the pass keeps the blank rows only
+   (:class:`.blanks.BlankScan`). A survey of one chunk skips this pass.
 2. The second pass validates each chunk with the survey's suite (:class:`SuiteRun`, given the
    first pass's duplicates), types its clean rows (:func:`.coerce.coerce_frame`) and keeps them
    as an Arrow record batch (a compact column store: ids once per row in one buffer, not one
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from scl_pipeline.lib.ingestion.blanks import BLANK_RELATION, BLANK_STRENGTH, BlankScan
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
 from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS, StreamedFile
@@ -32,7 +35,13 @@ from scl_pipeline.lib.ingestion.validation import ValidationReport, WaveValidati
 from scl_pipeline.lib.ingestion.validation.expectations import References
 from scl_pipeline.lib.ingestion.validation.files import survey_references
 from scl_pipeline.lib.ingestion.validation.gx_execution import SuiteRun, canonical_rows
-from scl_pipeline.lib.ingestion.validation.suites import DUPLICATE_NOMINATION, DUPLICATE_OF, kept_of_dropped
+from scl_pipeline.lib.ingestion.validation.suites import (
+    DUPLICATE_NOMINATION,
+    DUPLICATE_OF,
+    RELATION_NOT_BLANK,
+    STRENGTH_NOT_BLANK,
+    kept_of_dropped,
+)
 from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.runs.progress import Progress
 
@@ -47,6 +56,8 @@ _ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "DATE": pa.timest
 # What the first pass reads of each chunk: a nomination's group, its strength and its row.
 _KEY_COLUMNS = ("respondent_id", "nominee_id", "relation", "strength")
 _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+# The blank checks' derived columns, which need the whole file (which relations are rated).
+_BLANK_CHECKS = {STRENGTH_NOT_BLANK: BLANK_STRENGTH, RELATION_NOT_BLANK: BLANK_RELATION}
 
 
 @dataclass
@@ -126,15 +137,22 @@ def _duplicates(
     survey: StreamedFile, refs: References, chunk_rows: int, told: Progress | None
 ) -> dict[str, dict[str, pd.Series]]:
     """The whole file's dropped duplicate nominations, as the duplicate expectation's derived
-    column (``source_row`` -> the ``source_row`` kept instead) under its name. Empty when an id
-    column is missing (the suite then reports the missing column and looks for no duplicates)."""
+    column (``source_row`` -> the ``source_row`` kept instead) under its name, and the rows with a
+    blank strength or relation the blank expectations flag (lib/ingestion/blanks.py). No
+    duplicates when an id column is missing (the suite then reports the missing column and looks
+    for no duplicates)."""
     vocabulary: dict[str, dict[Hashable, int]] = {"id": {}, "relation": {}}
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ("respondent", "nominee", "relation", "strength", "row")}
+    blank = BlankScan()
+    named_ids = True
     done = 0
     for chunk in survey.chunks(chunk_rows, columns=_KEY_COLUMNS):
-        if not {"respondent_id", "nominee_id"} <= set(chunk.columns):
-            return {}
         canonical, _ = canonical_rows(chunk, ONA_SURVEY.name, refs)
+        blank.add(canonical, canonical[SOURCE_ROW])
+        done += len(chunk)
+        named_ids = named_ids and {"respondent_id", "nominee_id"} <= set(chunk.columns)
+        if not named_ids:
+            continue
         named = (canonical["respondent_id"].notna() & canonical["nominee_id"].notna()).to_numpy()
         canonical = canonical[named]
         relation = canonical["relation"] if "relation" in canonical else pd.Series(None, index=canonical.index, dtype=object)
@@ -148,13 +166,16 @@ def _duplicates(
         parts["relation"].append(_codes(relation.fillna(DEFAULT_RELATION), vocabulary["relation"]))
         parts["strength"].append(strength.fillna(-1.0).to_numpy(dtype=float))  # as a whole-file run compares them
         parts["row"].append(canonical[SOURCE_ROW].to_numpy(dtype=np.int64))
-        done += len(chunk)
         if told:
             told(done, max(done, survey.rows_estimate))
+    flags = blank.flags()
+    whole = {name: {flag: flags[flag]} for name, flag in _BLANK_CHECKS.items() if flag in flags}
+    if not named_ids:
+        return whole
     keys = {name: np.concatenate(arrays) for name, arrays in parts.items()}
     parts.clear()
     dropped, kept = kept_of_dropped(keys["respondent"], keys["nominee"], keys["relation"], keys["strength"], keys["row"])
-    return {DUPLICATE_NOMINATION: {DUPLICATE_OF: pd.Series(kept.tolist(), index=dropped, dtype=object)}}
+    return {DUPLICATE_NOMINATION: {DUPLICATE_OF: pd.Series(kept.tolist(), index=dropped, dtype=object)}, **whole}
 
 
 def _codes(values: pd.Series, vocabulary: dict[Hashable, int]) -> np.ndarray:

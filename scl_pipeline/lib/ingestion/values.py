@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from scl_pipeline.lib.ingestion.blanks import BlankPolicy
+
 TRUE_WORDS: frozenset[str] = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS: frozenset[str] = frozenset({"false", "f", "no", "n", "0"})
 BOOLEAN_WORDS: frozenset[str] = TRUE_WORDS | FALSE_WORDS
@@ -36,11 +38,14 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
 @dataclass(frozen=True)
 class MatchOptions:
     """How values are matched to references: the landing root's own country spellings (folded
-    spelling -> alpha-2, ``[countries]`` of ``column_aliases.toml``) and whether ids match
-    ignoring letter case (the ``ingestion`` settings resource; off by default)."""
+    spelling -> alpha-2, ``[countries]`` of ``column_aliases.toml``), whether ids match
+    ignoring letter case (the ``ingestion`` settings resource; off by default), and what a blank
+    strength or relation means."""
 
     case_insensitive_ids: bool = False
     country_aliases: Mapping[str, str] = field(default_factory=dict)
+    # What blank strengths and relations mean (the ingestion settings; lib/ingestion/blanks.py).
+    blanks: BlankPolicy = field(default_factory=BlankPolicy)
 
 
 def by_distinct(values: pd.Series, canonical: Callable[[object], str | None]) -> pd.Series:

@@ -18,6 +18,7 @@ from scl_pipeline.lib.ingestion.contract import HR_EXPORT
 from scl_pipeline.lib.ingestion.discovery import landing_aliases, open_wave_hr, open_wave_survey
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, WaveVitals, check_gates, quarantine_reasons, wave_vitals
+from scl_pipeline.lib.ingestion.roster_presence import RosterPresence, roster_gate, roster_presence
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
 from scl_pipeline.lib.ingestion.survey_input import SurveySummary, with_layout_checks
 from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
@@ -42,6 +43,8 @@ class WaveCheck:
     quarantined: dict[str, int] = field(default_factory=dict)  # rows per expectation
     errors: list[str] = field(default_factory=list)  # ERROR findings' messages
     gates: list[GateResult] = field(default_factory=list)
+    presence: RosterPresence | None = None  # roster participants in this wave's population
+    roster: list[str] = field(default_factory=list, repr=False)
     vitals: WaveVitals | None = None
 
     def lines(self) -> list[str]:
@@ -72,12 +75,18 @@ def check_wave(
     relation: str,
     strong_threshold: int,
     previous: WaveVitals | None,
+    roster: list[str] | None = None,
+    previous_presence: RosterPresence | None = None,
 ) -> WaveCheck:
-    """Read, match, validate and gate ``wave`` as a run would; write nothing."""
+    """Read, match, validate and gate ``wave`` as a run would; write nothing. ``roster``: the
+    loaded program roster's ids, for the roster-presence gate against ``previous_presence``."""
     allow = ingestion.allow_outside_links
     try:
         aliases = landing_aliases(lake, allow)
-        options = MatchOptions(case_insensitive_ids=ingestion.case_insensitive_ids, country_aliases=aliases.countries)
+        options = MatchOptions(
+            case_insensitive_ids=ingestion.case_insensitive_ids, country_aliases=aliases.countries,
+            blanks=ingestion.blanks(strong_threshold, relation),
+        )
         hr_file = open_wave_hr(lake, wave, allow)
         hr = hr_file.read()
         read = open_wave_survey(lake, wave, hr_file, hr.frame, allow)
@@ -101,10 +110,13 @@ def check_wave(
         return check
     check.loaded_rows = len(streamed.typed_survey)
     check.vitals = wave_vitals(wave, typed_hr, streamed.typed_survey, relation, strong_threshold)
+    reasons = quarantine_reasons(survey.findings, survey.quarantined_by())
     check.gates = check_gates(
-        check.vitals, previous, gate_config, survey.rows, len(survey.quarantine), quarantine_reasons(survey.findings),
-        relation, strong_threshold,
+        check.vitals, previous, gate_config, survey.rows, len(survey.quarantine), reasons, relation, strong_threshold,
     )
+    if roster:
+        check.presence = roster_presence(wave, typed_hr["employee_id"], roster)
+        check.gates.append(roster_gate(check.presence, previous_presence, gate_config))
     check.would_load = all(g.passed for g in check.gates)
     return check
 
@@ -120,26 +132,52 @@ def check_waves(
     """Every wave of ``waves`` (in order) checked, each against the wave a run would compare it with."""
     checks: list[WaveCheck] = []
     last: WaveVitals | None = None
+    last_presence: RosterPresence | None = None
     for wave in waves:
         try:
-            previous = last if last is not None else loaded_previous(lake, wave, relation, strong_threshold)
+            loaded = None if last is not None else loaded_previous(lake, wave, relation, strong_threshold)
         except WarehouseLockedError as exc:
             checks.append(WaveCheck(wave=wave, would_load=False, problem=f"not checked against the previous wave: {exc}"))
             continue
-        check = check_wave(lake, wave, ingestion, gate_config, relation, strong_threshold, previous)
+        previous = last if last is not None else loaded.vitals if loaded else None
+        presence = last_presence if last is not None else loaded.presence if loaded else None
+        roster = loaded.roster if loaded else roster_so_far(checks)
+        check = check_wave(lake, wave, ingestion, gate_config, relation, strong_threshold, previous, roster, presence)
+        check.roster = roster
         if check.would_load:
-            last = check.vitals
+            last, last_presence = check.vitals, check.presence
         checks.append(check)
     return checks
 
 
-def loaded_previous(lake: DataLake, wave: str, relation: str, strong_threshold: int) -> WaveVitals | None:
-    """The vitals of the latest wave before ``wave`` loaded in the warehouse (read-only), if any."""
+def roster_so_far(checks: list[WaveCheck]) -> list[str]:
+    """The roster the first check read from the warehouse (every later wave uses the same)."""
+    return checks[0].roster if checks else []
+
+
+@dataclass
+class LoadedPrevious:
+    """What the warehouse says a wave is compared with: the previous loaded wave's vitals, the
+    roster, and the roster's presence in that wave."""
+
+    vitals: WaveVitals | None
+    roster: list[str]
+    presence: RosterPresence | None
+
+
+def loaded_previous(lake: DataLake, wave: str, relation: str, strong_threshold: int) -> LoadedPrevious | None:
+    """The latest wave before ``wave`` loaded in the warehouse (read-only) and the loaded roster,
+    if the warehouse exists."""
     from scl_pipeline.lib.warehouse.connection import connect
-    from scl_pipeline.lib.warehouse.reads import previous_loaded_wave, raw_wave_rows
+    from scl_pipeline.lib.warehouse.reads import previous_loaded_wave, program_roster, raw_wave_rows
 
     if not lake.warehouse_path.exists():
         return None
     with connect(lake.warehouse_path, read_only=True) as con:  # WarehouseLockedError: a run is writing
+        roster = program_roster(con)["employee_id"].tolist()
         prior = previous_loaded_wave(con, wave)
-        return None if prior is None else wave_vitals(prior, *raw_wave_rows(con, prior), relation, strong_threshold)
+        if prior is None:
+            return LoadedPrevious(None, roster, None)
+        prior_hr, prior_survey = raw_wave_rows(con, prior)
+        presence = roster_presence(prior, prior_hr["employee_id"], roster) if roster else None
+        return LoadedPrevious(wave_vitals(prior, prior_hr, prior_survey, relation, strong_threshold), roster, presence)

@@ -70,6 +70,10 @@ class ExpectationDef:
     # validated in chunks keeps only those counts between chunks.
     note: Callable[[Mapping[Any, int], References], str] | None = None
     note_column: str | None = None
+    # A WARNING a setting may let load (a blank strength read as not strong): whether this run's
+    # settings load its rows instead of quarantining them, and the value ``column`` then loads
+    # with (None: as it is). Loaded rows are counted by the finding, never quarantined.
+    loads: Callable[[References], tuple[bool, str | None]] | None = None
 
 
 def _table_check(spec: FileSpec, check: str, description: str, build: Builder) -> ExpectationDef:
@@ -225,11 +229,13 @@ def flagged_rows(
     reason: Reason,
     context: tuple[str, ...] = (),
     severity: Severity = Severity.WARNING,
+    **options: Any,
 ) -> ExpectationDef:
     """Rows a rule flags: ``derive(frame)`` is the derived column ``flag`` (a value on offending
-    rows, None elsewhere) that GX expects to be null; WARNING quarantines those rows."""
+    rows, None elsewhere) that GX expects to be null; WARNING quarantines those rows. ``options``
+    are further ExpectationDef fields (``note``, ``loads``)."""
     return ExpectationDef(
         name=f"{spec.name}.{check}", file_kind=spec.name, severity=severity, column=column, columns=columns,
         description=description, build=lambda gxe, frame, refs: gxe.ExpectColumnValuesToBeNull(column=flag),
-        reason=reason, context=context, derive=lambda frame: {flag: derive(frame)},
+        reason=reason, context=context, derive=lambda frame: {flag: derive(frame)}, **options,
     )

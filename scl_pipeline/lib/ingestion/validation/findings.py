@@ -128,6 +128,12 @@ class ValidationReport:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
+    def quarantined_by(self) -> set[str]:
+        """The expectations that set rows of this file aside (a WARNING a setting lets load counts
+        its rows and is not among them)."""
+        names = self.quarantine["expectation"].dropna().str.split("; ").explode() if len(self.quarantine) else []
+        return set(names)
+
     def finding(self, expectation: str) -> Finding | None:
         """The finding of ``expectation``, or ``None`` when it passed (or did not run)."""
         return next((f for f in self.findings if f.expectation == expectation), None)

@@ -193,6 +193,7 @@ class SuiteRun:
             )
 
         quarantined: dict[int, list[tuple[str, str]]] = {}
+        filled: dict[str, tuple[list[int], str]] = {}  # column -> rows a setting loads with a value
         for outcome in result.results:
             definition = ran[outcome.expectation_config.meta[_META_KEY]]
             if outcome.exception_info and outcome.exception_info.get("raised_exception"):
@@ -211,13 +212,21 @@ class SuiteRun:
             if definition.note:
                 rows = checked[SOURCE_ROW].isin([row[SOURCE_ROW] for row in offending if SOURCE_ROW in row])
                 failed.note_values.update(checked.loc[rows, definition.note_column].dropna().value_counts().to_dict())
-            if definition.severity is Severity.WARNING and definition.repairs is None:
+            loads, value = definition.loads(self.refs) if definition.loads else (False, None)
+            if loads and value is not None:
+                filled[definition.column] = ([row[SOURCE_ROW] for row in offending if SOURCE_ROW in row], value)
+            if definition.severity is Severity.WARNING and definition.repairs is None and not loads:
                 for row in offending:
                     quarantined.setdefault(row[SOURCE_ROW], []).append(
                         (definition.name, quarantine_reason(definition, row, self.refs))
                     )
         if quarantined:
             self.quarantine.append(_quarantine_frame(frame, label, quarantined))
+        if filled:
+            canonical = canonical.copy()
+            for column, (rows, value) in filled.items():
+                # As object: a chunk whose column is blank throughout holds it as floats (NaN).
+                canonical[column] = canonical[column].astype(object).mask(canonical[SOURCE_ROW].isin(rows), value)
         return canonical[~canonical[SOURCE_ROW].isin(list(quarantined))]
 
     def report(self, clean: pd.DataFrame | None = None) -> ValidationReport:

@@ -18,6 +18,7 @@ OUTCOME_PASSED = "passed"
 OUTCOME_FAILED = "failed"  # an ERROR expectation or a gate failed: the slice was rejected
 OUTCOME_QUARANTINED = "quarantined"  # a WARNING expectation failed: rows set aside, slice loaded
 OUTCOME_REPAIRED = "repaired"  # ids matched only once repaired: rows loaded with the repaired id
+OUTCOME_LOADED = "loaded_by_setting"  # a WARNING a setting lets load (blank strength read as not strong)
 
 # Whether the run's files are what the warehouse holds for the scope, or were refused (the
 # warehouse kept the previous ones). The table keeps, per scope, the checks of the loaded run
@@ -32,13 +33,14 @@ def quality_rows(
     """One row per expectation that ran on each file: what was checked, rows failed, outcome."""
     rows = []
     for report in reports:
+        quarantining = report.quarantined_by()
         for name in report.expectations_run:
             finding = report.finding(name)
             if finding is None:
                 outcome, failed, severity, detail = OUTCOME_PASSED, 0, None, None
             else:
                 failed, severity, detail = finding.rows_failed, finding.severity, _detail(finding)
-                outcome = _outcome(name, severity)
+                outcome = _outcome(name, severity, name in quarantining)
             rows.append(
                 {
                     "run_id": run_id,
@@ -57,10 +59,12 @@ def quality_rows(
     return _typed_quality(pd.DataFrame(rows, columns=_QUALITY_COLUMNS))
 
 
-def _outcome(expectation: str, severity: Severity) -> str:
+def _outcome(expectation: str, severity: Severity, quarantined: bool = True) -> str:
     if severity is Severity.ERROR:
         return OUTCOME_FAILED
-    return OUTCOME_REPAIRED if REGISTRY[expectation].repairs else OUTCOME_QUARANTINED
+    if REGISTRY[expectation].repairs:
+        return OUTCOME_REPAIRED
+    return OUTCOME_QUARANTINED if quarantined else OUTCOME_LOADED
 
 
 def gate_rows(

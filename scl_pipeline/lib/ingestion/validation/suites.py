@@ -51,6 +51,7 @@ from scl_pipeline.lib.ingestion.contract import (
     SOURCE_ROW,
     FileSpec,
 )
+from scl_pipeline.lib.ingestion import blanks
 from scl_pipeline.lib.ingestion.validation import rules
 from scl_pipeline.lib.ingestion.validation.expectations import (
     ExpectationDef,
@@ -72,6 +73,8 @@ from scl_pipeline.lib.impact import experiment_log
 
 DUPLICATE_OF = "__duplicate_of_row"
 DUPLICATE_NOMINATION = "ona_survey.no_duplicate_nomination"
+STRENGTH_NOT_BLANK = "ona_survey.strength_not_blank"
+RELATION_NOT_BLANK = "ona_survey.relation_not_blank"
 SELF_NOMINATION = "__self_nomination"
 IN_BOTH_GROUPS = "__in_both_groups"
 REPEAT_OF = "__repeat_of_row"
@@ -154,6 +157,7 @@ def _survey_suite() -> list[ExpectationDef]:
             lambda gxe, frame, refs: gxe.ExpectColumnValuesToMatchRegex(column="strength", regex=rules.STRENGTH_REGEX),
         ),
         in_set(s, "relation", KNOWN_RELATIONS, "a known relation"),
+        *_blank_checks(),
         date(s, "answered_at"),
         *in_reference(s, "respondent_id", "hr"),
         *in_reference(s, "nominee_id", "hr"),
@@ -171,6 +175,49 @@ def _survey_suite() -> list[ExpectationDef]:
             reason=_duplicate_reason,
             context=(DUPLICATE_OF.lstrip("_"), "respondent_id", "nominee_id", "relation", "strength"),
             derive=lambda frame: {DUPLICATE_OF: duplicate_of(frame)},
+        ),
+    ]
+
+
+def _by_count(values: Mapping[Any, int]) -> str:
+    return ", ".join(f"{n:,} {value}" for value, n in sorted(values.items(), key=lambda item: (-item[1], str(item[0]))))
+
+
+def _blank_checks() -> list[ExpectationDef]:
+    """Blank strength and relation where the survey has the column (lib/ingestion/blanks.py):
+    quarantined, or loaded as the ``ingestion`` settings say, and counted either way."""
+    s = ONA_SURVEY
+    return [
+        flagged_rows(
+            s, "strength_not_blank",
+            "strength is given on every row of a relation the survey rates on other rows; the rows without "
+            "one are quarantined, or loaded as not strong or strong (setting ingestion.blank_strength), and "
+            "counted here",
+            column="strength", columns=("strength",), flag=blanks.BLANK_STRENGTH,
+            derive=lambda frame: blanks.strength_flags(frame, blanks.rated_relations(frame)),
+            reason=lambda row, refs: (
+                f"strength is blank, though other {row.get('relation') or DEFAULT_RELATION!r} rows have one "
+                "(ingestion.blank_strength = quarantine)"
+            ),
+            context=("relation",),
+            note=lambda values, refs: f"blank on {_by_count(values)} rows; {refs.options.blanks.strength_note()}",
+            note_column=blanks.BLANK_STRENGTH,
+            loads=lambda refs: (
+                refs.options.blanks.strength != blanks.QUARANTINE, refs.options.blanks.strength_loaded_as()
+            ),
+        ),
+        flagged_rows(
+            s, "relation_not_blank",
+            "relation is given on every row when other rows give one; the rows without one are quarantined, or "
+            "loaded as the primary relation (setting ingestion.blank_relation), and counted here",
+            column="relation", columns=("relation",), flag=blanks.BLANK_RELATION,
+            derive=lambda frame: blanks.relation_flags(frame, bool(frame["relation"].notna().any())),
+            reason=lambda row, refs: "relation is blank, though other rows give one (ingestion.blank_relation = quarantine)",
+            note=lambda values, refs: refs.options.blanks.relation_note(),
+            note_column=blanks.BLANK_RELATION,
+            loads=lambda refs: (
+                refs.options.blanks.relation != blanks.QUARANTINE, refs.options.blanks.primary_relation
+            ),
         ),
     ]
 

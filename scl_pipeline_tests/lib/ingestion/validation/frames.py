@@ -38,7 +38,7 @@ SURVEY_ROWS: list[dict[str, Any]] = [
     {"respondent_id": "E1", "nominee_id": "E2", "relation": "trust", "strength": "5", "answered_at": "2021-07-05T09:30:00"},
     {"respondent_id": "E1", "nominee_id": "E3", "relation": "advice", "strength": "3", "answered_at": "2021-07-05T09:31:00"},
     {"respondent_id": "E2", "nominee_id": "E1", "relation": "trust", "strength": "4", "answered_at": "2021-07-06"},
-    {"respondent_id": "E3", "nominee_id": "E4", "relation": None, "strength": "1", "answered_at": None},
+    {"respondent_id": "E3", "nominee_id": "E4", "relation": "Trust", "strength": "1", "answered_at": None},
     {"respondent_id": "E4", "nominee_id": "E5", "relation": "energy", "strength": None, "answered_at": "2021-07-07 10:00:00+02:00"},
     {"respondent_id": "E5", "nominee_id": "E6", "relation": "trust", "strength": "2", "answered_at": "2021-07-08"},
     {"respondent_id": "E6", "nominee_id": "E1", "relation": "work", "strength": "4", "answered_at": "2021-07-08"},

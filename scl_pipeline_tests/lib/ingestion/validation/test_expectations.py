@@ -114,6 +114,9 @@ CASES = [
         values=("high", "0", "6", "2.5"),
     ),
     Case("ona_survey.relation_valid", edits=((2, "relation", "gossip"),), rows=(2,), values=("gossip",)),
+    # Issue 22: trust is rated on other rows, so a blank trust strength is ambiguous (quarantined).
+    Case("ona_survey.strength_not_blank", edits=((6, "strength", " "),), rows=(6,), values=(None,)),
+    Case("ona_survey.relation_not_blank", edits=((2, "relation", ""),), rows=(2,), values=(None,)),
     Case("ona_survey.answered_at_parseable", edits=((1, "answered_at", "yesterday"),), rows=(1,), values=("yesterday",)),
     # Repaired rows load with the HR id (the value checked is the repaired one).
     Case("ona_survey.respondent_id_repaired", edits=((6, "respondent_id", "e5"),), rows=(6,), values=("E5",), options=CASE_BLIND),
@@ -121,10 +124,10 @@ CASES = [
     Case("ona_survey.respondent_id_in_hr", edits=((6, "respondent_id", "E77"),), rows=(6,), values=("E77",)),
     # A nominee who left the company: not in this wave's HR export.
     Case("ona_survey.nominee_id_in_hr", edits=((5, "nominee_id", "E99"),), rows=(5,), values=("E99",)),
-    # Row 3 repeats row 1's tie (E1 -> E2, trust: a missing relation is trust) with a lower strength.
+    # Row 3 repeats row 1's tie (E1 -> E2, trust: labels ignore case and padding) with a lower strength.
     Case(
         "ona_survey.no_duplicate_nomination",
-        edits=((3, "respondent_id", "E1"), (3, "nominee_id", "E2"), (3, "relation", None), (3, "strength", "2")),
+        edits=((3, "respondent_id", "E1"), (3, "nominee_id", "E2"), (3, "relation", " TRUST"), (3, "strength", "2")),
         rows=(3,),
         values=("E2",),
     ),
