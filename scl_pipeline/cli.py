@@ -54,6 +54,7 @@ def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, setting
     except ValueError as exc:
         raise CliError(str(exc)) from None
     print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
+    _warn_exposed(lake)
     with _instance() as instance:
         # A run killed earlier may still hold the warehouse pool's one slot: free it first.
         recover_dead_runs(instance)
@@ -67,6 +68,15 @@ def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, setting
         print(f"\n{len(failed)} stage(s) failed: " + ", ".join(f"{r.wave or '-'} {r.stage}" for r in failed))
         return 1
     return 0
+
+
+def _warn_exposed(lake: DataLake) -> None:
+    """A lake made before the pipeline kept its files private: name what others can read."""
+    from scl_pipeline.lib.lake_access import exposed_paths, exposed_warning
+
+    warning = exposed_warning(exposed_paths(lake), lake)
+    if warning:
+        logging.getLogger("scl").warning(warning)
 
 
 def _print_summary(lake: DataLake, run_ids: list[str]) -> None:
@@ -131,6 +141,7 @@ def is_demo_lake(lake: DataLake) -> bool:
 def cmd_demo(args: argparse.Namespace) -> int:
     from scl_pipeline.lib.demo import generate_demo_org
     from scl_pipeline.lib.ingestion.discovery import landed_waves
+    from scl_pipeline.lib.lake_access import PRIVATE_DIR, make_private_folder
 
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
     has_content = lake.landing.is_dir() and any(p.name != PLACEHOLDER for p in lake.landing.iterdir())
@@ -144,6 +155,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.regenerate or not landed_waves(lake):
         for folder in (lake.landing, lake.warehouse_path.parent, lake.serving, lake.reports):
             empty_folder(folder)
+        # The demo starts its lake anew: its landing copies and warehouse private like a real one's
+        # (the repository's empty folders come out of git as 0755).
+        for folder in (lake.landing, lake.warehouse_path.parent):
+            make_private_folder(folder)
+            folder.chmod(PRIVATE_DIR)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
         generate_demo_org(lake.landing, people=args.people, seed=args.seed)
     return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())
@@ -219,8 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     from scl_pipeline.defs.runs.supervision import Interrupted, signals_interrupt
     from scl_pipeline.lib.ingestion.readers import LandingFileError
 
+    from scl_pipeline.lib.lake_access import private_umask
+
     try:
-        with signals_interrupt():
+        # Everything this process creates (landing copies of the demo, the warehouse, graphs,
+        # DAGSTER_HOME) is private; the serving copy and the reports are opened to the serving group.
+        with signals_interrupt(), private_umask():
             return args.func(args)
     except (CliError, LandingFileError) as exc:
         print(f"scl: {exc}", file=sys.stderr)
