@@ -38,7 +38,9 @@ def _instance():
     return dg.DagsterInstance.from_config(str(home))
 
 
-def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None) -> int:
+def _run(
+    lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None, force: bool = False
+) -> int:
     from scl_pipeline.definitions import build_defs
     from scl_pipeline.defs.runs.recovery import recover_dead_runs
     from scl_pipeline.defs.runs.supervision import RunStopped
@@ -59,7 +61,7 @@ def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, setting
         # A run killed earlier may still hold the warehouse pool's one slot: free it first.
         recover_dead_runs(instance)
         try:
-            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout)
+            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout, force=force)
         except RunStopped as stop:
             _exit_now(f"scl: {stop}", stop.exit_code)
     failed = [r for r in results if not r.success]
@@ -162,7 +164,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             folder.chmod(PRIVATE_DIR)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
         generate_demo_org(lake.landing, people=args.people, seed=args.seed)
-    return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())
+    return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed(), force=args.force)
 
 
 def _demo_key_needed() -> bool:
@@ -191,9 +193,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not waves:
         print(f"No landed waves under {lake.landing / 'waves'}", file=sys.stderr)
         return 2
-    return _run(lake, waves, settings=parse_settings(args.set))
+    return _run(lake, waves, settings=parse_settings(args.set), force=args.force)
 
 
+FORCE_HELP = (
+    "recompute every job, even those whose inputs (landing files, settings, code) did not change "
+    "since their last successful run (those are skipped otherwise: docs/operations.md)"
+)
 SETTINGS_RESOURCES = ("gates", "ingestion", "settings", "roles", "metrics")
 
 
@@ -221,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--people", type=int, default=13_000)
     demo.add_argument("--seed", type=int, default=2020)
     demo.add_argument("--regenerate", action="store_true", help="wipe landing/warehouse/serving/reports and generate anew")
+    demo.add_argument("--force", action="store_true", help=FORCE_HELP)
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the landed waves")
     run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
@@ -228,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         "--set", action="append", default=[], metavar="RESOURCE.FIELD=VALUE",
         help="change a setting for this run, e.g. gates.max_population_change=0.6 (repeatable; docs/data_quality.md)",
     )
+    run.add_argument("--force", action="store_true", help=FORCE_HELP)
     run.set_defaults(func=cmd_run)
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
