@@ -33,7 +33,6 @@ class DataLakeResource(dg.ConfigurableResource):
     """The data lake root; the warehouse is ``<root>/warehouse/scl.duckdb``."""
 
     root: str
-    _umask: int | None = pydantic.PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Every warehouse step uses this resource, so every run that can hold the warehouse pool's
@@ -41,18 +40,18 @@ class DataLakeResource(dg.ConfigurableResource):
         # a run whose process is killed is then recognised and its slot freed (defs/runs/recovery.py).
         if context.instance is not None and context.run_id is not None:
             tag_run_with_process(context.instance, context.run_id)
+        if context.run_id is None:
+            return  # a sensor or schedule tick: it reads the landing folder, writes nothing
         # Whatever writes during the run (DuckDB, Parquet, GraphML, temporary files) creates private
-        # files; the serving copy and the reports are opened to the serving group explicitly.
-        self._umask = os.umask(PRIVATE_UMASK)
+        # files; the serving copy and the reports are opened to the serving group explicitly. The
+        # umask is the process's and stays set: a run's process is the pipeline's (a teardown that
+        # gave it back would make this a context-manager resource, which sensors and schedules
+        # built outside a `with` cannot open).
+        os.umask(PRIVATE_UMASK)
         make_private_folder(self.lake.warehouse_path.parent)
         warning = exposed_warning(exposed_paths(self.lake), self.lake)
         if warning:
             context.log.warning(warning)
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._umask is not None:
-            os.umask(self._umask)
-            self._umask = None
 
     @property
     def lake(self) -> DataLake:

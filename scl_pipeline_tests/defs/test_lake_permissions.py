@@ -31,8 +31,6 @@ def test_a_run_writes_a_private_warehouse_and_a_copy_for_the_serving_group_only(
     old = lake.warehouse_path.parent / "export_2019.csv"
     old.write_text("employee_id\nE1\n")
     os.chmod(old, 0o644)
-    umask = os.umask(0o022)
-    os.umask(umask)
 
     instance = dg.DagsterInstance.ephemeral()
     results = run_pipeline(build_defs(lake.root), ["2021-Q1", "2021-Q2"], instance, echo=lambda _: None)
@@ -57,5 +55,3 @@ def test_a_run_writes_a_private_warehouse_and_a_copy_for_the_serving_group_only(
         if e.level == logging.WARNING and "readable beyond the pipeline's user" in e.user_message
     ]
     assert len(warnings) == len(instance.get_run_records()) and all(str(old) in w for w in warnings)
-    # The process's umask is given back after each run.
-    assert os.umask(umask) == umask
