@@ -51,9 +51,13 @@ def main() -> int:
         shutil.move(held, lake / "landing" / "waves" / waves[-1])
         third, out3 = _scl(lake, home, "demo")
     print(f"people {args.people:,}, waves {len(waves) - 1} then {len(waves)}")
-    print(f"first run ({len(waves) - 1} waves):                 {first:8.1f} s")
-    print(f"second run, nothing changed:              {second:8.1f} s  ({skipped} jobs 'unchanged, skipped')")
-    print(f"third run, wave {waves[-1]} landed:            {third:8.1f} s  ({out3.count('unchanged, skipped')} jobs skipped)")
+    rows = [
+        (f"first run ({len(waves) - 1} waves)", first, ""),
+        ("second run, nothing changed", second, f"{skipped} jobs 'unchanged, skipped'"),
+        (f"third run, wave {waves[-1]} landed", third, f"{out3.count('unchanged, skipped')} jobs skipped"),
+    ]
+    for label, seconds, note in rows:
+        print(f"{label:<32} {seconds:8.1f} s  {note}")
     return 0
 
 
