@@ -39,7 +39,9 @@ def _instance():
     return dg.DagsterInstance.from_config(str(home))
 
 
-def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None) -> int:
+def _run(
+    lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None, force: bool = False
+) -> int:
     from scl_pipeline.definitions import build_defs
     from scl_pipeline.defs.runs.recovery import recover_dead_runs
     from scl_pipeline.defs.runs.supervision import RunStopped
@@ -55,11 +57,12 @@ def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, setting
     except ValueError as exc:
         raise CliError(str(exc)) from None
     print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
+    _warn_exposed(lake)
     with _instance() as instance:
         # A run killed earlier may still hold the warehouse pool's one slot: free it first.
         recover_dead_runs(instance)
         try:
-            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout)
+            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout, force=force)
         except RunStopped as stop:
             _exit_now(f"scl: {stop}", stop.exit_code)
     failed = [r for r in results if not r.success]
@@ -68,6 +71,15 @@ def _run(lake: DataLake, waves: list[str], allow_demo_key: bool = False, setting
         print(f"\n{len(failed)} stage(s) failed: " + ", ".join(f"{r.wave or '-'} {r.stage}" for r in failed))
         return 1
     return 0
+
+
+def _warn_exposed(lake: DataLake) -> None:
+    """A lake made before the pipeline kept its files private: name what others can read."""
+    from scl_pipeline.lib.lake_access import exposed_paths, exposed_warning
+
+    warning = exposed_warning(exposed_paths(lake), lake)
+    if warning:
+        logging.getLogger("scl").warning(warning)
 
 
 def _print_summary(lake: DataLake, run_ids: list[str]) -> None:
@@ -132,6 +144,7 @@ def is_demo_lake(lake: DataLake) -> bool:
 def cmd_demo(args: argparse.Namespace) -> int:
     from scl_pipeline.lib.demo import generate_demo_org
     from scl_pipeline.lib.ingestion.discovery import landed_waves
+    from scl_pipeline.lib.lake_access import PRIVATE_DIR, make_private_folder
 
     lake = DataLake(Path(args.lake).resolve() if args.lake else default_root())
     has_content = lake.landing.is_dir() and any(p.name != PLACEHOLDER for p in lake.landing.iterdir())
@@ -145,11 +158,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.regenerate or not landed_waves(lake):
         for folder in (lake.landing, lake.warehouse_path.parent, lake.serving, lake.reports):
             empty_folder(folder)
+        # The demo starts its lake anew: its landing copies and warehouse private like a real one's
+        # (the repository's empty folders come out of git as 0755).
+        for folder in (lake.landing, lake.warehouse_path.parent):
+            make_private_folder(folder)
+            folder.chmod(PRIVATE_DIR)
         print(f"Generating the demo organisation ({args.people:,} people, seed {args.seed}) in {lake.landing}")
         generate_demo_org(
             lake.landing, people=args.people, seed=args.seed, survey_layout=args.survey_layout, people_by=args.people_by
         )
-    return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed())
+    return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed(), force=args.force)
 
 
 def _demo_key_needed() -> bool:
@@ -171,7 +189,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not waves:
         print(f"No landed waves under {lake.landing / 'waves'}", file=sys.stderr)
         return 2
-    return _run(lake, waves, settings=parse_settings(args.set))
+    return _run(lake, waves, settings=parse_settings(args.set), force=args.force)
 
 
 def _selected_waves(lake: DataLake, spec: str | None) -> list[str]:
@@ -216,6 +234,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+FORCE_HELP = (
+    "recompute every job, even those whose inputs (landing files, settings, code) did not change "
+    "since their last successful run (those are skipped otherwise: docs/operations.md)"
+)
+
+
 SETTINGS_RESOURCES = ("gates", "ingestion", "settings", "roles", "metrics")
 
 
@@ -250,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument(
         "--people-by", choices=("id", "email", "name"), default="id", help="name people in the surveys by id, e-mail or full name"
     )
+    demo.add_argument("--force", action="store_true", help=FORCE_HELP)
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the landed waves")
     run.add_argument("--waves", help="FIRST[:LAST], e.g. 2021-Q1:2021-Q4")
@@ -257,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         "--set", action="append", default=[], metavar="RESOURCE.FIELD=VALUE",
         help="change a setting for this run, e.g. gates.max_population_change=0.6 (repeatable; docs/data_quality.md)",
     )
+    run.add_argument("--force", action="store_true", help=FORCE_HELP)
     run.set_defaults(func=cmd_run)
     check = sub.add_parser(
         "check", help="dry run: read and validate the landed waves as a run would, write nothing (exit 1 if one would be rejected)"
@@ -273,8 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     from scl_pipeline.defs.runs.supervision import Interrupted, signals_interrupt
     from scl_pipeline.lib.ingestion.readers import LandingFileError
 
+    from scl_pipeline.lib.lake_access import private_umask
+
     try:
-        with signals_interrupt():
+        # Everything this process creates (landing copies of the demo, the warehouse, graphs,
+        # DAGSTER_HOME) is private; the serving copy and the reports are opened to the serving group.
+        with signals_interrupt(), private_umask():
             return args.func(args)
     except (CliError, LandingFileError) as exc:
         print(f"scl: {exc}", file=sys.stderr)

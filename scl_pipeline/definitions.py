@@ -1,5 +1,6 @@
 """The code location: everything under ``defs/`` plus the serving copy and project-wide settings."""
 
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -8,6 +9,7 @@ from scl_pipeline.defs.resources import project_resources
 from scl_pipeline.defs.serving.assets import build_serving_asset, mart_asset_keys
 from scl_pipeline.defs.serving.automation import with_cross_wave_automation
 from scl_pipeline.lib.lake import default_root
+from scl_pipeline.lib.runs.inputs import code_version
 
 
 def build_defs(
@@ -31,7 +33,19 @@ def build_defs(
     # Serving depends on every mart asset that exists, read off the loaded graph, so marts added
     # by any defs/ folder feed the BI copy without a hand-kept list.
     serving = build_serving_asset(mart_asset_keys(loaded))
-    return with_cross_wave_automation(dg.Definitions.merge(loaded, dg.Definitions(assets=[serving])))
+    return with_code_version(with_cross_wave_automation(dg.Definitions.merge(loaded, dg.Definitions(assets=[serving]))))
+
+
+def with_code_version(defs: dg.Definitions) -> dg.Definitions:
+    """Every asset's Dagster ``code_version`` is the project's code version (its sources and its
+    libraries' versions, lib/runs/inputs.py): after an upgrade the UI marks each asset "code
+    version changed", as ``scl run`` recomputes it (defs/runs/incremental.py)."""
+    version = code_version()
+    with warnings.catch_warnings():
+        # Definitions.map_asset_specs goes through map_resolved_asset_specs, marked preview in 1.13
+        # (dagster is pinned in requirements.lock).
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        return defs.map_asset_specs(func=lambda spec: spec.replace_attributes(code_version=version))
 
 
 @dg.definitions

@@ -8,7 +8,9 @@ run, one line per stage (an asset group: ingestion, staging, network, marts, ser
 seconds and row counts, read from the run's events. A failed wave stops at its failed step (the
 steps downstream of it do not run); the next wave still runs. Each run executes under
 ``defs/runs/supervision``: tagged with this process (so a run left behind by a killed process is
-recognised), its pool waits shown and bounded, Ctrl-C and SIGTERM obeyed.
+recognised), its pool waits shown and bounded, Ctrl-C and SIGTERM obeyed. A job whose inputs (landing
+files, settings, code, upstream materializations) did not change since its last successful run is
+not run: its line says "unchanged, skipped" (``defs/runs/incremental.py``; ``force`` runs it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job, wave_report_job
+from scl_pipeline.defs.runs.incremental import INPUTS_TAG, fingerprint, outputs_present, unchanged_since_last_run
 from scl_pipeline.defs.runs.supervision import execute_supervised
 from scl_pipeline.lib.runs.pool_wait import DEFAULT_POOL_WAIT_TIMEOUT
 from scl_pipeline.lib.waves import wave_to_partition_key
@@ -37,7 +40,8 @@ class StageResult:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     error: str | None = None
-    run_id: str | None = None  # None when the run could not start
+    run_id: str | None = None  # None when the run could not start (or was skipped)
+    skipped: bool = False  # its inputs had not changed since its last successful run
 
 
 def run_pipeline(
@@ -46,16 +50,24 @@ def run_pipeline(
     instance: dg.DagsterInstance,
     echo: Printer = print,
     pool_wait_timeout: float = DEFAULT_POOL_WAIT_TIMEOUT,
+    force: bool = False,
 ) -> list[StageResult]:
     """Run the program inputs, every wave of ``waves``, the cross-wave assets and the waves'
-    reports with ``defs`` (built for the data lake to use); returns every stage's outcome. A run
-    waiting longer than ``pool_wait_timeout`` seconds for a pool slot, or a signal, raises
-    ``RunStopped``."""
+    reports with ``defs`` (built for the data lake to use); returns every stage's outcome. A job
+    whose inputs did not change since its last successful run is skipped (``defs/runs/incremental.py``),
+    unless ``force``. A run waiting longer than ``pool_wait_timeout`` seconds for a pool slot, or
+    a signal, raises ``RunStopped``."""
     groups = _group_of_step(defs)
+    lake = defs.resources["lake"].lake
     results: list[StageResult] = []
 
     def run(job: dg.UnresolvedAssetJobDefinition, wave: str | None) -> None:
-        outcomes = run_job(defs, job.name, wave, instance, groups, echo, pool_wait_timeout)
+        started = time.monotonic()
+        inputs = fingerprint(defs, instance, lake, job.name, wave)
+        if not force and unchanged_since_last_run(instance, job.name, wave, inputs) and outputs_present(lake, job.name, wave):
+            outcomes = [StageResult(wave, job.name, True, time.monotonic() - started, skipped=True)]
+        else:
+            outcomes = run_job(defs, job.name, wave, instance, groups, echo, pool_wait_timeout, {INPUTS_TAG: inputs.digest})
         results.extend(outcomes)
         for outcome in outcomes:
             echo(format_stage(outcome))
@@ -84,8 +96,9 @@ def run_job(
     groups: dict[str, str],
     echo: Printer = print,
     pool_wait_timeout: float = DEFAULT_POOL_WAIT_TIMEOUT,
+    tags: dict[str, str] | None = None,
 ) -> list[StageResult]:
-    """Execute one job (for ``wave``'s partition, if given) and summarise it by stage."""
+    """Execute one job (for ``wave``'s partition, if given) with ``tags`` and summarise it by stage."""
     started = time.monotonic()
     try:
         result = execute_supervised(
@@ -95,7 +108,7 @@ def run_job(
             echo=echo,
             partition_key=wave_to_partition_key(wave) if wave else None,
             run_config=QUIET,
-            tags={"scl/trigger": "cli", **({"scl/wave": wave} if wave else {})},
+            tags={"scl/trigger": "cli", **({"scl/wave": wave} if wave else {}), **(tags or {})},
         )
     except dg.DagsterError as exc:
         # A run that cannot start, e.g. a wave whose quarter has no partition yet.
@@ -172,6 +185,8 @@ def failure_message(result: dg.ExecuteInProcessResult) -> str:
 
 def format_stage(outcome: StageResult) -> str:
     place = "  " if outcome.wave else ""
+    if outcome.skipped:
+        return f"{place}{outcome.stage:<12} unchanged, skipped ({outcome.seconds:.1f}s to check its inputs)"
     status = "ok" if outcome.success else "FAILED"
     rows = ", ".join(f"{table} {count:,}" for table, count in outcome.rows.items())
     line = f"{place}{outcome.stage:<12} {status:<6} {outcome.seconds:6.1f}s  {rows}"

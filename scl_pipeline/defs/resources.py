@@ -8,6 +8,7 @@ and its type; the Dagster resource only adds ``config()`` to hand the dataclass 
 from __future__ import annotations
 
 import dataclasses
+import os
 import typing
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -21,6 +22,7 @@ from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.ingestion.gates import GateConfig
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
 from scl_pipeline.lib.lake import DataLake
+from scl_pipeline.lib.lake_access import PRIVATE_UMASK, exposed_paths, exposed_warning, make_private_folder
 from scl_pipeline.lib.network.person_metrics import MetricsConfig
 from scl_pipeline.lib.network.roles import RoleConfig
 from scl_pipeline.lib.resilience.tables import ResilienceConfig
@@ -38,6 +40,18 @@ class DataLakeResource(dg.ConfigurableResource):
         # a run whose process is killed is then recognised and its slot freed (defs/runs/recovery.py).
         if context.instance is not None and context.run_id is not None:
             tag_run_with_process(context.instance, context.run_id)
+        if context.run_id is None:
+            return  # a sensor or schedule tick: it reads the landing folder, writes nothing
+        # Whatever writes during the run (DuckDB, Parquet, GraphML, temporary files) creates private
+        # files; the serving copy and the reports are opened to the serving group explicitly. The
+        # umask is the process's and stays set: a run's process is the pipeline's (a teardown that
+        # gave it back would make this a context-manager resource, which sensors and schedules
+        # built outside a `with` cannot open).
+        os.umask(PRIVATE_UMASK)
+        make_private_folder(self.lake.warehouse_path.parent)
+        warning = exposed_warning(exposed_paths(self.lake), self.lake)
+        if warning:
+            context.log.warning(warning)
 
     @property
     def lake(self) -> DataLake:

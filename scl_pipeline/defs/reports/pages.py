@@ -8,6 +8,8 @@ from pathlib import Path
 import dagster as dg
 
 from scl_pipeline.defs.resources import ServingSettings
+from scl_pipeline.lib.lake import DataLake
+from scl_pipeline.lib.lake_access import AccessSettingError, serving_group, share
 from scl_pipeline.lib.network.wave_graphs import SnapshotMissingError
 from scl_pipeline.lib.reports.document import Report
 from scl_pipeline.lib.reports.inputs import ReportInputError
@@ -27,6 +29,18 @@ def pseudonym_key(serving: ServingSettings) -> PseudonymKey:
         return key_from_environment(allow_demo_key=serving.allow_demo_key, announce_demo_key=False)
     except PseudonymKeyError as exc:
         raise dg.Failure(description=str(exc)) from None
+
+
+def report_group(lake: DataLake) -> int | None:
+    """The group that may read the reports (``SCL_SERVING_GROUP``, as the serving copy), with the
+    reports folder opened to it; None: readable by the pipeline's user only."""
+    try:
+        group = serving_group()
+        lake.reports.mkdir(parents=True, exist_ok=True)
+        share(lake.reports, group)
+    except AccessSettingError as exc:
+        raise dg.Failure(description=str(exc)) from None
+    return group
 
 
 @contextmanager

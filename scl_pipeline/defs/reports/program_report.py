@@ -10,7 +10,7 @@ from scl_pipeline.defs.marts.person_wave_metrics import PERSON_KEY
 from scl_pipeline.defs.marts.specs import mart_key
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
-from scl_pipeline.defs.reports.pages import KINDS, PROGRAM_REPORT_KEY, REPORTS_GROUP, failing_clearly, page_metadata, pseudonym_key
+from scl_pipeline.defs.reports.pages import KINDS, PROGRAM_REPORT_KEY, REPORTS_GROUP, failing_clearly, page_metadata, report_group, pseudonym_key
 from scl_pipeline.defs.resources import DataLakeResource, ServingSettings
 
 INPUTS = (PERSON_KEY, SNAPSHOT_KEY, BRIDGES_KEY, *(mart_key(t) for t in (
@@ -49,5 +49,5 @@ def program_report(context: dg.AssetExecutionContext, lake: DataLakeResource, se
                 "images": dg.MetadataValue.int(0),
             })
         report = build_program_report(inputs)
-        page = write_report(report, lake.lake.reports / PROGRAM_FOLDER)
+        page = write_report(report, lake.lake.reports / PROGRAM_FOLDER, report_group(lake.lake))
     return dg.MaterializeResult(metadata=page_metadata(report, page, time.monotonic() - started))

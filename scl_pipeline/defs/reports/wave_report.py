@@ -10,7 +10,7 @@ from scl_pipeline.defs.marts.resilience import CURVE_KEY
 from scl_pipeline.defs.marts.specs import mart_key
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
 from scl_pipeline.defs.partitions import WAREHOUSE_POOL, WAVE_AFTER_ALL_WAVES_GRAIN, wave_partitions
-from scl_pipeline.defs.reports.pages import KINDS, REPORTS_GROUP, WAVE_REPORT_KEY, failing_clearly, page_metadata, pseudonym_key
+from scl_pipeline.defs.reports.pages import KINDS, REPORTS_GROUP, WAVE_REPORT_KEY, failing_clearly, page_metadata, report_group, pseudonym_key
 from scl_pipeline.defs.resources import DataLakeResource, ServingSettings
 from scl_pipeline.defs.serving.automation import AFTER_CROSS_WAVE_UPDATES
 from scl_pipeline.lib.waves import partition_key_to_wave
@@ -45,5 +45,5 @@ def wave_report(context: dg.AssetExecutionContext, lake: DataLakeResource, servi
     with failing_clearly():
         inputs = load_report_inputs(lake.lake, pseudonym_key(serving), with_baseline(wave))
         report = build_wave_report(inputs, wave)
-        page = write_report(report, wave_folder(lake.lake.reports, wave))
+        page = write_report(report, wave_folder(lake.lake.reports, wave), report_group(lake.lake))
     return dg.MaterializeResult(metadata={"wave": wave, **page_metadata(report, page, time.monotonic() - started)})

@@ -15,6 +15,7 @@ from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
 from scl_pipeline.defs.resources import DataLakeResource, ServingSettings
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
 from scl_pipeline.lib.serving.privacy import PseudonymKeyError, key_from_environment
+from scl_pipeline.lib.lake_access import AccessSettingError, serving_group
 from scl_pipeline.lib.serving.publish import publish_serving
 from scl_pipeline.lib.warehouse.connection import retry_on_lock
 
@@ -54,10 +55,13 @@ def build_serving_asset(
             raise dg.Failure(description=f"no warehouse at {lake.lake.warehouse_path}: run the waves first")
         try:
             key = key_from_environment(allow_demo_key=serving.allow_demo_key)
+            group = serving_group()
             warehouse = lake.lake.warehouse_path
             # Another process (a CLI run beside the UI) may hold the warehouse's write lock for a moment.
-            report = retry_on_lock(lambda: publish_serving(warehouse, lake.lake.serving, key, registry=registry), warehouse)
-        except PseudonymKeyError as exc:
+            report = retry_on_lock(
+                lambda: publish_serving(warehouse, lake.lake.serving, key, registry=registry, group=group), warehouse
+            )
+        except (PseudonymKeyError, AccessSettingError) as exc:
             raise dg.Failure(description=str(exc)) from None
         if report.key_source == "demo":
             context.log.warning(

@@ -8,7 +8,6 @@ through the snapshot's node index; the result is keyed by ``employee_id``.
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
 
 import igraph as ig
@@ -16,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.network.constraint import burt_constraint
+from scl_pipeline.lib.network.igraph_random import seeded_igraph_random
+from scl_pipeline.lib.network.pagerank import pagerank_arcs
 from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
 from scl_pipeline.lib.network.source_betweenness import source_betweenness, worker_count
 from scl_pipeline.lib.runs.progress import Progress
@@ -35,7 +36,7 @@ class MetricsConfig:
         holds the GIL, so threads would not help); 0: one per CPU; 1: in this process. Graphs
         under ``source_betweenness.MIN_PARALLEL_NODES`` (5,000) people are computed in process:
         starting the workers would cost more than they save.
-    seed: seeds both the betweenness sample and Leiden (through Python's ``random``).
+    seed: seeds both the betweenness sample and Leiden (a private ``random.Random``, lib/network/igraph_random.py).
     """
 
     exact_betweenness_max_nodes: int = 20_000
@@ -121,10 +122,10 @@ def graph_betweenness(
 
 
 def pagerank(snapshot: GraphSnapshot) -> np.ndarray:
-    """PageRank on D, damping 0.85 (dangling nodes spread uniformly, as networkx does)."""
-    if snapshot.n == 0:
-        return np.zeros(0)
-    return np.asarray(snapshot.graph_d.pagerank(damping=PAGERANK_DAMPING, directed=True))
+    """PageRank on D, damping 0.85 (dangling nodes spread uniformly, as networkx does), computed
+    in a fixed order so that a re-run gives the same bits (lib/network/pagerank.py)."""
+    src, dst = snapshot.strong_arcs
+    return pagerank_arcs(snapshot.n, src, dst, damping=PAGERANK_DAMPING)
 
 
 def clustering(snapshot: GraphSnapshot) -> np.ndarray:
@@ -141,14 +142,10 @@ def communities(snapshot: GraphSnapshot, config: MetricsConfig = MetricsConfig()
     """Modularity communities of U by Leiden (igraph), seeded; labels 0.. by decreasing size."""
     if snapshot.n == 0:
         return np.zeros(0, dtype=np.int64)
-    state = random.getstate()
-    try:
-        random.seed(config.seed)  # igraph draws from Python's random module
+    with seeded_igraph_random(config.seed):
         partition = snapshot.graph_u.community_leiden(
             objective_function="modularity", n_iterations=config.leiden_iterations
         )
-    finally:
-        random.setstate(state)
     membership = np.asarray(partition.membership, dtype=np.int64)
     # Stable labels: largest community first, ties broken by smallest member position.
     sizes = np.bincount(membership)

@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 from PIL import Image
 
+from scl_pipeline.lib.lake_access import share
 from scl_pipeline.lib.reports.canvas import PNG_MAGIC
 
 TEMPLATE = "report.html.j2"
@@ -96,9 +97,10 @@ def render_html(report: Report) -> str:
     return _environment().get_template(TEMPLATE).render(report=report)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, group: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``:
-    a reader sees the old file or the new one, never half of one."""
+    a reader sees the old file or the new one, never half of one. The file is readable by
+    ``group`` (0640; ``SCL_SERVING_GROUP``), or by this user only when None (lib/lake_access.py)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -106,22 +108,25 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are for sending on
+        share(Path(tmp), group)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_report(report: Report, folder: str | Path) -> Path:
+def write_report(report: Report, folder: str | Path, group: int | None = None) -> Path:
     """Write each figure as ``<name>.png`` and the page as ``report.html`` into ``folder``
-    (PNGs first, so the page never refers to pictures not yet there); return the page's path."""
+    (PNGs first, so the page never refers to pictures not yet there); return the page's path.
+    The folder and the files are readable by ``group`` only, or this user when None."""
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    share(folder, group)
     names = [f.name for f in report.figures]
     if len(set(names)) != len(names):
         raise ValueError(f"report {report.title!r}: two figures share a name in {names}")
     for figure in report.figures:
-        atomic_write(folder / figure.file_name, figure.png)
+        atomic_write(folder / figure.file_name, figure.png, group)
     page = folder / HTML_NAME
-    atomic_write(page, render_html(report).encode("utf-8"))
+    atomic_write(page, render_html(report).encode("utf-8"), group)
     return page

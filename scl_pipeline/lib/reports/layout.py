@@ -10,9 +10,6 @@ layout gives the same pictures but takes ~15 s for a 600-person component; igrap
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import igraph as ig
@@ -20,6 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from scl_pipeline.lib.network.igraph_random import seeded_igraph_random
 from scl_pipeline.lib.reports.inputs import edges_among, participants_of
 
 LAYOUT_SEED = 20201001
@@ -54,17 +52,6 @@ def participant_graph(people: pd.DataFrame, edges: pd.DataFrame, wave: str) -> P
     return ParticipantGraph(str(wave), members, graph)
 
 
-@contextmanager
-def _igraph_random(seed: int) -> Iterator[None]:
-    """igraph draws from a seeded generator inside the block (its force layout moves coinciding
-    points at random), then from Python's ``random`` again, igraph's default."""
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
-
-
 def _component_box(graph: nx.Graph, nodes: list[str], seed: int) -> tuple[list[str], np.ndarray]:
     """Positions of one component (``nodes`` sorted) in a box whose side grows with the square
     root of its size."""
@@ -74,7 +61,7 @@ def _component_box(graph: nx.Graph, nodes: list[str], seed: int) -> tuple[list[s
     edges = sorted((min(index[a], index[b]), max(index[a], index[b])) for a, b in graph.subgraph(nodes).edges())
     component = ig.Graph(n=len(nodes), edges=edges)
     start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(len(nodes), 2))
-    with _igraph_random(seed):
+    with seeded_igraph_random(seed):
         layout = component.layout_fruchterman_reingold(
             seed=start.tolist(), niter=_ITERATIONS, grid=len(nodes) > _GRID_FROM)
     xy = np.asarray(layout.coords, dtype=float)

@@ -68,7 +68,7 @@ def remove_leftovers(serving: Path) -> None:
 
 @contextmanager
 def publish_lock(serving: Path, timeout_s: float) -> Iterator[None]:
-    fd = os.open(serving / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(serving / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)  # the pipeline's, not BI's
     try:
         deadline = time.monotonic() + timeout_s
         while True:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from scl_pipeline.lib.lake_access import share, share_tree
 from scl_pipeline.lib.serving.atomic_files import (
     TMP_DB_PREFIX,
     TMP_VERSION_PREFIX,
@@ -108,8 +109,12 @@ def publish_serving(
     keep_versions: int = 2,
     lock_timeout_s: float = 600.0,
     on_stage: Callable[[str], None] | None = None,
+    group: int | None = None,
 ) -> PublishReport:
     """Build and atomically swap in the serving DuckDB copy and Parquet folder.
+
+    ``group``: the gid that may read the copy (``SCL_SERVING_GROUP``): its folders become 0750 and
+    its files 0640 with that group before they are swapped in; None: readable by this user only.
 
     The warehouse is attached read-only only while its registered marts are copied into memory;
     pseudonymisation, suppression and file writing happen after it is released.
@@ -179,6 +184,10 @@ def publish_serving(
             "tables": {r.name: asdict(r) for r in reports},
         }
         (tmp_version / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        # Opened to the BI group (or kept private) before a reader can see them.
+        for path in (serving, versions_dir, tmp_db):
+            share(path, group)
+        share_tree(tmp_version, group)
         fsync_tree(tmp_version)
         os.rename(tmp_version, final_version)
         fsync(versions_dir)

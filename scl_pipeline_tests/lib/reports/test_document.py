@@ -64,7 +64,9 @@ def test_write_report_puts_the_pngs_next_to_the_page(tmp_path):
     assert (tmp_path / "w" / "first.png").read_bytes() == PNG
     assert page.read_text(encoding="utf-8") == render_html(_report())
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["first.png", "report.html"]
-    assert oct(page.stat().st_mode & 0o777) == "0o644"
+    # Private without a serving group (issue 22 §4); test_lake_access covers the group.
+    assert oct(page.stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "w").stat().st_mode & 0o777) == "0o700"
 
 
 def test_a_failed_write_leaves_the_old_page_and_no_temporary_file(tmp_path, monkeypatch):
