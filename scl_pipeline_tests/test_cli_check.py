@@ -64,7 +64,7 @@ def test_demo_passes_the_survey_layout_and_naming_to_the_generator(tmp_path, mon
 
     asked = {}
     monkeypatch.setattr(demo, "generate_demo_org", lambda landing, **kwargs: asked.update(kwargs))
-    monkeypatch.setattr(cli, "_run", lambda lake, waves, allow_demo_key=False: 0)
+    monkeypatch.setattr(cli, "_run", lambda lake, waves, **options: 0)
     monkeypatch.setattr(cli, "_demo_key_needed", lambda: True)
     assert main(["--lake", str(tmp_path / "lake"), "demo", "--people", "1000", "--survey-layout", "wide", "--people-by", "name"]) == 0
     assert (asked["survey_layout"], asked["people_by"], asked["people"]) == ("wide", "name", 1000)
@@ -83,3 +83,20 @@ def test_check_gates_against_the_loaded_previous_wave_without_touching_the_wareh
     out = capsys.readouterr().out
     assert "2021-Q2: would be REJECTED" in out and "gate failed:" in out and "population" in out
     assert _tree(lake.root) == stamp
+
+
+def test_check_follows_the_runs_blank_strength_policy(tmp_path, capsys):
+    # A strength column blank on some rows: a run quarantines those rows by default (issue 22),
+    # and loads them as weak ties with ingestion.blank_strength=not_strong; check says the same.
+    lake = DataLake(tmp_path / "lake")
+    survey = SURVEY.astype({"strength": object})
+    survey.loc[[0, 4], "strength"] = None
+    write_frame(NAMED_HR, lake.wave_folder("2021-Q1") / "hr_export.csv")
+    write_frame(survey, lake.wave_folder("2021-Q1") / "ona_survey.csv")
+    relaxed = ["--set", "gates.max_quarantined_share=1"]
+    assert main(["--lake", str(lake.root), "check", *relaxed]) == 0
+    out = capsys.readouterr().out
+    assert "ona_survey.strength_not_blank: 2" in out
+    assert main(["--lake", str(lake.root), "check", *relaxed, "--set", "ingestion.blank_strength=not_strong"]) == 0
+    out = capsys.readouterr().out
+    assert "strength_not_blank" not in out and "a run would quarantine nothing" in out
