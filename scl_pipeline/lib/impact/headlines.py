@@ -11,13 +11,8 @@ import math
 import pandas as pd
 
 from scl_pipeline.lib.impact.experiment_log import GROUPS
-from scl_pipeline.lib.impact.kbis import INDICATORS
+from scl_pipeline.lib.impact.kbis import INDICATOR_LABELS, INDICATORS
 
-INDICATOR_LABELS: dict[str, str] = {
-    "knowledge_gaps_addressed": "Addressing knowledge gaps",
-    "building_connectivity": "Building connectivity",
-    "engagement": "Engagement",
-}
 CHART_COLUMNS: tuple[str, ...] = (
     "experiment_id", "indicator", "label", "group", "members", "count", "share", "ci_low",
     "ci_high", "err_low", "err_high", "p_value", "small_group",
@@ -92,6 +87,25 @@ def roi_range(roi: pd.DataFrame) -> str:
         return "n/a"
     low, high = f"{multiples.min():.1f}x", f"{multiples.max():.1f}x"
     return low if low == high else f"{low}–{high}"
+
+
+def roi_headline(roi: pd.DataFrame) -> str:
+    """'ROI 1.7x–2.8x at 2022-Q4 against 2020-Q4 (low, mid, high scenarios; assumptions scl-default-1)'."""
+    if roi.empty:
+        return "no ROI: no wave after the baseline"
+    wave = max(roi["wave"].astype(str))
+    last = roi[roi["wave"].astype(str) == wave]
+    scenarios = ", ".join(last["scenario"].astype(str))
+    return (f"ROI {roi_range(last)} at {wave} against {last['baseline_wave'].iloc[0]} "
+            f"({scenarios} scenarios; assumptions {last['assumptions_version'].iloc[0]})")
+
+
+def did_headlines(did: pd.DataFrame) -> list[str]:
+    """One sentence per metric at the latest wave compared."""
+    if did.empty:
+        return []
+    last = did[did["wave"] == max(did["wave"].astype(str))]
+    return [did_headline(last, metric) for metric in last["metric"].astype(str)]
 
 
 def kbi_chart_data(kbis: pd.DataFrame) -> pd.DataFrame:

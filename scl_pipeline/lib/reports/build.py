@@ -28,7 +28,7 @@ from scl_pipeline.lib.reports.impact_charts import METRIC_NAMES, balance_png, ev
 from scl_pipeline.lib.reports.program_charts import experiment_png, roi_png, waves_trend_png
 from scl_pipeline.lib.reports.scenarios import main_scenario, removed_people
 from scl_pipeline.lib.reports.wave_charts import mixing_heatmap_png, mixing_matrix, robustness_png
-from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 PROGRAM_FOLDER = "program"
 TOP_DEPARTMENTS = 12
@@ -180,7 +180,7 @@ def program_report(inputs: ReportInputs) -> Report:
 
 def impact_figures(impact_did: pd.DataFrame | None, impact_balance: pd.DataFrame | None) -> list[ReportFigure]:
     """The event study (one panel per metric, a sentence per metric on what it shows and how
-    weak it is) and the balance plot; none without rows over 5 people or more."""
+    weak it is) and the balance plot; none without rows over ``MIN_GROUP_SIZE`` people or more."""
     figures: list[ReportFigure] = []
     drawable = impact_did[~flag(impact_did["small_group"])] if impact_did is not None and len(impact_did) else None
     if drawable is not None and len(drawable):
