@@ -39,8 +39,7 @@ def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float
     if not 0 <= count <= n:
         raise ValueError(f"count {count} is not between 0 and n = {n}")
     ci = binomtest(count, n).proportion_ci(confidence_level=confidence, method="wilson")
-    # Clip the rounding error of the closed form at the exact ends (count 0 or n).
-    return max(0.0, float(ci.low)), min(1.0, float(ci.high))
+    return float(ci.low), float(ci.high)  # scipy returns exactly 0 and 1 at count 0 and n
 
 
 def two_proportion_test(count_a: int, n_a: int, count_b: int, n_b: int) -> tuple[float, float]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from scl_pipeline.lib.reports import captions, formatting as fmt
-from scl_pipeline.lib.reports.document import HTML_NAME, Report, ReportFigure, Table, write_report
+from scl_pipeline.lib.reports.document import HTML_NAME, Report, ReportFigure, Table
 from scl_pipeline.lib.reports.groups import named_groups
 from scl_pipeline.lib.reports.inputs import (
     PARTICIPANT_NETWORK,
@@ -196,15 +196,6 @@ def impact_figures(impact_did: pd.DataFrame | None, impact_balance: pd.DataFrame
                                     captions.balance_caption(impact_balance, control),
                                     balance_png(impact_balance, control)))
     return figures
-
-
-def write_reports(inputs: ReportInputs, folder: str | Path) -> dict[str, Path]:
-    """Every wave's report in ``folder/<wave>/`` and the program's in ``folder/program/``;
-    returns the page of each (key: wave, or ``program``)."""
-    folders = {wave: wave_folder(folder, wave) for wave in inputs.waves}
-    pages = {wave: write_report(wave_report(inputs, wave), path) for wave, path in folders.items()}
-    pages[PROGRAM_FOLDER] = write_report(program_report(inputs), Path(folder) / PROGRAM_FOLDER)
-    return pages
 
 
 def wave_folder(folder: str | Path, wave: str) -> Path:
