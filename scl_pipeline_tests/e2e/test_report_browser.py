@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from scl_pipeline.lib.reports.build import PROGRAM_FOLDER, write_reports, written_pages
+from scl_pipeline.lib.reports.build import PROGRAM_FOLDER, written_pages
 from scl_pipeline_tests.e2e.browser import PageState, full_page_screenshot, headless_chromium, open_page
 from scl_pipeline_tests.helpers.reports import landed_identities, report_lake
 from scl_pipeline_tests.lib.reports.hostile import (
@@ -23,6 +23,7 @@ from scl_pipeline_tests.lib.reports.hostile import (
     SCRIPT_DEPARTMENT,
     hostile_story_inputs,
 )
+from scl_pipeline_tests.lib.reports.pages import write_reports
 from scl_pipeline_tests.lib.reports.story import BASELINE
 
 pytestmark = pytest.mark.slow

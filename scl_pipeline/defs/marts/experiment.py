@@ -37,7 +37,7 @@ def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, i
     interval, program − control difference and two-sided p-value, K, E, the reference wave of
     building_connectivity, and the group's members per activity quartile. Empty when no
     experiment has landed (the metadata says so)."""
-    from scl_pipeline.lib.impact.previews import kbi_figures, markdown_table
+    from scl_pipeline.lib.reports.impact_previews import kbi_figures, markdown_table
 
     started = time.monotonic()
     config = impact_config(impact)

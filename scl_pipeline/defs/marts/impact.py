@@ -44,7 +44,7 @@ def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResourc
     participant, ties and cross-country ties among them (and their ratio to the baseline's), the
     share with a new strong bond since the baseline, bonds kept and lost, and the organisation
     reached at 1, 2 and 3 steps. Empty without a roster (the metadata says why)."""
-    from scl_pipeline.lib.impact.previews import markdown_table
+    from scl_pipeline.lib.reports.impact_previews import markdown_table
 
     started = time.monotonic()
     program, _ = read_program(lake, impact_config(impact))
@@ -67,7 +67,8 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
     95 % bootstrap interval. Waves before the baseline are placebos (``placebo``). Controls: the
     ``impact`` resource's ``control_group`` (default ``matched``: the nearest non-participants at
     the baseline). Empty without a roster or a baseline (the metadata says why)."""
-    from scl_pipeline.lib.impact.previews import did_figures, did_headlines, markdown_table
+    from scl_pipeline.lib.reports.build import impact_figures
+    from scl_pipeline.lib.reports.impact_previews import markdown_table
 
     started = time.monotonic()
     config = impact_config(impact)
@@ -82,7 +83,7 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
     if len(result.rows) and result.rows["unmatched"].notna().any():
         extra["unmatched_participants"] = dg.MetadataValue.int(int(result.rows["unmatched"].dropna().iloc[0]))
     if len(result.rows):
-        lines = did_headlines(result.rows)
+        lines = headlines.did_headlines(result.rows)
         extra["headline"] = dg.MetadataValue.text(lines[0])
         extra["every_metric"] = dg.MetadataValue.md("\n".join(f"- {line}" for line in lines))
         last = result.rows[result.rows["wave"] == result.rows["wave"].max()]
@@ -91,7 +92,7 @@ def impact_did(context: dg.AssetExecutionContext, lake: DataLakeResource, impact
         # The balance plot and the sentences read the balance: computed here from the same matching
         # (marts/impact_balance writes the table).
         balance = impact_balance_rows(program, metrics, config, matching).rows
-        for figure in did_figures(result.rows, balance):
+        for figure in impact_figures(result.rows, balance):
             extra[figure.name] = dg.MetadataValue.md(figure.preview_markdown())
             extra[f"{figure.name}_caption"] = dg.MetadataValue.text(figure.caption)
     return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
@@ -104,7 +105,7 @@ def impact_balance(context: dg.AssetExecutionContext, lake: DataLakeResource, im
     baseline means over the people present at the baseline and the wave, the standardised mean
     difference before and after matching, and ``imbalanced`` where |SMD| > 0.1. Empty without a
     roster or a baseline (the metadata says why)."""
-    from scl_pipeline.lib.impact.previews import markdown_table
+    from scl_pipeline.lib.reports.impact_previews import markdown_table
 
     started = time.monotonic()
     config = impact_config(impact)
@@ -129,7 +130,7 @@ def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: Impac
     people reached (weighted), value, cost and ROI multiple (docs/roi.md). Assumptions:
     ``<lake>/landing/roi_assumptions.toml`` over the shipped defaults; a bad file fails the step
     naming the file and key. Empty without a roster or a baseline (the metadata says why)."""
-    from scl_pipeline.lib.impact.previews import markdown_table, roi_figure, roi_headline
+    from scl_pipeline.lib.reports.impact_previews import markdown_table, roi_figure
 
     started = time.monotonic()
     with failing_clearly():
@@ -144,7 +145,7 @@ def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: Impac
     if len(result.rows):
         wave = max(result.rows["wave"])
         last = result.rows[result.rows["wave"] == wave]
-        extra["headline"] = dg.MetadataValue.text(roi_headline(result.rows))
+        extra["headline"] = dg.MetadataValue.text(headlines.roi_headline(result.rows))
         extra["roi_range"] = dg.MetadataValue.text(headlines.roi_range(last))
         extra["latest_wave"] = dg.MetadataValue.md(markdown_table(last, ROI_PREVIEW))
         extra["figure"] = dg.MetadataValue.md(roi_figure(result.rows, wave).preview_markdown())

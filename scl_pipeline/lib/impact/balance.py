@@ -21,8 +21,8 @@ import pandas as pd
 
 from scl_pipeline.lib.impact.did import MATCHED, ControlGroup
 from scl_pipeline.lib.impact.matching import MATCH_COVARIATES, Matching
-from scl_pipeline.lib.impact.stats import SMALL_GROUP
 from scl_pipeline.lib.network.snapshot import NODE_ID
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 SMD_THRESHOLD = 0.1
 BALANCE_COLUMNS: tuple[str, ...] = (
@@ -120,6 +120,6 @@ def impact_balance(
                 "smd_before": smd(_mean(t_all), _mean(n_all), sd), "smd_after": after,
                 # No control with a value, or a difference on a covariate that does not vary: not balanced.
                 "imbalanced": bool(np.isnan(after) or abs(after) > SMD_THRESHOLD),
-                "small_group": bool(len(used) < SMALL_GROUP or len(weights) < SMALL_GROUP),
+                "small_group": bool(len(used) < MIN_GROUP_SIZE or len(weights) < MIN_GROUP_SIZE),
             })
     return pd.DataFrame(rows, columns=list(BALANCE_COLUMNS))

@@ -20,8 +20,9 @@ import pandas as pd
 
 from scl_pipeline.lib.impact.baseline import is_after
 from scl_pipeline.lib.impact.matching import MatchSettings, Matching, match_controls
-from scl_pipeline.lib.impact.stats import SMALL_GROUP, bootstrap_did, bootstrap_mean
+from scl_pipeline.lib.impact.stats import bootstrap_did, bootstrap_mean
 from scl_pipeline.lib.network.snapshot import NODE_ID
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 DID_METRICS: tuple[str, ...] = (
     "strong_in_degree", "cross_country_ties", "countries_reached", "betweenness", "constraint",
@@ -191,7 +192,7 @@ def _figures(p_before: float, p_after: float, c_before: float, c_after: float, n
         "participants_baseline_mean": p_before, "participants_now_mean": p_after,
         "control_baseline_mean": c_before, "control_now_mean": c_after,
         "did": (p_after - p_before) - (c_after - c_before),
-        "small_group": bool(n_p < SMALL_GROUP or n_c < SMALL_GROUP),
+        "small_group": bool(n_p < MIN_GROUP_SIZE or n_c < MIN_GROUP_SIZE),
     }
 
 

@@ -1,4 +1,4 @@
-"""One-line headlines of the impact marts for asset metadata, and the KBI bar-chart data.
+"""One-line headlines of the impact marts for asset metadata.
 
 Each function takes rows of a mart and returns text (or a frame) exactly as shown; a row without
 the numbers a sentence needs gives a sentence saying so, never a made-up figure.
@@ -10,18 +10,8 @@ import math
 
 import pandas as pd
 
-from scl_pipeline.lib.impact.experiment_log import GROUPS
-from scl_pipeline.lib.impact.kbis import INDICATORS
+from scl_pipeline.lib.impact.kbis import INDICATOR_LABELS, INDICATORS
 
-INDICATOR_LABELS: dict[str, str] = {
-    "knowledge_gaps_addressed": "Addressing knowledge gaps",
-    "building_connectivity": "Building connectivity",
-    "engagement": "Engagement",
-}
-CHART_COLUMNS: tuple[str, ...] = (
-    "experiment_id", "indicator", "label", "group", "members", "count", "share", "ci_low",
-    "ci_high", "err_low", "err_high", "p_value", "small_group",
-)
 
 
 def _missing(value) -> bool:
@@ -94,17 +84,20 @@ def roi_range(roi: pd.DataFrame) -> str:
     return low if low == high else f"{low}–{high}"
 
 
-def kbi_chart_data(kbis: pd.DataFrame) -> pd.DataFrame:
-    """One bar per experiment x indicator x group: share, interval and the error-bar lengths
-    (``err_low`` = share - ci_low, ``err_high`` = ci_high - share) in INDICATORS, GROUPS order."""
-    if kbis.empty:
-        return pd.DataFrame(columns=list(CHART_COLUMNS))
-    out = kbis.copy()
-    out["label"] = out["indicator"].map(INDICATOR_LABELS)
-    out["err_low"] = out["share"] - out["ci_low"]
-    out["err_high"] = out["ci_high"] - out["share"]
-    order = {name: i for i, name in enumerate(INDICATORS)}
-    group_order = {name: i for i, name in enumerate(GROUPS)}
-    out = out.assign(_i=out["indicator"].map(order), _g=out["group"].map(group_order))
-    out = out.sort_values(["experiment_id", "_i", "_g"], ignore_index=True)
-    return out[list(CHART_COLUMNS)]
+def roi_headline(roi: pd.DataFrame) -> str:
+    """'ROI 1.7x–2.8x at 2022-Q4 against 2020-Q4 (low, mid, high scenarios; assumptions scl-default-1)'."""
+    if roi.empty:
+        return "no ROI: no wave after the baseline"
+    wave = max(roi["wave"].astype(str))
+    last = roi[roi["wave"].astype(str) == wave]
+    scenarios = ", ".join(last["scenario"].astype(str))
+    return (f"ROI {roi_range(last)} at {wave} against {last['baseline_wave'].iloc[0]} "
+            f"({scenarios} scenarios; assumptions {last['assumptions_version'].iloc[0]})")
+
+
+def did_headlines(did: pd.DataFrame) -> list[str]:
+    """One sentence per metric at the latest wave compared."""
+    if did.empty:
+        return []
+    last = did[did["wave"] == max(did["wave"].astype(str))]
+    return [did_headline(last, metric) for metric in last["metric"].astype(str)]

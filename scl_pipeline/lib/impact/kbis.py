@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.impact.baseline import last_wave_ending_before
-from scl_pipeline.lib.impact.bonds import id_pairs
 from scl_pipeline.lib.impact.experiment_log import GROUPS, split_experiment_log
-from scl_pipeline.lib.impact.stats import SMALL_GROUP, two_proportion_test, wilson_interval
+from scl_pipeline.lib.impact.stats import two_proportion_test, wilson_interval
+from scl_pipeline.lib.network.pairs import id_pairs
 from scl_pipeline.lib.network.snapshot import GraphSnapshot
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 DEFAULT_K = 2
 # "Interacted actively": at least E exchanges (SPEC §3b). E = 1 is the earlier indicator, any exchange.
@@ -35,6 +36,12 @@ ENGAGEMENT = "engagement"
 KNOWLEDGE_GAPS = "knowledge_gaps_addressed"
 CONNECTIVITY = "building_connectivity"
 INDICATORS: tuple[str, ...] = (KNOWLEDGE_GAPS, CONNECTIVITY, ENGAGEMENT)
+# The one wording of each indicator, for headlines, charts and captions alike.
+INDICATOR_LABELS: dict[str, str] = {
+    KNOWLEDGE_GAPS: "Addressing knowledge gaps",
+    CONNECTIVITY: "Building connectivity",
+    ENGAGEMENT: "Engagement",
+}
 ACTIVITY_MEASURES: dict[str, str] = {
     ENGAGEMENT: "exchanges as asker or responder",
     KNOWLEDGE_GAPS: "distinct responders who answered the member's questions",
@@ -116,7 +123,7 @@ def _experiment_rows(
     activity = member_activity(members, log[log["answered"]], snap)
     thresholds = {ENGAGEMENT: e, KNOWLEDGE_GAPS: k, CONNECTIVITY: 1}
     # Each row's difference and p-value rest on both groups: a small group makes every row small.
-    small = min(int((group == g).sum()) for g in GROUPS) < SMALL_GROUP
+    small = min(int((group == g).sum()) for g in GROUPS) < MIN_GROUP_SIZE
     rows = []
     for indicator in INDICATORS:
         values = activity[indicator].to_numpy()

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.impact.baseline import is_after
-from scl_pipeline.lib.impact.bonds import bond_changes, distance_to_nearest, id_pairs
-from scl_pipeline.lib.impact.stats import SMALL_GROUP
+from scl_pipeline.lib.impact.bonds import bond_changes, distance_to_nearest
+from scl_pipeline.lib.network.pairs import id_pairs
 from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 REACH_STEPS: tuple[int, ...] = (1, 2, 3)
 PARTICIPANT_NETWORK_COLUMNS: tuple[str, ...] = (
@@ -110,7 +111,7 @@ def participant_network_row(
         row[f"reach_{k}_share"] = reached / current.n
     both = row["participants_in_both_waves"]
     # The shares describe the participants, or those present at both waves: either too few is small.
-    row["small_group"] = bool(len(members) < SMALL_GROUP or (both is not None and both < SMALL_GROUP))
+    row["small_group"] = bool(len(members) < MIN_GROUP_SIZE or (both is not None and both < MIN_GROUP_SIZE))
     frame = pd.DataFrame([row], columns=list(PARTICIPANT_NETWORK_COLUMNS))
     for col in ("participants_in_both_waves", "cross_country_ties_baseline", "new_bonds", "bonds_kept", "bonds_lost"):
         frame[col] = pd.array(frame[col], dtype="Int64")

@@ -158,12 +158,3 @@ def load_roi_assumptions(landing_root: str | Path | None = None) -> RoiAssumptio
     return RoiAssumptions(
         version=merged["version"], currency=merged["currency"], scenarios=_resolve(merged, label), sources=tuple(sources)
     )
-
-
-def assumptions_from_text(text: str, label: str = "ROI assumptions") -> RoiAssumptions:
-    """Assumptions from one complete TOML text (no defaults), e.g. a worked example in a test."""
-    merged = _merge({}, _parse(text, label), label)
-    for key in ("version", "currency"):
-        if not merged.get(key):
-            raise RoiConfigError(f"{label}: key {key!r} is required")
-    return RoiAssumptions(merged["version"], merged["currency"], _resolve(merged, label), (label,))

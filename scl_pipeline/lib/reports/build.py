@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from scl_pipeline.lib.reports import captions, formatting as fmt
-from scl_pipeline.lib.reports.document import HTML_NAME, Report, ReportFigure, Table, write_report
+from scl_pipeline.lib.reports.document import HTML_NAME, Report, ReportFigure, Table
 from scl_pipeline.lib.reports.groups import named_groups
 from scl_pipeline.lib.reports.inputs import (
     PARTICIPANT_NETWORK,
@@ -28,7 +28,7 @@ from scl_pipeline.lib.reports.impact_charts import METRIC_NAMES, balance_png, ev
 from scl_pipeline.lib.reports.program_charts import experiment_png, roi_png, waves_trend_png
 from scl_pipeline.lib.reports.scenarios import main_scenario, removed_people
 from scl_pipeline.lib.reports.wave_charts import mixing_heatmap_png, mixing_matrix, robustness_png
-from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 PROGRAM_FOLDER = "program"
 TOP_DEPARTMENTS = 12
@@ -180,7 +180,7 @@ def program_report(inputs: ReportInputs) -> Report:
 
 def impact_figures(impact_did: pd.DataFrame | None, impact_balance: pd.DataFrame | None) -> list[ReportFigure]:
     """The event study (one panel per metric, a sentence per metric on what it shows and how
-    weak it is) and the balance plot; none without rows over 5 people or more."""
+    weak it is) and the balance plot; none without rows over ``MIN_GROUP_SIZE`` people or more."""
     figures: list[ReportFigure] = []
     drawable = impact_did[~flag(impact_did["small_group"])] if impact_did is not None and len(impact_did) else None
     if drawable is not None and len(drawable):
@@ -196,15 +196,6 @@ def impact_figures(impact_did: pd.DataFrame | None, impact_balance: pd.DataFrame
                                     captions.balance_caption(impact_balance, control),
                                     balance_png(impact_balance, control)))
     return figures
-
-
-def write_reports(inputs: ReportInputs, folder: str | Path) -> dict[str, Path]:
-    """Every wave's report in ``folder/<wave>/`` and the program's in ``folder/program/``;
-    returns the page of each (key: wave, or ``program``)."""
-    folders = {wave: wave_folder(folder, wave) for wave in inputs.waves}
-    pages = {wave: write_report(wave_report(inputs, wave), path) for wave, path in folders.items()}
-    pages[PROGRAM_FOLDER] = write_report(program_report(inputs), Path(folder) / PROGRAM_FOLDER)
-    return pages
 
 
 def wave_folder(folder: str | Path, wave: str) -> Path:

@@ -21,7 +21,7 @@ from scl_pipeline.lib.reports.impact_charts import (
 from scl_pipeline.lib.reports.inputs import BRIDGE_CRITICALITY, PARTICIPANTS_SCOPE, flag, one_wave
 from scl_pipeline.lib.reports.program_charts import fragmentation_by_wave, indicator_name, indicator_order
 from scl_pipeline.lib.reports.wave_charts import HALF, MixingMatrix, SCOPE_TITLE
-from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 
 def _where(country: object, people: int) -> str:

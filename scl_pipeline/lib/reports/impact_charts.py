@@ -9,7 +9,7 @@ import pandas as pd
 
 from scl_pipeline.lib.reports import canvas, formatting
 from scl_pipeline.lib.reports.inputs import ReportInputError, flag, require
-from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 IMPACT_DID = ("wave", "baseline_wave", "metric", "placebo", "control_group", "participants", "controls", "did",
               "ci_low", "ci_high", "small_group")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scl_pipeline.lib.impact.kbis import CONNECTIVITY, ENGAGEMENT, INDICATOR_LABELS, KNOWLEDGE_GAPS
 from scl_pipeline.lib.reports import canvas, formatting
 from scl_pipeline.lib.reports.inputs import (
     EXPERIMENT_KBIS,
@@ -15,26 +16,24 @@ from scl_pipeline.lib.reports.inputs import (
     ReportInputError,
     require,
 )
-from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 BASELINE_BRIDGES_KIND = "baseline_single_bridges"
 GROUP_COLOURS = {"program": "#1f77b4", "control": "#b0b0b0"}
 SCENARIO_ORDER = ("low", "mid", "high")
-INDICATOR_NAMES = {
-    "engagement": "Engagement",
-    "knowledge_gaps_addressed": "Knowledge gaps addressed",
-    "building_connectivity": "Building connectivity",
-}
+# The reports lead with engagement (the figure a reader asks first); the wording is the impact
+# marts' own (INDICATOR_LABELS), so a headline and a chart never name an indicator differently.
+REPORT_ORDER: tuple[str, ...] = (ENGAGEMENT, KNOWLEDGE_GAPS, CONNECTIVITY)
 
 
 def indicator_name(indicator: str) -> str:
-    return INDICATOR_NAMES.get(indicator, indicator.replace("_", " ").capitalize())
+    return INDICATOR_LABELS.get(indicator, indicator.replace("_", " ").capitalize())
 
 
 def indicator_order(indicators: pd.Series) -> list[str]:
-    """The spec's indicators in the spec's order, then any other alphabetically."""
+    """The spec's indicators in the report's order, then any other alphabetically."""
     present = set(indicators.astype(str))
-    return [i for i in INDICATOR_NAMES if i in present] + sorted(present - set(INDICATOR_NAMES))
+    return [i for i in REPORT_ORDER if i in present] + sorted(present - set(REPORT_ORDER))
 
 
 def fragmentation_by_wave(resilience_scenarios: pd.DataFrame, scope: str = PARTICIPANTS_SCOPE) -> pd.DataFrame:
@@ -106,7 +105,8 @@ def experiment_png(experiment_kbis: pd.DataFrame, experiment_id: str) -> bytes:
                 match = rows[(rows["indicator"] == indicator) & (rows["group"] == group)]
                 x = i + offset
                 if match.empty or match["members"].iloc[0] < MIN_GROUP_SIZE:
-                    ax.text(x, 0.02, "fewer than\n5 members", ha="center", fontsize=7, color="#666666")
+                    ax.text(x, 0.02, f"fewer than\n{MIN_GROUP_SIZE} members", ha="center", fontsize=7,
+                            color="#666666")
                     continue
                 row = match.iloc[0]
                 err = [[row["share"] - row["ci_low"]], [row["ci_high"] - row["share"]]]

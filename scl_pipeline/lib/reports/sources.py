@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from scl_pipeline.lib.impact.bonds import id_pairs
 from scl_pipeline.lib.lake import DataLake
+from scl_pipeline.lib.network.pairs import id_pairs
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.reports.build import ReportInputs
 from scl_pipeline.lib.reports.inputs import BRIDGE_CRITICALITY, PERSON, ReportInputError

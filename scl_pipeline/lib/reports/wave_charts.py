@@ -18,7 +18,7 @@ from scl_pipeline.lib.reports.inputs import (
     ReportInputError,
     one_wave,
 )
-from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 TOP_HEATMAP = 12
 ANNOTATE_UP_TO = 13  # cells are labelled with their share up to this many rows

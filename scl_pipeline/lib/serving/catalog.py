@@ -15,7 +15,7 @@ Privacy classes:
   row whose group has fewer than ``MIN_GROUP_SIZE`` people has its value columns (every column
   except the ``key_columns``, the size column included) set NULL and ``suppressed`` set true.
   A row resting on several groups (participants against controls) also names ``small_flag``,
-  the mart's own boolean "a group under 5" column: a true (or NULL) flag withholds it too.
+  the mart's own boolean "a group under ``MIN_GROUP_SIZE``" column: a true (or NULL) flag withholds it too.
   ``group_keys`` names key columns holding a population attribute (``country``): a row of a
   group the population table withholds in that wave is withheld too, whatever its own size.
 - ``aggregate``: whole-population figures, published as they are.
@@ -30,13 +30,13 @@ from typing import Literal
 import duckdb
 
 from scl_pipeline.lib.ingestion.contract import is_person_id_column
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 PrivacyClass = Literal["person", "group", "aggregate"]
 
 MARTS_SCHEMA = "marts"
 WAVE_COLUMN = "wave"
 SUPPRESSED_COLUMN = "suppressed"
-MIN_GROUP_SIZE = 5
 
 
 class CatalogError(ValueError):

@@ -19,13 +19,13 @@ import duckdb
 import pyarrow as pa
 
 from scl_pipeline.lib.serving.catalog import (
-    MIN_GROUP_SIZE,
     SUPPRESSED_COLUMN,
     WAVE_COLUMN,
     CatalogError,
     MartTable,
 )
 from scl_pipeline.lib.serving.publication import sql_str
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 log = logging.getLogger(__name__)
 

@@ -41,10 +41,20 @@ def test_kbi_headline_and_chart_data():
     text = h.kbi_headline(kbis)
     assert text.startswith("X1: program vs control: Addressing knowledge gaps 25% vs 0% (p = ")
     assert "Building connectivity 75% vs 20%" in text and "Engagement 0% vs 20%" in text  # E = 3
-    chart = h.kbi_chart_data(kbis)
-    assert list(chart.columns) == list(h.CHART_COLUMNS)
-    assert chart["label"].tolist()[:2] == ["Addressing knowledge gaps"] * 2
-    assert np.allclose(chart["share"] - chart["err_low"], chart["ci_low"])
-    assert np.allclose(chart["share"] + chart["err_high"], chart["ci_high"])
-    assert (chart["err_low"] >= 0).all() and (chart["err_high"] >= 0).all()
-    assert h.kbi_chart_data(kbis.iloc[:0]).empty and h.kbi_headline(kbis.iloc[:0]) == "no experiment"
+    assert h.kbi_headline(kbis.iloc[:0]) == "no experiment"
+
+
+def test_roi_and_did_headlines_speak_of_the_latest_wave():
+    roi = pd.DataFrame({
+        "wave": ["2021-Q1"] * 3 + ["2021-Q2"] * 3, "baseline_wave": "2020-Q4", "scenario": ["low", "mid", "high"] * 2,
+        "assumptions_version": "v1", "roi_multiple": [0.5, 0.6, 0.7, 1.04, 1.5, 2.0],
+    })
+    assert h.roi_headline(roi) == "ROI 1.0x–2.0x at 2021-Q2 against 2020-Q4 (low, mid, high scenarios; assumptions v1)"
+    assert h.roi_headline(roi.iloc[:0]) == "no ROI: no wave after the baseline"
+    did = pd.DataFrame({
+        "wave": ["2021-Q1", "2021-Q2"], "baseline_wave": "2020-Q4", "metric": "strong_in_degree",
+        "did": [1.0, 2.5], "ci_low": [0.5, 2.0], "ci_high": [1.5, 3.0],
+    })
+    assert h.did_headlines(did) == [
+        "strong_in_degree: participants +2.50 against controls (95% interval 2.00 to 3.00), 2021-Q2 vs 2020-Q4"
+    ]

@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.impact.roi import ROI_COLUMNS, roi_table
-from scl_pipeline.lib.impact.roi_config import RoiConfigError, assumptions_from_text, load_roi_assumptions
+from scl_pipeline.lib.impact.roi_config import RoiConfigError, load_roi_assumptions
 from scl_pipeline_tests.lib.impact.graphs import snapshot_of
+from scl_pipeline_tests.lib.impact.roi_text import assumptions_from_text
 
 PEOPLE = ["P", "Q", "a1", "a2", "a3", "b1", "b2", "b3", "x1", "y1", "z", "k1", "k2"]
 COUNTRY = {p: "US" for p in PEOPLE}

@@ -7,7 +7,7 @@ from dataclasses import replace
 import markupsafe
 import pytest
 
-from scl_pipeline.lib.reports.build import PROGRAM_FOLDER, wave_report, write_reports
+from scl_pipeline.lib.reports.build import PROGRAM_FOLDER, wave_report
 from scl_pipeline.lib.reports.inputs import ReportInputError
 from scl_pipeline.lib.reports.scenarios import main_scenario, removed_people
 from scl_pipeline_tests.lib.reports.hostile import (
@@ -16,6 +16,7 @@ from scl_pipeline_tests.lib.reports.hostile import (
     SCRIPT_COUNTRY,
     SCRIPT_DEPARTMENT,
 )
+from scl_pipeline_tests.lib.reports.pages import write_reports
 from scl_pipeline_tests.lib.reports.story import BASELINE, WAVES
 
 WAVE_FIGURES = ["participants_network", "resilience_scenario", "country_mixing", "robustness"]

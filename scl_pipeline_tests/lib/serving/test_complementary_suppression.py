@@ -14,7 +14,7 @@ from collections import Counter
 import duckdb
 import pytest
 
-from scl_pipeline.lib.serving.catalog import MIN_GROUP_SIZE
+from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 from scl_pipeline.lib.serving.privacy import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
 

@@ -1,9 +1,9 @@
-"""What the impact marts show on their materialisation: headlines, pictures, tables."""
+"""What the impact marts show on their materialisation: pictures and tables."""
 
 import pandas as pd
 
 from scl_pipeline.lib.impact.kbis import experiment_kbis
-from scl_pipeline.lib.impact.previews import did_headlines, kbi_figures, markdown_table, roi_headline
+from scl_pipeline.lib.reports.impact_previews import kbi_figures, markdown_table
 from scl_pipeline.lib.reports.canvas import PNG_MAGIC
 from scl_pipeline_tests.lib.impact.experiment_example import ASSIGNMENT, INTERACTIONS, graphs
 
@@ -16,22 +16,6 @@ def test_kbi_figure_per_experiment_unless_no_group_can_be_drawn():
     assert figure.preview_markdown().startswith("![experiment_X1](data:image/png;base64,")
     both_small = kbis.assign(members=4)
     assert kbi_figures(both_small) == []
-
-
-def test_roi_and_did_headlines_speak_of_the_latest_wave():
-    roi = pd.DataFrame({
-        "wave": ["2021-Q1"] * 3 + ["2021-Q2"] * 3, "baseline_wave": "2020-Q4", "scenario": ["low", "mid", "high"] * 2,
-        "assumptions_version": "v1", "roi_multiple": [0.5, 0.6, 0.7, 1.04, 1.5, 2.0],
-    })
-    assert roi_headline(roi) == "ROI 1.0x–2.0x at 2021-Q2 against 2020-Q4 (low, mid, high scenarios; assumptions v1)"
-    assert roi_headline(roi.iloc[:0]) == "no ROI: no wave after the baseline"
-    did = pd.DataFrame({
-        "wave": ["2021-Q1", "2021-Q2"], "baseline_wave": "2020-Q4", "metric": "strong_in_degree",
-        "did": [1.0, 2.5], "ci_low": [0.5, 2.0], "ci_high": [1.5, 3.0],
-    })
-    assert did_headlines(did) == [
-        "strong_in_degree: participants +2.50 against controls (95% interval 2.00 to 3.00), 2021-Q2 vs 2020-Q4"
-    ]
 
 
 def test_markdown_table_shortens_numbers():
