@@ -25,7 +25,10 @@ def test_a_run_writes_a_private_warehouse_and_a_copy_for_the_serving_group_only(
     monkeypatch.setenv(SERVING_GROUP_ENV, str(gid))
     write_wave(lake, "2021-Q1", *small_org())
     write_wave(lake, "2021-Q2", *small_org())
-    # An old lake: its warehouse folder (0755) holds a file everyone can read.
+    # An old lake: its root and warehouse folder (0755) hold a file everyone can read. The modes
+    # are set, not left to the umask: an earlier run in this process set the pipeline's 077.
+    lake.root.mkdir(parents=True, exist_ok=True)
+    os.chmod(lake.root, 0o755)
     lake.warehouse_path.parent.mkdir(parents=True)
     os.chmod(lake.warehouse_path.parent, 0o755)
     old = lake.warehouse_path.parent / "export_2019.csv"
