@@ -89,7 +89,7 @@ def main() -> None:
 def _measure(path: str, folder: Path, wave: str, chunk_rows: int) -> dict:
     """One path in this process: seconds, peak above the baseline, and the frames' true sizes."""
     from scl_pipeline.lib.ingestion.coerce import coerce_frame
-    from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+    from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
     from scl_pipeline.lib.ingestion.readers import open_landing_file
     from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
     from scl_pipeline.lib.ingestion.validation import validate_wave

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY
 from scl_pipeline_tests.helpers.staging import stage_ties
 
 DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"

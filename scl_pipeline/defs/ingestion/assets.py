@@ -25,7 +25,7 @@ from scl_pipeline.defs.ingestion.checks import (
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
 from scl_pipeline.lib.ingestion.coerce import CoercionError
-from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
+from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
 from scl_pipeline.lib.ingestion.discovery import (
     landing_aliases,
     open_wave_hr,

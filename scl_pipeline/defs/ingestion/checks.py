@@ -5,7 +5,7 @@ numbers, counts and shapes, never ids or names."""
 import dagster as dg
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.disclosure import markdown_text
 from scl_pipeline.lib.ingestion.gates import GateResult
 from scl_pipeline.lib.ingestion.validation import REGISTRY, ValidationReport

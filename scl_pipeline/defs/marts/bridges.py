@@ -11,7 +11,7 @@ from scl_pipeline.defs.marts.specs import MARTS_GROUP, mart_key
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
 from scl_pipeline.defs.partitions import wave_asset
 from scl_pipeline.defs.resources import DataLakeResource, ResilienceSettings
-from scl_pipeline.lib.ingestion.contract import PARTICIPANTS
+from scl_pipeline.lib.contract import PARTICIPANTS
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.resilience.headline import bridge_headline, top_bridges_markdown
 from scl_pipeline.lib.resilience.tables import wave_bridges

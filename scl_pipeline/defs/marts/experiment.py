@@ -17,7 +17,7 @@ from scl_pipeline.defs.marts.cross_wave import (
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings
 from scl_pipeline.lib.impact import headlines
 from scl_pipeline.lib.impact.cross_wave import MartRows, experiment_kbi_rows
-from scl_pipeline.lib.impact.experiment_log import PROBLEM_COLUMNS
+from scl_pipeline.lib.ingestion.experiment_log import PROBLEM_COLUMNS
 from scl_pipeline.lib.impact.kbis import empty_kbis
 from scl_pipeline.lib.impact.schemas import typed
 from scl_pipeline.lib.warehouse.reads import experiment_log

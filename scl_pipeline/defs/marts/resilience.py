@@ -21,7 +21,7 @@ from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_G
 from scl_pipeline.defs.marts.cross_wave import failing_clearly, impact_config, no_wave
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings, ResilienceSettings
 from scl_pipeline.lib.impact.baseline import is_after, resolve_baseline
-from scl_pipeline.lib.ingestion.contract import PARTICIPANTS
+from scl_pipeline.lib.contract import PARTICIPANTS
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.resilience import headline
 from scl_pipeline.lib.resilience.scenario_file import SCENARIOS_FILE, ScenarioFileError, ScenarioSpec, load_scenarios

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scl_pipeline.lib.demo.generator import generate_demo_org
 from scl_pipeline.lib.demo.survey_export import PEOPLE_BY, SURVEY_LAYOUTS
-from scl_pipeline.lib.ingestion.contract import FORMATS
+from scl_pipeline.lib.contract import FORMATS
 from scl_pipeline.lib.waves import FIRST_WAVE
 
 

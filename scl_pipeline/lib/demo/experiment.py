@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.impact.kbis import CONNECTIVITY, DEFAULT_E, DEFAULT_K, ENGAGEMENT, INDICATORS, KNOWLEDGE_GAPS
-from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, INTERACTIONS
+from scl_pipeline.lib.contract import ASSIGNMENT, INTERACTIONS
 
 # The indicators' names and K are the pipeline's (lib/impact/kbis.py); what is planted, and the
 # rates recomputed below, are this module's own code, independent of the pipeline's.

@@ -56,7 +56,7 @@ from scl_pipeline.lib.demo.survey import (
 from scl_pipeline.lib.demo.survey_export import PEOPLE_BY, SURVEY_LAYOUTS, write_layout_config, write_survey
 from scl_pipeline.lib.demo.truth import DemoTruth
 from scl_pipeline.lib.demo.writer import write_table
-from scl_pipeline.lib.ingestion.contract import (
+from scl_pipeline.lib.contract import (
     ASSIGNMENT,
     DEFAULT_RELATION,
     FORMATS,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT
+from scl_pipeline.lib.contract import HR_EXPORT
 
 DEPARTMENTS: tuple[str, ...] = (
     "Research & Development",

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from scl_pipeline.lib.demo.organisation import Organisation
 from scl_pipeline.lib.demo.relationships import Relationships
-from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, ONA_SURVEY
+from scl_pipeline.lib.contract import DEFAULT_RELATION, ONA_SURVEY
 
 STRONG = 4  # SPEC §2 default strong_threshold
 WEAK_CAP = STRONG - 1

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from scl_pipeline.lib.demo.organisation import Organisation
 from scl_pipeline.lib.demo.writer import write_table
-from scl_pipeline.lib.ingestion.contract import STRENGTH_MAX, STRENGTH_MIN
+from scl_pipeline.lib.contract import STRENGTH_MAX, STRENGTH_MIN
 from scl_pipeline.lib.ingestion.survey_config import SURVEY_LAYOUT_FILE
 
 SURVEY_LAYOUTS: tuple[str, ...] = ("long", "wide", "multiselect")

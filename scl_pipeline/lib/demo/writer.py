@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from scl_pipeline.lib.ingestion.contract import FORMATS
+from scl_pipeline.lib.contract import FORMATS
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIXED_ISO = "2000-01-01T00:00:00Z"

@@ -17,7 +17,7 @@ from scl_pipeline.lib.impact.baseline import BaselineChoice, is_after, resolve_b
 from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.impact.balance import empty_balance, impact_balance
 from scl_pipeline.lib.impact.did import CONTROL_DEFINITIONS, DID_METRICS, MATCHED, ControlGroup, empty_did, impact_did
-from scl_pipeline.lib.impact.experiment_log import PROBLEM_COLUMNS, split_experiment_log
+from scl_pipeline.lib.ingestion.experiment_log import PROBLEM_COLUMNS, split_experiment_log
 from scl_pipeline.lib.impact.kbis import CONNECTIVITY, DEFAULT_E, empty_kbis, experiment_kbis
 from scl_pipeline.lib.impact.matching import Matching
 from scl_pipeline.lib.impact.participant_network import empty_participant_network, participant_network, roster_ids

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.impact.baseline import last_wave_ending_before
-from scl_pipeline.lib.impact.experiment_log import GROUPS, split_experiment_log
+from scl_pipeline.lib.ingestion.experiment_log import GROUPS, split_experiment_log
 from scl_pipeline.lib.impact.stats import two_proportion_test, wilson_interval
 from scl_pipeline.lib.network.pairs import id_pairs
 from scl_pipeline.lib.network.snapshot import GraphSnapshot

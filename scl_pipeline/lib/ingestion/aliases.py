@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scl_pipeline.lib.ingestion.contract import ALL_SPECS, FileSpec
+from scl_pipeline.lib.contract import ALL_SPECS, FileSpec
 from scl_pipeline.lib.ingestion.countries import CountryAliasError, alias_table
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import STRENGTH_MAX, STRENGTH_MIN
+from scl_pipeline.lib.contract import STRENGTH_MAX, STRENGTH_MIN
 from scl_pipeline.lib.ingestion.countries import country_key as folded  # the one folding rule
 
 NUMBERED = "numbered"

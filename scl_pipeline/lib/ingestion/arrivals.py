@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scl_pipeline.lib.lake import DataLake
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
 from scl_pipeline.lib.ingestion.landing_files import landing_files
 from scl_pipeline.lib.waves import is_wave, parse_wave
 

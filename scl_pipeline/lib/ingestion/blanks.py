@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION
+from scl_pipeline.lib.contract import DEFAULT_RELATION
 
 StrengthPolicy = Literal["quarantine", "not_strong", "strong"]
 RelationPolicy = Literal["quarantine", "primary"]

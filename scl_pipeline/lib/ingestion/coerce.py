@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import (
+from scl_pipeline.lib.contract import (
     DEFAULT_RELATION,
     SOURCE_FILE,
     SOURCE_ROW,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.aliases import LANDING_CONFIG_FILE, AliasMap
-from scl_pipeline.lib.ingestion.contract import (
+from scl_pipeline.lib.contract import (
     ASSIGNMENT,
     HR_EXPORT,
     INTERACTIONS,

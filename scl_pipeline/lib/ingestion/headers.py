@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap, canonical_header
-from scl_pipeline.lib.ingestion.contract import FileSpec
+from scl_pipeline.lib.contract import FileSpec
 
 # Normalised header names that carry names, e-mail addresses or phone numbers (SPEC §1).
 _PII_RE = re.compile(

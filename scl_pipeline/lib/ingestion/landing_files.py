@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scl_pipeline.lib.ingestion.contract import FileSpec
+from scl_pipeline.lib.contract import FileSpec
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 
 # Not exports: editor and office lock/backup files, hidden files, the lake's own notes.

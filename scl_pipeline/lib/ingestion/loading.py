@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
-from scl_pipeline.lib.ingestion.contract import FileSpec
+from scl_pipeline.lib.contract import FileSpec
 from scl_pipeline.lib.ingestion.gates import GateResult
 from scl_pipeline.lib.ingestion.raw_tables import SLICE_COLUMN, ensure_raw_tables, replace_slice_rows
 from scl_pipeline.lib.ingestion.validation import ValidationReport

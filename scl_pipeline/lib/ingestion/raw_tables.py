@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import duckdb
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import (
+from scl_pipeline.lib.contract import (
     ALL_SPECS,
     LOADED_AT,
     SOURCE_FILE,

@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap
-from scl_pipeline.lib.ingestion.contract import SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.contract import SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.headers import HEADER_SEARCH_ROWS, HeaderBelowError, HeaderError, find_header, map_headers
 from scl_pipeline.lib.ingestion.values import by_distinct

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION
+from scl_pipeline.lib.contract import DEFAULT_RELATION
 
 from scl_pipeline.lib.ingestion.blanks import BlankPolicy, RelationPolicy, StrengthPolicy
 from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from scl_pipeline.lib.ingestion.answer_scales import SHIPPED_SCALES, Scale, ScaleError
-from scl_pipeline.lib.ingestion.contract import KNOWN_RELATIONS, STRENGTH_MAX, STRENGTH_MIN
+from scl_pipeline.lib.contract import KNOWN_RELATIONS, STRENGTH_MAX, STRENGTH_MIN
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.people_matching import PEOPLE_KINDS
 

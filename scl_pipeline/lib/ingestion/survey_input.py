@@ -29,7 +29,7 @@ import pandas as pd
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap
 from scl_pipeline.lib.ingestion.answer_scales import is_number, map_labels
-from scl_pipeline.lib.ingestion.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.headers import HeaderError, is_pii_header, map_headers
 from scl_pipeline.lib.ingestion.people_matching import (

@@ -34,7 +34,7 @@ import pandas as pd
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap, canonical_header
 from scl_pipeline.lib.ingestion.answer_scales import NUMBERED, SHIPPED_SCALES, is_number
-from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, KNOWN_RELATIONS, ONA_SURVEY
+from scl_pipeline.lib.contract import DEFAULT_RELATION, KNOWN_RELATIONS, ONA_SURVEY
 from scl_pipeline.lib.ingestion.countries import country_key as folded
 from scl_pipeline.lib.ingestion.survey_config import LONG, MULTISELECT, WIDE, Question, SurveyLayoutConfig
 from scl_pipeline.lib.ingestion.tool_headers import split_header_rows

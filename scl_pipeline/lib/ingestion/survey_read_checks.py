@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import SOURCE_ROW
+from scl_pipeline.lib.contract import SOURCE_ROW
 from scl_pipeline.lib.ingestion.disclosure import shown_value
 from scl_pipeline.lib.ingestion.people_matching import AMBIGUOUS, MISSING, WHAT, Resolved
 from scl_pipeline.lib.ingestion.survey_config import SurveyLayoutConfig

@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from scl_pipeline.lib.ingestion.blanks import BLANK_RELATION, BLANK_STRENGTH, BlankScan
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
-from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.contract import DEFAULT_RELATION, HR_EXPORT, ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS, StreamedFile
 from scl_pipeline.lib.ingestion.validation import ValidationReport, WaveValidation, validate_hr_export
 from scl_pipeline.lib.ingestion.validation.expectations import References

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from scl_pipeline.lib.ingestion.coerce import CoercionError, coerce_frame
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT
+from scl_pipeline.lib.contract import HR_EXPORT
 from scl_pipeline.lib.ingestion.discovery import landing_aliases, open_wave_hr, open_wave_survey
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, WaveVitals, check_gates, quarantine_reasons, wave_vitals

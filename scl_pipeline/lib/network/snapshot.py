@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from scl_pipeline.lib.ingestion.contract import DEFAULT_RELATION
+from scl_pipeline.lib.contract import DEFAULT_RELATION
 
 DEFAULT_STRONG_THRESHOLD = 4
 NODE_ID = "employee_id"

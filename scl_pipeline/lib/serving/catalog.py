@@ -29,7 +29,7 @@ from typing import Literal
 
 import duckdb
 
-from scl_pipeline.lib.ingestion.contract import is_person_id_column
+from scl_pipeline.lib.contract import is_person_id_column
 from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 
 PrivacyClass = Literal["person", "group", "aggregate"]

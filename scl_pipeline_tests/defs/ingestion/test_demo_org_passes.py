@@ -40,7 +40,7 @@ def test_every_demo_wave_passes_every_sanity_gate(lake):
     """All nine waves, each against the one before, as `scl demo` loads them (lib level: the
     same functions the ingestion asset calls, without the rest of the pipeline)."""
     from scl_pipeline.lib.ingestion.coerce import coerce_frame
-    from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+    from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
     from scl_pipeline.lib.ingestion.discovery import landed_waves, read_wave
     from scl_pipeline.lib.ingestion.gates import GateConfig, check_gates, quarantine_reasons, wave_vitals
     from scl_pipeline.lib.ingestion.validation import validate_wave

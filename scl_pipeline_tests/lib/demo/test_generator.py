@@ -11,7 +11,7 @@ import pytest
 from scl_pipeline.lib.demo import generate_demo_org
 from scl_pipeline.lib.demo.__main__ import main
 from scl_pipeline.lib.demo.writer import write_table
-from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
+from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
 from scl_pipeline.lib.waves import wave_range
 
 TINY = dict(people=1000, first_wave="2020-Q4", last_wave="2021-Q2")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import KNOWN_RELATIONS
+from scl_pipeline.lib.contract import KNOWN_RELATIONS
 from scl_pipeline.lib.ingestion.countries import normalise_country_column
 from scl_pipeline_tests.lib.demo.conftest import read_hr, read_survey
 

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.ingestion.coerce import CoercionError, coerce_frame
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
 
 
 def _frame(**columns):

@@ -10,7 +10,7 @@ import pytest
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT
+from scl_pipeline.lib.contract import HR_EXPORT
 from scl_pipeline.lib.ingestion.countries import (
     SHIPPED_ALIASES_FILE,
     CountryAliasError,

@@ -8,7 +8,7 @@ import functools
 import duckdb
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
 from scl_pipeline.lib.ingestion.gates import GateResult
 from scl_pipeline.lib.ingestion.loading import load_validated, record_quality
 from scl_pipeline.lib.ingestion.validation import validate_wave

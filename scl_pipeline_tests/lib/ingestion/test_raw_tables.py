@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
 from scl_pipeline.lib.ingestion.raw_tables import ensure_raw_tables, replace_slice_rows
 from scl_pipeline.lib.warehouse.connection import transaction
 

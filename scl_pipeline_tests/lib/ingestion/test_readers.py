@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap, canonical_header
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.headers import is_pii_header
 from scl_pipeline.lib.ingestion.landing_files import find_landing_file

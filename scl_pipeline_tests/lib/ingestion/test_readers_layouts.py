@@ -3,7 +3,7 @@ a semicolon-delimited file, a title above the header."""
 
 import pytest
 
-from scl_pipeline.lib.ingestion.contract import ONA_SURVEY
+from scl_pipeline.lib.contract import ONA_SURVEY
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.readers import open_landing_file, read_landing_file
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT
+from scl_pipeline.lib.contract import HR_EXPORT
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.readers import StreamedFile, open_landing_file
 from scl_pipeline.lib.ingestion.survey_config import SurveyLayoutConfig, SurveyLayouts

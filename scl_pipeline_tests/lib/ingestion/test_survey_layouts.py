@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap
-from scl_pipeline.lib.ingestion.contract import ONA_SURVEY
+from scl_pipeline.lib.contract import ONA_SURVEY
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.readers import read_as_written
 from scl_pipeline.lib.ingestion.survey_config import SurveyLayoutConfig, SurveyLayouts

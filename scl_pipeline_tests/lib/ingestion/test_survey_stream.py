@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.readers import open_landing_file
 from scl_pipeline.lib.ingestion.survey_stream import PASSES, validate_wave_streamed

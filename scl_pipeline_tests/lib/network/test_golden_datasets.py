@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.ingestion.contract import HR_EXPORT, ONA_SURVEY
+from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.snapshot import build_snapshot
 from scl_pipeline.lib.network.wave_stats import graph_stats

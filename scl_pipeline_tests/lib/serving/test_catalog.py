@@ -2,7 +2,7 @@
 import duckdb
 import pytest
 
-from scl_pipeline.lib.ingestion.contract import PERSON_ID_COLUMNS, is_person_id_column
+from scl_pipeline.lib.contract import PERSON_ID_COLUMNS, is_person_id_column
 from scl_pipeline.lib.serving.catalog import (
     REGISTRY,
     CatalogError,

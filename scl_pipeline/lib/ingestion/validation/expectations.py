@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import FileSpec
+from scl_pipeline.lib.contract import FileSpec
 from scl_pipeline.lib.ingestion.id_matching import mismatch_pattern, repairs_summary
 from scl_pipeline.lib.ingestion.validation import rules
 from scl_pipeline.lib.ingestion.values import MatchOptions

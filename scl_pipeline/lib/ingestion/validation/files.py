@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
+from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS
 from scl_pipeline.lib.ingestion.id_matching import canonical_ids
 from scl_pipeline.lib.ingestion.validation import rules
 from scl_pipeline.lib.ingestion.validation.findings import ValidationReport

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import SOURCE_ROW
+from scl_pipeline.lib.contract import SOURCE_ROW
 from scl_pipeline.lib.ingestion.disclosure import markdown_text, metadata_value, shown_cell
 
 SAMPLE_SIZE = 10

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.validation import rules
 from scl_pipeline.lib.ingestion.validation.findings import (
     QUARANTINE_COLUMNS,

@@ -7,7 +7,7 @@ answer scale are only known while the export is turned into the contract's rows.
 
 from __future__ import annotations
 
-from scl_pipeline.lib.ingestion.contract import ONA_SURVEY
+from scl_pipeline.lib.contract import ONA_SURVEY
 from scl_pipeline.lib.ingestion.validation.expectations import ExpectationDef
 from scl_pipeline.lib.ingestion.validation.findings import Severity
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import PERSON_ID_COLUMNS, STRENGTH_MAX, STRENGTH_MIN, FileSpec
+from scl_pipeline.lib.contract import PERSON_ID_COLUMNS, STRENGTH_MAX, STRENGTH_MIN, FileSpec
 from scl_pipeline.lib.ingestion.countries import normalise_country
 from scl_pipeline.lib.ingestion.id_matching import canonical_ids
 from scl_pipeline.lib.ingestion.values import BOOLEAN_WORDS, by_distinct, parse_timestamps  # noqa: F401 (re-exported)

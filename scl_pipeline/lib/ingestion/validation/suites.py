@@ -17,7 +17,7 @@ Severity policy:
   participants / assignment members absent from HR, a member listed in both experiment groups
   (every row of that person) or listed again, interactions by people outside the experiment's
   assignment, answered before they were asked, answered by the asker or logged twice. The
-  experiment rules are ``lib/impact/experiment_log.py``'s (one definition, also applied by the
+  experiment rules are ``lib/ingestion/experiment_log.py``'s (one definition, also applied by the
   experiment indicators). The ``*_repaired`` WARNINGs count ids repaired to their reference id
   (id_matching) and quarantine nothing.
 
@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import (
+from scl_pipeline.lib.contract import (
     ALL_SPECS,
     ASSIGNMENT,
     DEFAULT_RELATION,
@@ -69,7 +69,7 @@ from scl_pipeline.lib.ingestion.validation.expectations import (
 )
 from scl_pipeline.lib.ingestion.validation.findings import Severity
 from scl_pipeline.lib.ingestion.validation.layout_checks import LAYOUT_EXPECTATIONS
-from scl_pipeline.lib.impact import experiment_log
+from scl_pipeline.lib.ingestion import experiment_log
 
 DUPLICATE_OF = "__duplicate_of_row"
 DUPLICATE_NOMINATION = "ona_survey.no_duplicate_nomination"

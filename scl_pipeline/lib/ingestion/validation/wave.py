@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scl_pipeline.lib.ingestion.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, FileSpec
+from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, FileSpec
 from scl_pipeline.lib.ingestion.validation.files import (
     ids_of,
     validate_assignment,

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.ingestion.contract import ONA_SURVEY
+from scl_pipeline.lib.contract import ONA_SURVEY
 from scl_pipeline.lib.ingestion.validation import rules
 
 STAMPS = [

@@ -226,7 +226,3 @@ def split_experiment_log(assignment: pd.DataFrame, interactions: pd.DataFrame) -
     log = _interactions(interactions, members, problems)
     return ExperimentLog(assignment=members, interactions=log, problems=problems.frame())
 
-
-def experiment_problems(assignment: pd.DataFrame, interactions: pd.DataFrame) -> pd.DataFrame:
-    """Only the problem rows (PROBLEM_COLUMNS) of :func:`split_experiment_log`, for quarantine."""
-    return split_experiment_log(assignment, interactions).problems

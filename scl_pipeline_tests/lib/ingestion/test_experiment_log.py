@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.impact.experiment_log import PROBLEM_COLUMNS, experiment_problems, split_experiment_log
+from scl_pipeline.lib.ingestion.experiment_log import PROBLEM_COLUMNS, split_experiment_log
 from scl_pipeline_tests.lib.impact.experiment_example import ASSIGNMENT, INTERACTIONS
 
 
@@ -45,7 +45,7 @@ def test_several_reasons_of_one_row_are_joined_and_source_row_is_kept():
     assignment = pd.DataFrame({"experiment_id": "E", "employee_id": ["a", "b"], "group": ["program", "control"]})
     log = pd.DataFrame({"experiment_id": "E", "asker_id": ["zz"], "responder_id": ["zz"],
                         "asked_at": ["2022-01-02"], "answered_at": ["2022-01-01"], "source_row": [17]})
-    problems = experiment_problems(assignment, log)
+    problems = split_experiment_log(assignment, log).problems
     assert len(problems) == 1
     row = problems.iloc[0]
     assert row["problem"] == "asker_not_member; responder_not_member; self_question; answered_before_asked"
@@ -55,8 +55,8 @@ def test_several_reasons_of_one_row_are_joined_and_source_row_is_kept():
 def test_unknown_group_and_missing_id_and_required_columns():
     assignment = pd.DataFrame({"experiment_id": ["E", "E", "E", None], "employee_id": ["a", None, "c", "d"],
                                "group": ["treatment", "program", "control", "control"]})
-    problems = experiment_problems(assignment, pd.DataFrame(columns=["experiment_id", "asker_id", "responder_id", "asked_at", "answered_at"]))
+    problems = split_experiment_log(assignment, pd.DataFrame(columns=["experiment_id", "asker_id", "responder_id", "asked_at", "answered_at"])).problems
     assert problems.set_index("row")["problem"].to_dict() == {0: "unknown_group", 1: "missing_id", 3: "missing_id"}
     assert "'treatment' is not one of ['program', 'control']" in problems.iloc[0]["reason"]
     with pytest.raises(ValueError, match=r"experiment interactions: missing column\(s\) \['answered_at'\]"):
-        experiment_problems(assignment, pd.DataFrame(columns=["experiment_id", "asker_id", "responder_id", "asked_at"]))
+        split_experiment_log(assignment, pd.DataFrame(columns=["experiment_id", "asker_id", "responder_id", "asked_at"])).problems
