@@ -14,7 +14,7 @@ Exact duplicate assignment rows are one membership and are not a problem.
 
 The row rules shared with ingestion (:func:`in_both_groups`, :func:`self_questions`,
 :func:`repeated_questions`, :func:`repeated_members`) are defined here once: the validation
-registry (``lib/ingestion/validation/suites.py``) quarantines the rows they flag before loading,
+registry (``lib/ingestion/validation/experiment_suites.py``) quarantines the rows they flag before loading,
 so the warehouse's experiment tables hold only usable rows and nothing is dropped unseen.
 """
 

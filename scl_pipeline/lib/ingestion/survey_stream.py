@@ -7,7 +7,7 @@ Two passes over the file (:class:`~.readers.StreamedFile` reads it again for eac
    group is the one with the highest strength wherever it is. The first pass keeps only integer
    codes of each row's canonical ids, relation and strength (28 bytes a row) and finds the
    dropped duplicates with the same rule as a whole-file validation
-   (:func:`.validation.suites.kept_of_dropped`). So do blank strengths (is the row's relation
+   (:func:`.validation.duplicates.kept_of_dropped`). So do blank strengths (is the row's relation
    rated elsewhere?) and relations (does any row give one?): the pass keeps the blank rows only
    (:class:`.blanks.BlankScan`). A survey of one chunk skips this pass.
 2. The second pass validates each chunk with the survey's suite (:class:`SuiteRun`, given the
@@ -34,13 +34,14 @@ from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS, StreamedFile
 from scl_pipeline.lib.ingestion.validation import ValidationReport, WaveValidation, validate_hr_export
 from scl_pipeline.lib.ingestion.validation.expectations import References
 from scl_pipeline.lib.ingestion.validation.files import survey_references
-from scl_pipeline.lib.ingestion.validation.gx_execution import SuiteRun, canonical_rows
+from scl_pipeline.lib.ingestion.validation.checked_frame import canonical_rows
+from scl_pipeline.lib.ingestion.validation.duplicates import kept_of_dropped
+from scl_pipeline.lib.ingestion.validation.gx_execution import SuiteRun
 from scl_pipeline.lib.ingestion.validation.suites import (
     DUPLICATE_NOMINATION,
     DUPLICATE_OF,
     RELATION_NOT_BLANK,
     STRENGTH_NOT_BLANK,
-    kept_of_dropped,
 )
 from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.runs.progress import Progress

@@ -1,5 +1,6 @@
-"""Run one file's expectation suite with great_expectations 1.x and turn the result into a
-:class:`ValidationReport` (findings, quarantine rows, clean frame).
+"""Run one file's expectation suite with great_expectations 1.x and sum the results into a
+:class:`ValidationReport` (findings, quarantine rows, clean frame). The frame GX checks is
+:mod:`.checked_frame`'s; GX's results become rows in :mod:`.outcomes`.
 
 GX is imported lazily (3–4 s, ~250 MB) and its ephemeral context is built once per process:
 loading Dagster definitions never pays for it, and a run validating many files pays once.
@@ -7,7 +8,6 @@ loading Dagster definitions never pays for it, and a run validating many files p
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -16,35 +16,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
-from scl_pipeline.lib.ingestion.validation import rules
+from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_ROW
+from scl_pipeline.lib.ingestion.validation.checked_frame import (
+    add_derived_columns,
+    canonical_rows,
+    check_lineage,
+    file_label,
+)
+from scl_pipeline.lib.ingestion.validation.expectations import ExpectationDef, References
 from scl_pipeline.lib.ingestion.validation.findings import (
-    QUARANTINE_COLUMNS,
     SAMPLE_SIZE,
     Finding,
     Severity,
     ValidationReport,
     empty_quarantine,
 )
-from scl_pipeline.lib.ingestion.id_matching import find_repairs
-from scl_pipeline.lib.ingestion.validation.expectations import (
-    ExpectationDef,
-    References,
-    as_given_column,
-    repair_kind_column,
-)
-from scl_pipeline.lib.ingestion.validation.suites import SPECS, add_derived_columns, expectations_for
+from scl_pipeline.lib.ingestion.validation.outcomes import offending_rows, quarantine_frame, quarantine_reason
+from scl_pipeline.lib.ingestion.validation.suites import SPECS, expectations_for
 
 _META_KEY = "scl_expectation"
 _lock = threading.Lock()
 _batch_definition: Any = None
-
-
-class ValidationInputError(ValueError):
-    """The frame handed to validation lacks what the reader guarantees (lineage columns)."""
 
 
 def _gx() -> tuple[Any, Any, Any]:
@@ -76,21 +70,6 @@ def _gx() -> tuple[Any, Any, Any]:
     return gx, gxe, _batch_definition
 
 
-def file_label(frame: pd.DataFrame, spec: FileSpec) -> str:
-    """The file a frame came from (its ``source_file``), or the file kind when unknown."""
-    if SOURCE_FILE in frame.columns and len(frame) and pd.notna(frame[SOURCE_FILE].iloc[0]):
-        return str(frame[SOURCE_FILE].iloc[0])
-    return spec.name
-
-
-def _check_lineage(frame: pd.DataFrame, label: str) -> None:
-    if SOURCE_ROW not in frame.columns:
-        raise ValidationInputError(f"{label}: the frame has no {SOURCE_ROW!r} column; read it with the landing reader")
-    rows = frame[SOURCE_ROW]
-    if rows.isna().any() or rows.duplicated().any():
-        raise ValidationInputError(f"{label}: {SOURCE_ROW!r} must be a unique, non-missing row number per row")
-
-
 def run_suite(
     frame: pd.DataFrame, file_kind: str, refs: References | None = None, scope: str | None = None
 ) -> ValidationReport:
@@ -99,12 +78,6 @@ def run_suite(
     run = SuiteRun(file_kind, refs, scope)
     clean = run.add(frame)
     return run.report(clean)
-
-
-def canonical_rows(frame: pd.DataFrame, file_kind: str, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    """``frame`` in canonical form (rules.canonicalise) with the ids the references repair
-    repaired, and the derived columns recording each repair: what every expectation checks."""
-    return _repair_ids(rules.canonicalise(frame, SPECS[file_kind]), file_kind, refs)
 
 
 # The file kinds SuiteRun may validate in more than one chunk (see its docstring).
@@ -164,7 +137,7 @@ class SuiteRun:
             raise ValueError(f"{self.file_kind} is validated whole: its cross-row rules need every row at once")
         label = file_label(frame, self.spec)
         self.label = self.label or label
-        _check_lineage(frame, label)
+        check_lineage(frame, label)
         self.rows += len(frame)
         canonical, repaired = canonical_rows(frame, self.file_kind, self.refs)
         checked = add_derived_columns(canonical, self.spec, self.whole_file)
@@ -202,7 +175,7 @@ class SuiteRun:
                 )
             if outcome.success:
                 continue
-            offending = _offending_rows(outcome.result, checked, definition)
+            offending = offending_rows(outcome.result, checked, definition)
             failed = self.failed.setdefault(definition.name, _Failed(definition))
             # A missing column fails every row of the file.
             failed.rows_failed += int(outcome.result.get("unexpected_count", len(frame)))
@@ -221,7 +194,7 @@ class SuiteRun:
                         (definition.name, quarantine_reason(definition, row, self.refs))
                     )
         if quarantined:
-            self.quarantine.append(_quarantine_frame(frame, label, quarantined))
+            self.quarantine.append(quarantine_frame(frame, label, quarantined))
         if filled:
             canonical = canonical.copy()
             for column, (rows, value) in filled.items():
@@ -263,85 +236,3 @@ class SuiteRun:
         )
 
 
-def _repair_ids(canonical: pd.DataFrame, file_kind: str, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    """``canonical`` with the ids of every repairing expectation repaired (id_matching), and the
-    derived columns recording each repaired row's id as given and the kind of repair."""
-    derived: dict[str, pd.Series] = {}
-    for definition in expectations_for(file_kind):
-        column, known = definition.column, refs.known(definition.repairs) if definition.repairs else None
-        if known is None or column not in canonical.columns:
-            continue
-        repairs = find_repairs(rules.distinct_values(canonical[column]), known, refs.options.case_insensitive_ids)
-        given = canonical[column]
-        hit = given.isin(list(repairs.mapping))
-        derived[as_given_column(column)] = given.where(hit, None)
-        derived[repair_kind_column(column)] = given.map(repairs.kinds).where(hit, None)
-        if hit.any():
-            canonical = canonical.copy()
-            canonical.loc[hit, column] = given[hit].map(repairs.mapping)
-    return canonical, derived
-
-
-def quarantine_reason(definition: ExpectationDef, row: dict[str, Any], refs: References) -> str:
-    """Why a row was set aside: the expectation's own reason, else its description (a WARNING
-    expectation always quarantines its rows; its severity is a one-line registry choice)."""
-    if definition.reason is not None:
-        return definition.reason(row, refs)
-    return f"fails {definition.name}: {definition.description}"
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars and NaN to JSON-friendly Python values."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value
-
-
-def _offending_rows(result: dict[str, Any], frame: pd.DataFrame, definition: ExpectationDef) -> list[dict[str, Any]]:
-    """Offending rows, ordered by ``source_row``: row number, offending values, key columns."""
-    if "details" in result and "mismatched" in result["details"]:
-        return [{"missing_column": c} for c in result["details"]["mismatched"].get("missing", [])]
-    rows = []
-    for entry in result.get("unexpected_index_list") or []:
-        row = {SOURCE_ROW: _plain(entry[SOURCE_ROW])}
-        for key, value in entry.items():
-            derived = key.startswith("__")
-            if key != SOURCE_ROW and (not derived or key.lstrip("_") in definition.context):
-                row[key.lstrip("_")] = _plain(value)
-        rows.append(row)
-    rows.sort(key=lambda r: r[SOURCE_ROW])
-    extra = [c for c in dict.fromkeys(definition.columns + definition.context) if c in frame.columns]
-    # Quarantine reasons need the context of every row; other findings only of their sample.
-    quarantines = definition.severity is Severity.WARNING and definition.repairs is None
-    enrich = rows if quarantines else rows[:SAMPLE_SIZE]
-    if extra and enrich:
-        wanted = [r[SOURCE_ROW] for r in enrich]
-        lookup = frame.loc[frame[SOURCE_ROW].isin(wanted)].set_index(SOURCE_ROW)[extra].to_dict("index")
-        for row in enrich:
-            for column, value in lookup[row[SOURCE_ROW]].items():
-                row.setdefault(column, _plain(value))
-    return rows
-
-
-def _quarantine_frame(frame: pd.DataFrame, label: str, quarantined: dict[int, list[tuple[str, str]]]) -> pd.DataFrame:
-    originals = frame.loc[frame[SOURCE_ROW].isin(list(quarantined))].sort_values(SOURCE_ROW)
-    value_columns = [c for c in originals.columns if c not in (SOURCE_ROW, SOURCE_FILE)]
-    records = []
-    for original in originals.to_dict("records"):
-        source_row = _plain(original[SOURCE_ROW])
-        reasons = quarantined[source_row]
-        values = {c: _plain(original[c]) for c in value_columns}
-        records.append(
-            {
-                "file": str(original[SOURCE_FILE]) if SOURCE_FILE in original else label,
-                SOURCE_ROW: source_row,
-                "expectation": "; ".join(name for name, _ in reasons),
-                "reason": "; ".join(reason for _, reason in reasons),
-                "values": json.dumps(values, default=str, ensure_ascii=False),
-            }
-        )
-    out = pd.DataFrame.from_records(records, columns=list(QUARANTINE_COLUMNS))
-    out[SOURCE_ROW] = out[SOURCE_ROW].astype("int64")
-    return out

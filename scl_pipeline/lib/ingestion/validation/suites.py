@@ -1,5 +1,9 @@
 """The expectation registry: every expectation of every landing file, defined once.
 
+This module holds the wave's suites (HR export, survey) and the registry; the experiment files'
+suites are :mod:`.experiment_suites`, the cross-row rules behind derived columns
+:mod:`.duplicates`, the frame a suite checks :mod:`.checked_frame`.
+
 ``EXPECTATIONS`` is the single table of name, file kind, severity and description; the GX 1.x
 expectation object is built from it per validation (value sets depend on the data and on the
 reference files). Great Expectations is never imported here: builders receive the
@@ -35,28 +39,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from scl_pipeline.lib.contract import (
     ALL_SPECS,
-    ASSIGNMENT,
     DEFAULT_RELATION,
-    EXPERIMENT_GROUPS,
     HR_EXPORT,
-    INTERACTIONS,
     KNOWN_RELATIONS,
     ONA_SURVEY,
-    PARTICIPANTS,
-    SOURCE_ROW,
     FileSpec,
 )
 from scl_pipeline.lib.ingestion import blanks
 from scl_pipeline.lib.ingestion.validation import rules
+from scl_pipeline.lib.ingestion.validation.duplicates import duplicate_of
 from scl_pipeline.lib.ingestion.validation.expectations import (
     ExpectationDef,
     References,
-    chronology,
     column_check,
     date,
     flagged_rows,
@@ -67,18 +63,15 @@ from scl_pipeline.lib.ingestion.validation.expectations import (
     required_columns,
     unique,
 )
+from scl_pipeline.lib.ingestion.validation.experiment_suites import assignment_suite, interactions_suite, participants_suite
 from scl_pipeline.lib.ingestion.validation.findings import Severity
 from scl_pipeline.lib.ingestion.validation.layout_checks import LAYOUT_EXPECTATIONS
-from scl_pipeline.lib.ingestion import experiment_log
 
 DUPLICATE_OF = "__duplicate_of_row"
 DUPLICATE_NOMINATION = "ona_survey.no_duplicate_nomination"
 STRENGTH_NOT_BLANK = "ona_survey.strength_not_blank"
 RELATION_NOT_BLANK = "ona_survey.relation_not_blank"
 SELF_NOMINATION = "__self_nomination"
-IN_BOTH_GROUPS = "__in_both_groups"
-REPEAT_OF = "__repeat_of_row"
-SELF_QUESTION = "__self_question"
 NOMINATION_KEY: tuple[str, ...] = ("respondent_id", "nominee_id", "relation")
 
 SPECS: dict[str, FileSpec] = {s.name: s for s in ALL_SPECS}
@@ -222,98 +215,9 @@ def _blank_checks() -> list[ExpectationDef]:
     ]
 
 
-def _participants_suite() -> list[ExpectationDef]:
-    s = PARTICIPANTS
-    return [
-        required_columns(s),
-        not_empty(s),
-        not_null(s, "employee_id"),
-        unique(s, "employee_id"),
-        not_null(s, "cohort"),
-        date(s, "start_date"),
-        date(s, "end_date"),
-        in_set(s, "completed", rules.BOOLEAN_WORDS, "a boolean"),
-        # A roster row ending before it starts is a data-entry error in a small, curated file.
-        chronology(s, "start_date", "end_date", Severity.ERROR),
-        *in_reference(s, "employee_id", "hr"),
-    ]
-
-
-def _kept_row(frame: pd.DataFrame, repeat_of: np.ndarray) -> pd.Series:
-    """The ``source_row`` of the kept row each repeated row repeats (``None`` for the others)."""
-    rows = frame[SOURCE_ROW].to_numpy(dtype=object)
-    kept = np.where(repeat_of >= 0, rows[np.maximum(repeat_of, 0)], None)
-    return pd.Series(kept, index=frame.index, dtype=object)
-
-
-def _assignment_suite() -> list[ExpectationDef]:
-    s = ASSIGNMENT
-    return [
-        required_columns(s),
-        not_empty(s),
-        not_null(s, "employee_id"),
-        not_null(s, "group"),
-        in_set(s, "group", EXPERIMENT_GROUPS, "an experiment group"),
-        *in_reference(s, "employee_id", "hr"),
-        flagged_rows(
-            s, "not_in_both_groups",
-            "nobody is listed in both the program and the control group (every row of such a person is "
-            "quarantined: which group is right cannot be told)",
-            column="employee_id", columns=("employee_id", "group"), flag=IN_BOTH_GROUPS,
-            derive=lambda frame: frame["employee_id"].where(experiment_log.in_both_groups(frame), None),
-            reason=lambda row, refs: f"employee_id {row.get('employee_id')!r} is listed in both the program and the control group",
-            context=("employee_id", "group"),
-        ),
-        flagged_rows(
-            s, "no_repeated_member",
-            "each member is listed once; a row repeating a member in the same group is quarantined, the first kept",
-            column="employee_id", columns=("employee_id", "group"), flag=REPEAT_OF,
-            derive=lambda frame: _kept_row(frame, experiment_log.repeated_members(frame)),
-            reason=lambda row, refs: (
-                f"employee_id {row.get('employee_id')!r} is already listed in group {row.get('group')!r} "
-                f"in source row {row.get(REPEAT_OF.lstrip('_'))}"
-            ),
-            context=(REPEAT_OF.lstrip("_"), "employee_id", "group"),
-        ),
-    ]
-
-
-def _interactions_suite() -> list[ExpectationDef]:
-    s = INTERACTIONS
-    return [
-        required_columns(s),
-        not_null(s, "asker_id"),
-        not_null(s, "responder_id"),
-        not_null(s, "asked_at"),
-        date(s, "asked_at"),
-        date(s, "answered_at"),
-        # One log row answered before it was asked (a clock or export glitch) must not count as
-        # an answered question, but does not make the rest of the log untrustworthy.
-        chronology(s, "asked_at", "answered_at", Severity.WARNING),
-        *in_reference(s, "asker_id", "assignment"),
-        *in_reference(s, "responder_id", "assignment"),
-        flagged_rows(
-            s, "no_self_question", "nobody answers their own question (responder_id differs from asker_id)",
-            column="responder_id", columns=("asker_id", "responder_id"), flag=SELF_QUESTION,
-            derive=lambda frame: frame["responder_id"].where(experiment_log.self_questions(frame), None),
-            reason=lambda row, refs: f"asker_id and responder_id are the same person {row.get('asker_id')!r}",
-            context=("asker_id", "responder_id"),
-        ),
-        flagged_rows(
-            s, "no_repeated_question",
-            "each question is logged once (a row with the asker, responder, asked_at, answered_at and "
-            "question_id of an earlier row is quarantined, the first kept)",
-            column="asker_id", columns=("asker_id", "responder_id", "asked_at"), flag=REPEAT_OF,
-            derive=lambda frame: _kept_row(frame, experiment_log.repeated_questions(frame)),
-            reason=lambda row, refs: f"the same question is logged in source row {row.get(REPEAT_OF.lstrip('_'))}",
-            context=(REPEAT_OF.lstrip("_"), "asker_id", "responder_id", "asked_at"),
-        ),
-    ]
-
-
 EXPECTATIONS: tuple[ExpectationDef, ...] = tuple(
-    _hr_suite() + _survey_suite() + list(LAYOUT_EXPECTATIONS) + _participants_suite() + _assignment_suite()
-    + _interactions_suite()
+    _hr_suite() + _survey_suite() + list(LAYOUT_EXPECTATIONS) + participants_suite() + assignment_suite()
+    + interactions_suite()
 )
 REGISTRY: dict[str, ExpectationDef] = {e.name: e for e in EXPECTATIONS}
 assert len(REGISTRY) == len(EXPECTATIONS), "expectation names must be unique"
@@ -328,65 +232,3 @@ def registry_markdown() -> str:
     lines = ["| expectation | file | severity | description |", "|---|---|---|---|"]
     lines += [f"| {e.name} | {e.file_kind} | {e.severity.value} | {e.description} |" for e in EXPECTATIONS]
     return "\n".join(lines)
-
-
-def add_derived_columns(
-    frame: pd.DataFrame, spec: FileSpec, given: Mapping[str, Mapping[str, pd.Series]] | None = None
-) -> pd.DataFrame:
-    """``frame`` plus the derived columns of every expectation of ``spec`` that can run on it.
-    ``given`` holds, by expectation name, derived columns computed elsewhere (over a whole file
-    validated in chunks), as Series indexed by ``source_row``: those are looked up, not derived."""
-    frame = frame.copy()
-    given = given or {}
-    for definition in expectations_for(spec.name):
-        if definition.derive is None or not all(c in frame.columns for c in definition.columns):
-            continue
-        if definition.name in given:
-            for name, values in given[definition.name].items():
-                frame[name] = frame[SOURCE_ROW].map(values).astype(object).where(lambda v: v.notna(), None)
-        else:
-            for name, values in definition.derive(frame).items():
-                frame[name] = values
-    return frame
-
-
-def duplicate_of(survey: pd.DataFrame) -> pd.Series:
-    """For each survey row, the ``source_row`` of the kept row of its (respondent, nominee,
-    relation) group when it is a dropped duplicate, else ``None``.
-
-    The kept row has the highest strength (missing or invalid strength ranks lowest), the
-    earliest ``source_row`` on a tie. A missing relation is the default relation.
-    """
-    relation = survey["relation"] if "relation" in survey.columns else pd.Series(None, index=survey.index, dtype=object)
-    strength = (
-        pd.to_numeric(survey["strength"], errors="coerce")
-        if "strength" in survey.columns
-        else pd.Series(float("nan"), index=survey.index)
-    )
-    named = (survey["respondent_id"].notna() & survey["nominee_id"].notna()).to_numpy()
-    groups = [pd.factorize(values[named])[0] for values in (survey["respondent_id"], survey["nominee_id"], relation.fillna(DEFAULT_RELATION))]
-    rows = survey[SOURCE_ROW].to_numpy()[named]
-    dropped, kept = kept_of_dropped(*groups, strength.fillna(-1.0).to_numpy()[named], rows)
-    kept_of = dict(zip(dropped.tolist(), kept.tolist()))
-    return pd.Series([kept_of.get(r) for r in survey[SOURCE_ROW].tolist()], index=survey.index, dtype=object)
-
-
-def kept_of_dropped(
-    respondent: np.ndarray, nominee: np.ndarray, relation: np.ndarray, strength: np.ndarray, row: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Duplicate nominations: the rows dropped, and for each the row kept instead.
-
-    A nomination's group is its (respondent, nominee, relation), given as exact integer codes
-    (one code per distinct value; a survey streamed in chunks codes them across chunks). The
-    kept row has the highest ``strength`` (-1 for none), the earliest ``row`` on a tie.
-    """
-    order = np.lexsort((row, -strength, relation, nominee, respondent))  # the last key sorts first
-    starts = np.ones(len(order), dtype=bool)
-    for codes in (respondent, nominee, relation):
-        ordered = codes[order]
-        starts[1:] &= ordered[1:] == ordered[:-1]
-    starts = ~starts  # a group starts where any code differs from the row before
-    starts[:1] = True
-    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
-    ordered_rows = row[order]
-    return ordered_rows[~starts], ordered_rows[first][~starts]

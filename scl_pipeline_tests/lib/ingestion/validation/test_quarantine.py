@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import random
 
 import pandas as pd
 
 from scl_pipeline.lib.ingestion.validation import validate_experiment, validate_survey, validate_wave
-from scl_pipeline.lib.ingestion.validation.suites import duplicate_of
 from scl_pipeline_tests.lib.ingestion.validation.frames import (
     ASSIGNMENT_FILE,
     HR_FILE,
@@ -90,43 +88,6 @@ def test_clean_frame_is_input_minus_exactly_the_quarantined_rows():
     assert clean_rows | quarantined == set(survey["source_row"])
     assert list(wave.clean("ona_survey").columns) == list(survey.columns)
     assert len(wave.clean("hr_export")) == len(HR_ROWS)
-
-
-def _duplicate_of_by_hand(rows: list[dict]) -> dict[int, int]:
-    """Brute force: for each dropped row, the kept row of its group."""
-    groups: dict[tuple, list[dict]] = {}
-    for row in rows:
-        key = (row["respondent_id"], row["nominee_id"], row["relation"] or "trust")
-        groups.setdefault(key, []).append(row)
-    dropped = {}
-    for members in groups.values():
-        def rank(r):
-            try:
-                s = float(r["strength"])
-            except (TypeError, ValueError):
-                s = -1.0
-            return (-s, r["source_row"])
-        kept, *rest = sorted(members, key=rank)
-        dropped.update({r["source_row"]: kept["source_row"] for r in rest})
-    return dropped
-
-
-def test_duplicate_of_matches_a_brute_force_on_random_surveys():
-    rng = random.Random(7)
-    for _ in range(20):
-        rows = [
-            {
-                "respondent_id": f"E{rng.randint(1, 4)}",
-                "nominee_id": f"E{rng.randint(1, 4)}",
-                "relation": rng.choice(["trust", None, "advice"]),
-                "strength": rng.choice(["1", "3", "5", None, "x"]),
-                "source_row": i,
-            }
-            for i in range(1, 60)
-        ]
-        got = duplicate_of(pd.DataFrame(rows))
-        got_map = {r["source_row"]: int(v) for r, v in zip(rows, got) if v is not None}
-        assert got_map == _duplicate_of_by_hand(rows)
 
 
 def test_experiment_interactions_outside_the_assignment_are_quarantined():
