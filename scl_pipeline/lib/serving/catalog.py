@@ -9,7 +9,7 @@ Privacy classes:
 - ``person``: rows describe people; the ``id_columns`` (employee ids, plain VARCHAR or VARCHAR[])
   are replaced by keyed pseudonyms in the serving copy. Its ``quasi_identifiers`` (country,
   department, ...) are withheld for the wave's small groups and their complements (see
-  :func:`scl_pipeline.lib.serving.privacy.withheld_groups`); the ``population`` table's counts
+  :func:`scl_pipeline.lib.serving.suppression.withheld_groups`); the ``population`` table's counts
   decide the wave's groups for every table.
 - ``group``: rows describe groups of people; ``size_column`` counts the people in the group and a
   row whose group has fewer than ``MIN_GROUP_SIZE`` people has its value columns (every column
@@ -62,7 +62,7 @@ class MartTable:
     # three people). In the serving copy a value shared by fewer than ``min_group_size`` people
     # of the same wave is withheld, with the row's ``suppressed`` flag set, and so is a value of a
     # group the population table withholds (its small groups and their complements,
-    # privacy.register_withheld_groups). Absent ones are skipped.
+    # suppression.register_withheld_groups). Absent ones are skipped.
     quasi_identifiers: tuple[str, ...] = ()
     # Person tables: a wave's rows are the wave's whole population, so counting its people per
     # quasi-identifier value gives the sizes of the wave's groups. The groups withheld there

@@ -44,11 +44,8 @@ from scl_pipeline.lib.serving.atomic_files import (
     swap_link,
 )
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
-from scl_pipeline.lib.serving.privacy import (
-    PseudonymKey,
-    register_pseudonym_function,
-    register_withheld_groups,
-)
+from scl_pipeline.lib.serving.privacy import PseudonymKey, register_pseudonym_function
+from scl_pipeline.lib.serving.suppression import register_withheld_groups
 from scl_pipeline.lib.serving.publication import (
     MANIFEST,
     PARQUET_LINK,

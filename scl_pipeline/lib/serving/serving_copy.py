@@ -17,7 +17,8 @@ from scl_pipeline.lib.serving.catalog import (
     MartTable,
     mart_tables,
 )
-from scl_pipeline.lib.serving.privacy import PseudonymKey, quote, serving_query
+from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.suppression import quote, serving_query
 from scl_pipeline.lib.serving.publication import META_SCHEMA, PublishError, TableReport, sql_str
 
 log = logging.getLogger(__name__)
