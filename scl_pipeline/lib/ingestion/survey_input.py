@@ -29,7 +29,7 @@ import pandas as pd
 
 from scl_pipeline.lib.ingestion.aliases import AliasMap
 from scl_pipeline.lib.ingestion.answer_scales import is_number, map_labels
-from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.headers import HeaderError, is_pii_header, map_headers
 from scl_pipeline.lib.ingestion.people_matching import (
@@ -43,7 +43,7 @@ from scl_pipeline.lib.ingestion.people_matching import (
     hr_people_columns,
     resolve_people,
 )
-from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS, StreamedFile, open_landing_file, read_as_written
+from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS, LandedFile, StreamedFile, open_landing_file, read_as_written
 from scl_pipeline.lib.ingestion.survey_config import AUTO, LONG, SurveyLayoutConfig
 from scl_pipeline.lib.ingestion.survey_layouts import (
     COLUMN,
@@ -68,16 +68,10 @@ from scl_pipeline.lib.ingestion.validation.wave import WaveValidation
 PEEK_ROWS = 1_000
 
 
-@dataclass
-class FrameSource:
-    """A survey's contract rows already in memory, handed out like a streamed file's chunks."""
-
-    path: Path
-    spec: FileSpec
-    frame: pd.DataFrame
-    dropped_pii: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    header_row: int = 1  # a tool's export is read from its first row (its header rows are recognised)
+@dataclass(kw_only=True)
+class FrameSource(LandedFile):
+    """A survey's contract rows already in memory, handed out like a streamed file's chunks (a
+    tool's export is read from its first row: its header rows are recognised)."""
 
     @property
     def rows_estimate(self) -> int:
@@ -311,7 +305,7 @@ def _matched(
         set_aside=int(bad.sum()),
     )
     return SurveyRead(
-        source=FrameSource(path, ONA_SURVEY, kept, dropped, ignored),
+        source=FrameSource(path=path, spec=ONA_SURVEY, frame=kept, dropped_pii=dropped, ignored_columns=ignored),
         summary=summary, findings=findings, quarantine=quarantine,
         checks_run=tuple(e.name for e in LAYOUT_EXPECTATIONS),
     )
