@@ -54,6 +54,12 @@ def _served_waves(lake: DataLake) -> dict[str, int]:
         return dict(con.execute("select wave, population from marts.wave_summary").fetchall())
 
 
+def _wait_published(deployed: DeployedDagster, lake: DataLake, wave: str, report) -> None:
+    """Wait until ``wave`` is in the serving copy, then until every run has settled."""
+    _wait(f"wave {wave} published to the serving copy", lambda: wave in _served_waves(lake), 600, report)
+    _wait("every run settled", lambda: all(r["status"] in SETTLED for r in deployed.runs()), 300, deployed.failure_report)
+
+
 def _land(source: DataLake, lake: DataLake, wave: str) -> None:
     shutil.copytree(source.wave_folder(wave), lake.wave_folder(wave))
 
@@ -84,12 +90,9 @@ def test_the_deployment_runs_on_postgresql_with_the_daemon(tmp_path, monkeypatch
             _wait("a run started by the landing sensor", sensed_runs, 300, lambda: deployed.tail("daemon"))
             (sensed,) = sensed_runs()
             assert sensed["tags"]["dagster/partition"] == wave_to_partition_key(FIRST)
-            _wait(
-                f"wave {FIRST} published to the serving copy", lambda: FIRST in _served_waves(lake), 600,
-                lambda: f"{deployed.runs()}\n{deployed.failure_report()}\n{deployed.tail('daemon')}",
+            _wait_published(
+                deployed, lake, FIRST, lambda: f"{deployed.runs()}\n{deployed.failure_report()}\n{deployed.tail('daemon')}"
             )
-            _wait("every run settled", lambda: all(r["status"] in SETTLED for r in deployed.runs()), 300,
-                  deployed.failure_report)
             first_done = time.monotonic()
             by_id = {r["runId"]: r for r in deployed.runs()}
             assert by_id[sensed["runId"]]["status"] == "SUCCESS", deployed.failure_report()
@@ -141,12 +144,7 @@ def test_the_deployment_runs_on_postgresql_with_the_daemon(tmp_path, monkeypatch
             status = deployed.wait_for_backfill(backfill_id, timeout=600)
             assert status == "COMPLETED_SUCCESS", f"backfill {status}\n{deployed.failure_report()}"
             backfill_done = time.monotonic()
-            _wait(
-                f"wave {SECOND} published", lambda: SECOND in _served_waves(lake), 600,
-                lambda: f"{deployed.runs()}\n{deployed.failure_report()}",
-            )
-            _wait("every run settled", lambda: all(r["status"] in SETTLED for r in deployed.runs()), 300,
-                  deployed.failure_report)
+            _wait_published(deployed, lake, SECOND, lambda: f"{deployed.runs()}\n{deployed.failure_report()}")
             runs = deployed.runs()
             backfill_runs = [r for r in runs if r["tags"].get("dagster/backfill") == backfill_id]
             assert [r["tags"]["dagster/partition"] for r in backfill_runs] == [wave_to_partition_key(SECOND)]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.lake import DataLake
 
 
@@ -21,6 +24,15 @@ def write_frame(frame: pd.DataFrame, path: Path) -> Path:
     else:
         raise ValueError(suffix)
     return path
+
+
+def refusal(read: Callable[[Path], object], path: Path, text: str, match: str | None = None) -> str:
+    """Write ``text`` to ``path`` and read it with ``read``: the message of the
+    :class:`LandingFileError` it must raise (matching ``match`` when given)."""
+    path.write_text(text)
+    with pytest.raises(LandingFileError, match=match) as info:
+        read(path)
+    return str(info.value)
 
 
 def write_wave(lake: DataLake, wave: str, hr: pd.DataFrame, survey: pd.DataFrame, fmt: str = "csv") -> None:

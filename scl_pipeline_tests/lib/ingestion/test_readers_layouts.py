@@ -4,8 +4,12 @@ a semicolon-delimited file, a title above the header."""
 import pytest
 
 from scl_pipeline.lib.contract import ONA_SURVEY
-from scl_pipeline.lib.ingestion.errors import LandingFileError
-from scl_pipeline.lib.ingestion.readers import open_landing_file, read_landing_file
+from scl_pipeline.lib.ingestion.readers import LandedFile, open_landing_file, read_landing_file
+from scl_pipeline_tests.helpers.landing import refusal
+
+
+def _read_survey(path) -> LandedFile:
+    return read_landing_file(path, ONA_SURVEY)
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t"])
@@ -73,18 +77,12 @@ def test_a_title_and_a_blank_row_above_the_workbook_header_are_skipped(tmp_path)
 
 
 def test_a_header_below_a_title_lacking_a_column_is_named_by_its_row(tmp_path):
-    path = tmp_path / "ona_survey.csv"
-    path.write_text("Survey export\n\nrespondent_id,colleague,strength\nE1,E2,4\n")
-    with pytest.raises(LandingFileError) as info:
-        read_landing_file(path, ONA_SURVEY)
-    message = str(info.value)
+    text = "Survey export\n\nrespondent_id,colleague,strength\nE1,E2,4\n"
+    message = refusal(_read_survey, tmp_path / "ona_survey.csv", text)
     assert "header seems to be on row 3" in message and "missing required column(s) nominee_id" in message
     assert "E1" not in message
 
 
 def test_a_header_less_file_is_still_refused_without_quoting_its_rows(tmp_path):
-    path = tmp_path / "ona_survey.csv"
-    path.write_text("E1,E2,4\nE2,E1,5\n")
-    with pytest.raises(LandingFileError, match="Is the header row missing") as info:
-        read_landing_file(path, ONA_SURVEY)
-    assert "E1" not in str(info.value)
+    message = refusal(_read_survey, tmp_path / "ona_survey.csv", "E1,E2,4\nE2,E1,5\n", match="Is the header row missing")
+    assert "E1" not in message

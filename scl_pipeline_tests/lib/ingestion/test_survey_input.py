@@ -17,7 +17,7 @@ from scl_pipeline.lib.ingestion.validation.layout_checks import (
     RESPONDENT_IDENTIFIED,
     STRENGTH_LABEL_ON_SCALE,
 )
-from scl_pipeline_tests.helpers.landing import write_frame
+from scl_pipeline_tests.helpers.landing import refusal, write_frame
 from scl_pipeline_tests.helpers.survey_tools import forms_xlsx, qualtrics_csv
 from scl_pipeline_tests.lib.ingestion.survey_people import NAMED_HR, SURVEY
 
@@ -136,11 +136,8 @@ def test_the_configured_hr_name_column_must_exist(tmp_path):
 
 
 def test_a_header_less_export_is_not_quoted_in_the_message(tmp_path):
-    path = tmp_path / "ona_survey.csv"
-    path.write_text("person1@example.com,Ana Berg;Li Wei;\nperson2@example.com,Zoë Müller;\n")
-    with pytest.raises(LandingFileError) as error:
-        _open(tmp_path, path)
-    message = str(error.value)
+    text = "person1@example.com,Ana Berg;Li Wei;\nperson2@example.com,Zoë Müller;\n"
+    message = refusal(lambda path: _open(tmp_path, path), tmp_path / "ona_survey.csv", text)
     assert "cannot tell its layout" not in message or "look like a person's data not shown" in message
     assert "person1" not in message and "Ana Berg" not in message and "Müller" not in message
 

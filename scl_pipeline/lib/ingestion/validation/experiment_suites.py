@@ -8,18 +8,9 @@ from __future__ import annotations
 from scl_pipeline.lib.contract import ASSIGNMENT, EXPERIMENT_GROUPS, INTERACTIONS, PARTICIPANTS
 from scl_pipeline.lib.ingestion import experiment_log
 from scl_pipeline.lib.ingestion.validation import duplicates, rules
-from scl_pipeline.lib.ingestion.validation.expectations import (
-    ExpectationDef,
-    chronology,
-    date,
-    flagged_rows,
-    in_reference,
-    in_set,
-    not_empty,
-    not_null,
-    required_columns,
-    unique,
-)
+from scl_pipeline.lib.ingestion.validation.expectations import ExpectationDef, chronology, date, flagged_rows
+from scl_pipeline.lib.ingestion.validation.expectations import in_reference, in_set, not_empty, not_null
+from scl_pipeline.lib.ingestion.validation.expectations import required_columns, unique
 from scl_pipeline.lib.ingestion.validation.findings import Severity
 
 IN_BOTH_GROUPS = "__in_both_groups"
