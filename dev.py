@@ -60,7 +60,9 @@ def main() -> int:
     if command == "demo":
         argv = [python, "-m", "scl_pipeline.cli", "demo", *extra]
     elif command == "test":
-        argv = [python, "-m", "pytest", "-n", "2", *extra]
+        # Whole test files to each worker, the longest first (scl_pipeline_tests/helpers/run_order.py
+        # orders them; xdist must not reorder its units by test count).
+        argv = [python, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", *extra]
     elif command == "ui":
         demo_lake = (ROOT / "data_lake" / "landing" / "_demo_truth.json").is_file()
         if not os.environ.get("SCL_PSEUDONYM_KEY") and not os.environ.get("SCL_DATA_LAKE") and demo_lake:

@@ -19,6 +19,8 @@ from scl_pipeline.lib.lake import DataLake
 from scl_pipeline_tests.helpers.dagster import materialize_unpartitioned, materialize_wave
 from scl_pipeline_tests.helpers.warehouse_tables import warehouse_tables
 
+pytestmark = pytest.mark.slow
+
 PEOPLE = 1_000
 WAVES = ("2020-Q4", "2021-Q1")
 REFERENCE = ("long", "id")
