@@ -10,7 +10,7 @@ from scl_pipeline_tests.helpers.run_order import load_table, longest_files_first
 
 
 def pytest_collection_modifyitems(config, items):
-    """The longest test files first (helpers/run_order.py): with xdist's ``--dist loadfile``
+    """Slow and long test files first (helpers/run_order.py): with xdist's ``--dist loadfile``
     (dev.py) the two workers then finish together instead of one waiting on a late long file."""
     items[:] = longest_files_first(
         items, lambda item: item.nodeid, load_table(), lambda item: item.get_closest_marker("slow") is not None

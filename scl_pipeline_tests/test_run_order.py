@@ -20,12 +20,13 @@ def test_seconds_are_summed_per_file_over_setup_call_and_teardown():
     }
 
 
-def test_longest_files_come_first_each_file_whole_and_in_its_order():
-    nodeids = ["a.py::t1", "b.py::t1", "a.py::t2", "c.py::t1", "d.py::t1", "b.py::t2", "e.py::t1", "f.py::t1"]
-    seconds = {"b.py": 50.0, "d.py": 80.0, "c.py": 1.0}
-    slow = {"e.py::t1", "b.py::t2"}
+def test_slow_files_first_then_the_longest_each_file_whole_and_in_its_order():
+    nodeids = ["a.py::t1", "b.py::t1", "a.py::t2", "c.py::t1", "d.py::t1", "b.py::t2", "e.py::t1", "f.py::t1",
+               "g.py::t1"]
+    seconds = {"b.py": 50.0, "d.py": 80.0, "c.py": 1.0, "g.py": 10.0}
+    slow = {"e.py::t1", "b.py::t2", "g.py::t1"}
     assert longest_files_first(nodeids, lambda n: n, seconds, slow.__contains__) == [
-        "d.py::t1", "b.py::t1", "b.py::t2", "c.py::t1",
-        "e.py::t1",  # unmeasured, but marked slow
+        "b.py::t1", "b.py::t2", "g.py::t1", "e.py::t1",  # marked slow: measured by seconds, then the others
+        "d.py::t1", "c.py::t1",  # measured
         "a.py::t1", "a.py::t2", "f.py::t1",  # unmeasured: as collected
     ]

@@ -1,6 +1,7 @@
-"""The order the suite runs in: the test files that took longest first (measured seconds per
-file in ``scl_pipeline_tests/durations.json``), then the other files with a test marked ``slow``
-(end to end), then the rest; each file's tests together and in their order.
+"""The order the suite runs in: the files with a test marked ``slow`` (end to end) first, then the
+others; in each group the files that took longest first (measured seconds per file in
+``scl_pipeline_tests/durations.json``), then the unmeasured ones as collected; each file's tests
+together and in their order.
 
 ``python3 dev.py test`` hands whole files to its two xdist workers in this order
 (``--dist loadfile``): a long file never starts last while the other worker has nothing left, and
@@ -51,8 +52,9 @@ def longest_files_first(
     items: Sequence[Item], nodeid_of: Callable[[Item], str], seconds: Mapping[str, float],
     is_slow: Callable[[Item], bool] = lambda item: False,
 ) -> list[Item]:
-    """``items`` with the files that took longest first, then the unmeasured files holding a slow
-    item, then the rest, each file's items together in their order (files of a rank as they came)."""
+    """``items`` with the files holding a slow item first, then the rest; in each group the files
+    that took longest first, unmeasured ones after them as they came; each file's items together
+    and in their order."""
     first_seen: dict[str, int] = {}
     slow: set[str] = set()
     for index, item in enumerate(items):
@@ -61,9 +63,9 @@ def longest_files_first(
         if is_slow(item):
             slow.add(name)
 
-    def key(item: Item) -> tuple[float, bool, int]:
+    def key(item: Item) -> tuple[bool, float, int]:
         name = file_of(nodeid_of(item))
-        return -seconds.get(name, 0.0), name not in slow, first_seen[name]
+        return name not in slow, -seconds.get(name, 0.0), first_seen[name]
 
     return sorted(items, key=key)  # stable: each file's own order is kept
 
