@@ -4,7 +4,6 @@ through the same GraphQL API the UI uses."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,17 +36,22 @@ def free_port() -> int:
 
 
 class DagsterDev:
-    """``with DagsterDev(home, env) as dev: dev.graphql(...)``; stops the whole process group."""
+    """``with DagsterDev(home, env) as dev: dev.graphql(...)``; stops the whole process group.
 
-    def __init__(self, home: Path, env: dict[str, str], log: Path) -> None:
-        self.home, self.env, self.log = home, env, log
+    The instance is the project's ``dagster_home/dagster.yaml`` with ``pools`` (if given) set in
+    its ``concurrency.pools`` section."""
+
+    def __init__(self, home: Path, env: dict[str, str], log: Path, pools: dict | None = None) -> None:
+        self.home, self.env, self.log, self.pools = home, env, log, pools or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> DagsterDev:
         self.home.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / "dagster_home" / "dagster.yaml", self.home / "dagster.yaml")
+        settings = yaml.safe_load((ROOT / "dagster_home" / "dagster.yaml").read_text())
+        settings.setdefault("concurrency", {}).setdefault("pools", {}).update(self.pools)
+        (self.home / "dagster.yaml").write_text(yaml.safe_dump(settings))
         env = {
             **os.environ,
             **self.env,

@@ -52,7 +52,12 @@ def test_ui_backfill_of_three_waves_runs_in_parallel_and_publishes(tmp_path):
     lake = DataLake(tmp_path / "lake")
     sizes = _land(lake)
     env = {DATA_LAKE_ENV: str(lake.root), PSEUDONYM_KEY_ENV: KEY}
-    with DagsterDev(tmp_path / "dagster_home", env, tmp_path / "dagster_dev.log") as dev:
+    # The project's instance launches a queued run only when the warehouse pool looks free, so
+    # whether two runs are ever in flight at once depends on how fast the first run's process
+    # boots (on a loaded machine: never, and the overlap below was not seen). A run buffer lets
+    # every wave run start and wait for the pool: what the pool must then keep off DuckDB's lock.
+    pools = {"op_granularity_run_buffer": len(WAVES)}
+    with DagsterDev(tmp_path / "dagster_home", env, tmp_path / "dagster_dev.log", pools) as dev:
         loaded = time.monotonic()
         backfill_id = dev.launch_partition_backfill(
             [k.path for k in wave_asset_keys()],
