@@ -1,12 +1,6 @@
--- description: One row per wave: population, respondents, response rate, strong arcs, density and reciprocity of the strong-tie graph of the primary relation, plus its graph statistics from network.wave_graph_stats (components, largest-component share, isolates, articulation points, bridges, E-I and expected E-I, assortativity, cross-country edge share) and the critical bridges of marts.bridge_criticality (organisation scope) (SPEC §2/§3/§3b).
-with population as (
-    select * from staging.hr where wave = $wave
-),
-respondents as (
-    select distinct s.respondent_id
-    from raw.ona_survey as s
-    join population as p on p.employee_id = s.respondent_id
-    where s.wave = $wave
+-- description: One row per wave: population, respondents, response rate, strong arcs (staging.wave_vitals), density and reciprocity of the strong-tie graph of the primary relation, plus its graph statistics from network.wave_graph_stats (components, largest-component share, isolates, articulation points, bridges, E-I and expected E-I, assortativity, cross-country edge share) and the critical bridges of marts.bridge_criticality (organisation scope) (SPEC §2/§3/§3b).
+with vitals as (
+    select * from staging.wave_vitals where wave = $wave
 ),
 arcs as (
     select respondent_id, nominee_id
@@ -14,13 +8,13 @@ arcs as (
     where wave = $wave and relation = $primary_relation and is_strong
 ),
 counts as (
+    -- The vital counts have one definition (staging.wave_vitals, also the sanity gates').
     select
-        (select count(*) from population) as population,
-        (select count(*) from population where invited_to_survey) as invited,
-        (select count(*) from respondents) as respondents,
-        (select count(*) from respondents as r join population as p on p.employee_id = r.respondent_id
-            where p.invited_to_survey) as invited_respondents,
-        (select count(*) from arcs) as arcs,
+        (select population from vitals) as population,
+        (select invited from vitals) as invited,
+        (select respondents from vitals) as respondents,
+        (select invited_respondents from vitals) as invited_respondents,
+        (select arcs from vitals) as arcs,
         (select count(*) from arcs as a join arcs as b
             on a.respondent_id = b.nominee_id and a.nominee_id = b.respondent_id) as reciprocated_arcs,
         -- The articulation points of U that matter (SPEC §3b), counted from the wave's one

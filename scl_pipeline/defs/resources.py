@@ -18,6 +18,7 @@ import duckdb
 import pydantic
 
 from scl_pipeline.defs.runs.recovery import tag_run_with_process
+from scl_pipeline.lib.contract import DEFAULT_STRONG_THRESHOLD
 from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.ingestion.gates import GateConfig
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
@@ -66,7 +67,7 @@ class NetworkSettings(dg.ConfigurableResource):
     """How ties become a network (SPEC §2). Changing them changes every metric: re-run all waves."""
 
     primary_relation: str = "trust"
-    strong_threshold: int = 4
+    strong_threshold: int = DEFAULT_STRONG_THRESHOLD
 
     def sql_parameters(self) -> dict[str, object]:
         return {"primary_relation": self.primary_relation, "strong_threshold": self.strong_threshold}

@@ -146,6 +146,8 @@ def is_person_id_column(name: str) -> bool:
 
 
 DEFAULT_RELATION = "trust"
+# SPEC §2: a tie is strong from this strength on, unless the network settings say otherwise.
+DEFAULT_STRONG_THRESHOLD = 4
 KNOWN_RELATIONS: frozenset[str] = frozenset({"trust", "advice", "energy", "friendship", "work"})
 EXPERIMENT_GROUPS: frozenset[str] = frozenset({"program", "control"})
 STRENGTH_MIN, STRENGTH_MAX = 1, 5

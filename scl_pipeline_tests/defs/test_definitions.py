@@ -31,7 +31,13 @@ def test_wave_assets_are_quarterly_partitioned_and_in_the_warehouse_pool():
 
 def test_sql_asset_dependencies_follow_the_sql():
     graph = project_defs().resolve_asset_graph()
+    # wave_summary reads the vital counts (staging.wave_vitals), which read the population, the
+    # ties and the survey's respondents.
     assert graph.get(dg.AssetKey(["marts", "wave_summary"])).parent_keys >= {
+        dg.AssetKey(["staging", "wave_vitals"]),
+        dg.AssetKey(["staging", "ties"]),
+    }
+    assert graph.get(dg.AssetKey(["staging", "wave_vitals"])).parent_keys >= {
         dg.AssetKey(["staging", "hr"]),
         dg.AssetKey(["staging", "ties"]),
         dg.AssetKey(["raw", "ona_survey"]),

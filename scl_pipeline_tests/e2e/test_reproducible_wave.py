@@ -4,7 +4,8 @@ processes instead of computed in one) and every table it writes, and every graph
 the same.
 
 Columns left out, because they are meant to change with the run, not with the data:
-- ``raw.*.loaded_at``: the wall-clock time the rows were stored (when, not what).
+- ``raw.*.loaded_at``: the wall-clock time the rows were stored (when, not what), and
+  ``staging.wave_vitals.loaded_at``, that of the raw rows it counted.
 - ``marts.data_quality.run_id`` and ``checked_at``: which run checked and when. The table is an
   append-only history (each run adds its rows), so only the latest run's rows are compared.
 - ``raw.quarantine.run_id`` and ``quarantined_at``: which run set a row aside and when.
@@ -28,6 +29,7 @@ RUN_COLUMNS = {
     "raw.participants": {"loaded_at"},
     "raw.experiment_assignment": {"loaded_at"},
     "raw.experiment_interactions": {"loaded_at"},
+    "staging.wave_vitals": {"loaded_at"},
     "raw.quarantine": {"run_id", "quarantined_at"},
     "marts.data_quality": {"run_id", "checked_at"},
 }

@@ -8,7 +8,7 @@ rows). WARNING findings quarantine rows (or count repaired ids).
 """
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import dagster as dg
@@ -26,21 +26,12 @@ from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOU
 from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
-from scl_pipeline.lib.ingestion.discovery import (
-    landing_aliases,
-    open_wave_hr,
-    open_wave_survey,
-    read_experiments,
-    read_program,
-)
+from scl_pipeline.lib.ingestion.discovery import landing_aliases, read_experiments, read_program
 from scl_pipeline.lib.ingestion.errors import LandingFileError
-from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, check_gates, quarantine_reasons, wave_vitals
 from scl_pipeline.lib.ingestion.loading import Gates, LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile
-from scl_pipeline.lib.ingestion.roster_presence import fewer_present, presence_detail, roster_gate, roster_presence
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
-from scl_pipeline.lib.ingestion.survey_input import FrameSource, with_layout_checks
-from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
+from scl_pipeline.lib.ingestion.survey_input import FrameSource
 from scl_pipeline.lib.ingestion.validation import (
     ValidationReport,
     validate_experiment,
@@ -48,8 +39,9 @@ from scl_pipeline.lib.ingestion.validation import (
 )
 from scl_pipeline.lib.ingestion.validation.records import unreadable_file_row
 from scl_pipeline.lib.ingestion.values import MatchOptions
+from scl_pipeline.lib.ingestion.wave_intake import PreviousWave, intake_wave, previous_in_warehouse
 from scl_pipeline.lib.runs.progress import Progress, throttled_progress
-from scl_pipeline.lib.warehouse.reads import known_employee_ids, previous_loaded_wave, program_roster, raw_wave_rows
+from scl_pipeline.lib.warehouse.reads import known_employee_ids
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 GROUP = "ingestion"
@@ -85,18 +77,11 @@ def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str,
         raise dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem}) from None
 
 
-def _options(
-    context: dg.AssetExecutionContext,
-    lake: DataLakeResource,
-    scope: str,
-    config: IngestionConfig,
-    network: NetworkSettings | None = None,
-) -> MatchOptions:
-    """How this run matches values: the settings' id option, the landing root's country spellings,
-    and (a wave) what blank strengths and relations load as under the network settings."""
+def _options(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, config: IngestionConfig) -> MatchOptions:
+    """How this run matches values: the settings' id option and the landing root's country
+    spellings (a wave's options, with its blank policy, are lib.ingestion.wave_intake's)."""
     aliases = _read(context, lake, scope, lambda: landing_aliases(lake.lake, config.allow_outside_links))
-    blanks = config.blanks(network.strong_threshold, network.primary_relation) if network else config.blanks()
-    return MatchOptions(case_insensitive_ids=config.case_insensitive_ids, country_aliases=aliases.countries, blanks=blanks)
+    return MatchOptions(case_insensitive_ids=config.case_insensitive_ids, country_aliases=aliases.countries, blanks=config.blanks())
 
 
 def _load(
@@ -124,43 +109,6 @@ def _typing(call: Callable[[], T]) -> T:
         return call()
     except CoercionError as exc:
         raise dg.Failure(description=str(exc), metadata={"file": exc.file, "column": exc.column}) from None
-
-
-def _wave_gates(
-    lake: DataLakeResource,
-    wave: str,
-    survey: ValidationReport,
-    network: NetworkSettings,
-    config: GateConfig,
-    warn: Callable[[str], None] = lambda _: None,
-) -> Gates:
-    """The sanity gates of ``wave``, against the previous loaded wave (lib.ingestion.gates), and
-    the roster's presence in it (lib.ingestion.roster_presence; ``warn`` is told when fewer
-    participants are present than in the previous wave)."""
-    relation, threshold = network.primary_relation, network.strong_threshold
-
-    def run(typed: Mapping[FileSpec, pd.DataFrame]) -> list[GateResult]:
-        current = wave_vitals(wave, typed[HR_EXPORT], typed[ONA_SURVEY], relation, threshold)
-        previous = None
-        roster, before = [], None
-        if lake.lake.warehouse_path.exists():
-            with lake.warehouse() as con:
-                prior = previous_loaded_wave(con, wave)
-                roster = program_roster(con)["employee_id"].tolist()
-                if prior is not None:
-                    prior_hr, prior_survey = raw_wave_rows(con, prior)
-                    previous = wave_vitals(prior, prior_hr, prior_survey, relation, threshold)
-                    before = roster_presence(prior, prior_hr["employee_id"], roster) if roster else None
-        reasons = quarantine_reasons(survey.findings, survey.quarantined_by())
-        results = check_gates(current, previous, config, survey.rows, len(survey.quarantine), reasons, relation, threshold)
-        if roster:
-            now = roster_presence(wave, typed[HR_EXPORT]["employee_id"], roster)
-            if fewer_present(now, before):
-                warn(presence_detail(now, before))
-            results.append(roster_gate(now, before, config))
-        return results
-
-    return run
 
 
 def _warn(context: dg.AssetExecutionContext, text: str) -> None:
@@ -236,34 +184,35 @@ def wave_exports(
     """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction,
     unless an expectation or a sanity gate rejects the wave."""
     wave = partition_key_to_wave(context.partition_key)
-    config = ingestion.config()
-    options = _options(context, lake, wave, config, settings)
-    allow = config.allow_outside_links
-    hr_file = _read(context, lake, wave, lambda: open_wave_hr(lake.lake, wave, allow))
-    hr = _read(context, lake, wave, hr_file.read)
-    # A survey tool's export (wide, multi-select, people by e-mail or name, answer labels) becomes
-    # the contract's long rows here (lib.ingestion.survey_input); a long file of ids streams as is.
-    survey_read = _read(context, lake, wave, lambda: open_wave_survey(lake.lake, wave, hr_file, hr.frame, allow))
-    survey = survey_read.source
-    context.log.info(f"survey of wave {wave}: {survey_read.summary.description}")
+    relation, threshold = settings.primary_relation, settings.strong_threshold
 
     def progress(stage: str) -> Progress:
         return throttled_progress(context.log.info, f"survey of wave {wave}, {stage}", "rows")
 
-    # The survey streams in chunks (lib.ingestion.survey_stream): only its typed rows are ever
-    # whole in memory. The HR export, one row per person, is read whole.
-    streamed = _read(
+    def previous() -> PreviousWave | None:
+        if not lake.lake.warehouse_path.exists():
+            return None
+        with lake.warehouse() as con:
+            return previous_in_warehouse(con, wave, relation, threshold)
+
+    # Read, match, validate, type and gate: the one sequence `scl check` runs too.
+    intake = _read(
         context, lake, wave,
-        lambda: _typing(lambda: validate_wave_streamed(hr.frame, survey, wave, options, config.chunk_rows, progress)),
+        lambda: _typing(
+            lambda: intake_wave(lake.lake, wave, ingestion.config(), gates.config(), relation, threshold, previous, progress)
+        ),
     )
-    validation = with_layout_checks(streamed.validation, survey_read)
+    context.log.info(f"survey of wave {wave}: {intake.survey.summary.description}")
+    if intake.presence_warning:
+        _warn(context, intake.presence_warning)
+    validation = intake.validation
     reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
-    typed = {} if streamed.typed_survey is None else {ONA_SURVEY: streamed.typed_survey}
-    wave_gates = _wave_gates(lake, wave, validation.survey, settings, gates.config(), lambda text: _warn(context, text))
-    outcome = _load(context, lake, reports, {HR_EXPORT: validation.hr.clean}, wave, wave, options, wave_gates, typed)
+    typed = {} if intake.typed_hr is None else {HR_EXPORT: intake.typed_hr, ONA_SURVEY: intake.typed_survey}
+    outcome = _load(context, lake, reports, {}, wave, wave, intake.options, lambda _: intake.gates, typed)
     yield from _results(
-        wave, reports, outcome, {HR_EXPORT: [hr], ONA_SURVEY: [survey]}, profiled={ONA_SURVEY: streamed.typed_survey},
-        extra={ONA_SURVEY: {"survey_layout": dg.MetadataValue.json(survey_read.summary.metadata())}},
+        wave, reports, outcome, {HR_EXPORT: [intake.hr], ONA_SURVEY: [intake.survey.source]},
+        profiled={ONA_SURVEY: intake.typed_survey},
+        extra={ONA_SURVEY: {"survey_layout": dg.MetadataValue.json(intake.survey.summary.metadata())}},
     )
 
 

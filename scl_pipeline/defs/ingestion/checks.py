@@ -5,7 +5,7 @@ numbers, counts and shapes, never ids or names."""
 import dagster as dg
 import pandas as pd
 
-from scl_pipeline.lib.contract import ONA_SURVEY, SOURCE_FILE, SOURCE_ROW, FileSpec
+from scl_pipeline.lib.contract import ONA_SURVEY, PARTICIPANTS, SOURCE_FILE, SOURCE_ROW, FileSpec
 from scl_pipeline.lib.ingestion.disclosure import markdown_text
 from scl_pipeline.lib.ingestion.gates import GateResult
 from scl_pipeline.lib.ingestion.validation import REGISTRY, ValidationReport
@@ -16,6 +16,10 @@ GATES_CHECK = "wave_sanity_gates"
 
 def raw_key(spec: FileSpec) -> dg.AssetKey:
     return dg.AssetKey(spec.table.split("."))
+
+
+# The program roster's asset: the marts that read participation depend on it, the sensor waits for it.
+ROSTER_KEY = raw_key(PARTICIPANTS)
 
 
 def valid_check_name(spec: FileSpec) -> str:

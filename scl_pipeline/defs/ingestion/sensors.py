@@ -6,16 +6,17 @@ import json
 
 import dagster as dg
 
+from scl_pipeline.defs.ingestion.checks import ROSTER_KEY, raw_key
 from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job
 from scl_pipeline.defs.partitions import wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource
+from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT
 from scl_pipeline.lib.ingestion.arrivals import changed_waves, scan_landing
 from scl_pipeline.lib.waves import wave_to_partition_key
 
 
-HR_KEY = dg.AssetKey(["raw", "hr_export"])
-ROSTER_KEY = dg.AssetKey(["raw", "participants"])
-EXPERIMENTS_KEY = dg.AssetKey(["raw", "experiment_assignment"])
+HR_KEY = raw_key(HR_EXPORT)
+EXPERIMENTS_KEY = raw_key(ASSIGNMENT)
 
 
 def _loaded_since(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str | None, modified: float | None) -> bool:

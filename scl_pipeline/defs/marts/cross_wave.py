@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import dagster as dg
 import pandas as pd
 
+from scl_pipeline.defs.ingestion.checks import ROSTER_KEY
 from scl_pipeline.defs.marts.person_wave_metrics import PERSON_KEY
 from scl_pipeline.defs.marts.specs import MARTS_GROUP, mart_key
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
@@ -19,8 +20,6 @@ from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY, no_wave_reason
 from scl_pipeline.lib.warehouse.reads import person_metric_waves, person_metrics_of, program_roster
 from scl_pipeline.lib.warehouse.tables import replace_table
-
-ROSTER_KEY = dg.AssetKey(["raw", "participants"])
 
 
 def cross_wave_mart(table: str, *, deps: tuple[dg.AssetKey, ...] = (), kinds: tuple[str, ...] = ("duckdb",)) -> Callable:

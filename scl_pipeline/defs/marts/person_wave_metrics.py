@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from scl_pipeline.defs.ingestion.checks import ROSTER_KEY
 from scl_pipeline.defs.marts.bridges import BRIDGES_KEY
 from scl_pipeline.defs.marts.specs import mart_key, wave_mart_spec
 from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
@@ -31,7 +32,7 @@ PERSON_KEY, THRESHOLDS_KEY = mart_key("person_wave_metrics"), mart_key("role_thr
             "betweenness, pagerank, clustering, constraint, community, cross-country reach, "
             "Gould-Fernandez brokerage, every role flag and the critical-bridge flag "
             "(docs/metric_dictionary.md).",
-            deps=(SNAPSHOT_KEY, dg.AssetKey(["raw", "participants"]), BRIDGES_KEY),
+            deps=(SNAPSHOT_KEY, ROSTER_KEY, BRIDGES_KEY),
             kinds=("igraph", "duckdb"),
         ),
         wave_mart_spec(

@@ -20,9 +20,9 @@ import pyarrow as pa
 
 from scl_pipeline.lib.demo.organisation import Organisation
 from scl_pipeline.lib.demo.relationships import Relationships
-from scl_pipeline.lib.contract import DEFAULT_RELATION, ONA_SURVEY
+from scl_pipeline.lib.contract import DEFAULT_RELATION, DEFAULT_STRONG_THRESHOLD, ONA_SURVEY
 
-STRONG = 4  # SPEC §2 default strong_threshold
+STRONG = DEFAULT_STRONG_THRESHOLD  # the demo's strong ties are strong under the default settings
 WEAK_CAP = STRONG - 1
 NAME_PROBABILITY = 0.86
 MAX_NAMES = 20

@@ -1,40 +1,25 @@
 """One-line headlines of the impact marts for asset metadata.
 
 Each function takes rows of a mart and returns text (or a frame) exactly as shown; a row without
-the numbers a sentence needs gives a sentence saying so, never a made-up figure.
+the numbers a sentence needs gives a sentence saying so, never a made-up figure. Numbers are
+worded as the reports word them (lib/formatting.py).
 """
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
+from scl_pipeline.lib.formatting import is_missing, multiple, p_value, share
 from scl_pipeline.lib.impact.kbis import INDICATOR_LABELS, INDICATORS
-
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def percent(share: float) -> str:
-    return "n/a" if _missing(share) else f"{share:.0%}"
-
-
-def p_value_text(p: float) -> str:
-    if _missing(p):
-        return "p n/a"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def new_bond_headline(row: pd.Series) -> str:
     """'95% of participants formed a new strong bond with another participant since 2020-Q4 (190 of 200)'."""
-    if _missing(row.get("new_bond_share")):
+    if is_missing(row.get("new_bond_share")):
         return f"{row['wave']}: no baseline wave to compare the participants' bonds with"
     both = int(row["participants_in_both_waves"])
     formed = round(row["new_bond_share"] * both)
-    return (f"{percent(row['new_bond_share'])} of participants formed a new strong bond with another "
+    return (f"{share(row['new_bond_share'])} of participants formed a new strong bond with another "
             f"participant since {row['baseline_wave']} ({formed} of {both})")
 
 
@@ -43,16 +28,16 @@ def participant_network_headline(row: pd.Series) -> str:
     parts = [f"{int(row['participants_without_participant_tie'])} of {int(row['participants'])} "
              "participants without a tie to another participant"]
     ratio = row.get("cross_country_ratio_to_baseline")
-    if not _missing(ratio):
+    if not is_missing(ratio):
         parts.append(f"cross-country ties among them {ratio:.1f}x the baseline")
-    parts.append(f"{percent(row['reach_2_share'])} of the organisation within 2 steps")
+    parts.append(f"{share(row['reach_2_share'])} of the organisation within 2 steps")
     return f"{row['wave']}: " + "; ".join(parts)
 
 
 def did_headline(did: pd.DataFrame, metric: str = "strong_in_degree") -> str:
     """'strong_in_degree: participants +2.10 against controls (95% interval 1.40 to 2.80), 2021-Q4 vs 2020-Q4'."""
     rows = did[did["metric"] == metric]
-    if rows.empty or _missing(rows.iloc[0]["did"]):
+    if rows.empty or is_missing(rows.iloc[0]["did"]):
         return f"{metric}: no difference-in-differences (no baseline, participants or controls)"
     r = rows.iloc[0]
     return (f"{metric}: participants {r['did']:+.2f} against controls (95% interval {r['ci_low']:.2f} "
@@ -69,8 +54,8 @@ def kbi_headline(kbis: pd.DataFrame) -> str:
             if (indicator, "program") not in shares.index:
                 continue
             prog, ctrl = shares.loc[(indicator, "program")], shares.loc[(indicator, "control")]
-            parts.append(f"{INDICATOR_LABELS[indicator]} {percent(prog['share'])} vs {percent(ctrl['share'])} "
-                         f"({p_value_text(prog['p_value'])})")
+            parts.append(f"{INDICATOR_LABELS[indicator]} {share(prog['share'])} vs {share(ctrl['share'])} "
+                         f"({p_value(prog['p_value'])})")
         lines.append(f"{experiment_id}: program vs control: " + "; ".join(parts))
     return "\n".join(lines) if lines else "no experiment"
 
@@ -80,7 +65,7 @@ def roi_range(roi: pd.DataFrame) -> str:
     multiples = pd.to_numeric(roi["roi_multiple"], errors="coerce").dropna() if len(roi) else pd.Series(dtype=float)
     if multiples.empty:
         return "n/a"
-    low, high = f"{multiples.min():.1f}x", f"{multiples.max():.1f}x"
+    low, high = multiple(multiples.min()), multiple(multiples.max())
     return low if low == high else f"{low}–{high}"
 
 

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.contract import DEFAULT_RELATION
+from scl_pipeline.lib.contract import DEFAULT_RELATION, DEFAULT_STRONG_THRESHOLD
 
 StrengthPolicy = Literal["quarantine", "not_strong", "strong"]
 RelationPolicy = Literal["quarantine", "primary"]
@@ -50,7 +50,7 @@ class BlankPolicy:
 
     strength: StrengthPolicy = QUARANTINE
     relation: RelationPolicy = QUARANTINE
-    strong_threshold: int = 4
+    strong_threshold: int = DEFAULT_STRONG_THRESHOLD
     primary_relation: str = DEFAULT_RELATION
 
     def __post_init__(self) -> None:

@@ -7,8 +7,9 @@ with thresholds and with the previous loaded wave, and reject the wave (nothing 
 any rejected wave) with a message saying what is wrong and what to check.
 
 The vital counts are those of ``marts.wave_summary`` (population, invited, respondents,
-response rate, strong arcs of the primary relation), computed from the typed rows the wave
-would load and, for the previous wave, from its loaded raw rows, with the same function.
+response rate, strong arcs of the primary relation): ``staging.wave_vitals``, counted by the
+staging SQL on the typed rows the wave would load and read back for the previous wave
+(lib.ingestion.vitals).
 Every threshold is a field of :class:`GateConfig` (the ``gates`` settings resource), listed
 with its default in docs/data_quality.md.
 """
@@ -16,12 +17,11 @@ with its default in docs/data_quality.md.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
-
-import pandas as pd
+from dataclasses import dataclass
 
 from scl_pipeline.lib.ingestion.validation.findings import Finding, Severity
 from scl_pipeline.lib.ingestion.validation.suites import REGISTRY
+from scl_pipeline.lib.ingestion.vitals import WaveVitals
 
 SETTINGS = "settings resource `gates`, docs/data_quality.md"
 
@@ -40,59 +40,6 @@ class GateConfig:
     max_population_change: float = 0.25  # relative to the previous loaded wave's population
     # Of the previous loaded wave's share of roster participants in the population (roster_presence.py).
     min_roster_presence_ratio: float = 0.5
-
-
-@dataclass(frozen=True)
-class WaveVitals:
-    """The counts of a wave the gates look at, defined as in ``marts.wave_summary``."""
-
-    wave: str
-    population: int
-    invited: int
-    respondents: int
-    invited_respondents: int
-    arcs: int
-    relation_rows: dict[str, int] = field(default_factory=dict)  # survey rows per relation
-    max_strength: int | None = None
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.invited_respondents / self.invited if self.invited else None
-
-
-def wave_vitals(wave: str, hr: pd.DataFrame, survey: pd.DataFrame, relation: str, strong_threshold: int) -> WaveVitals:
-    """Vital counts from typed rows (``raw.hr_export`` / ``raw.ona_survey`` columns).
-
-    Arcs follow ``staging.ties`` and ``marts.wave_summary``: one per (respondent, nominee) of
-    ``relation`` with both ends in the population and no self-nomination, strong when its
-    highest strength is >= ``strong_threshold``, or always when the relation has no strength
-    at all in the wave.
-    """
-    people = set(hr["employee_id"])
-    invited_flags = hr["invited_to_survey"].astype("boolean").fillna(True)
-    invited = set(hr.loc[invited_flags.to_numpy(dtype=bool), "employee_id"])
-    respondents = set(survey["respondent_id"]) & people
-    # Column by column: a survey of millions of rows is not copied whole for its counts.
-    tie = (survey["respondent_id"] != survey["nominee_id"]).to_numpy()
-    strength = pd.to_numeric(survey["strength"][tie], errors="coerce")
-    relations = survey["relation"][tie]
-    rated = strength.groupby(relations).count() > 0
-    respondent, nominee = survey["respondent_id"][tie], survey["nominee_id"][tie]
-    primary = ((relations == relation) & respondent.isin(people) & nominee.isin(people)).to_numpy()
-    highest = strength[primary].groupby([respondent[primary], nominee[primary]]).max()
-    has_strength = bool(rated.get(relation, False))
-    strong = (highest >= strong_threshold) if has_strength else pd.Series(True, index=highest.index)
-    strengths = strength.dropna()
-    return WaveVitals(
-        wave=wave,
-        population=len(people),
-        invited=len(invited),
-        respondents=len(respondents),
-        invited_respondents=len(respondents & invited),
-        arcs=int(strong.sum()),
-        relation_rows={str(k): int(v) for k, v in survey["relation"].value_counts().items()},
-        max_strength=int(strengths.max()) if len(strengths) else None,
-    )
 
 
 @dataclass(frozen=True)

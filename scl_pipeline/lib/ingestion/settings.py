@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scl_pipeline.lib.contract import DEFAULT_RELATION
+from scl_pipeline.lib.contract import DEFAULT_RELATION, DEFAULT_STRONG_THRESHOLD
 
 from scl_pipeline.lib.ingestion.blanks import BlankPolicy, RelationPolicy, StrengthPolicy
 from scl_pipeline.lib.ingestion.readers import CHUNK_ROWS
@@ -38,6 +38,6 @@ class IngestionConfig:
             raise ValueError(f"ingestion.chunk_rows={self.chunk_rows}: expected a whole number of rows of at least 1")
         self.blanks()  # refuses an unknown policy
 
-    def blanks(self, strong_threshold: int = 4, primary_relation: str = DEFAULT_RELATION) -> BlankPolicy:
+    def blanks(self, strong_threshold: int = DEFAULT_STRONG_THRESHOLD, primary_relation: str = DEFAULT_RELATION) -> BlankPolicy:
         """The blank policy, loading as the network settings' strong threshold and primary relation."""
         return BlankPolicy(self.blank_strength, self.blank_relation, strong_threshold, primary_relation)

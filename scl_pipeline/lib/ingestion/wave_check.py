@@ -1,11 +1,9 @@
 """A dry run of a wave's ingestion (``scl check``): its landing files read, matched, validated
 and gated exactly as a run's ``raw/hr_export`` / ``raw/ona_survey`` step would, nothing written.
 
-The same functions as the ingestion asset: :func:`.discovery.open_wave_hr`,
-:func:`.discovery.open_wave_survey`, :func:`.survey_stream.validate_wave_streamed`,
-:func:`.survey_input.with_layout_checks`, :func:`.gates.check_gates`. The gates compare with the
-wave a run would compare with: the previous wave of the same check that would load, else the
-previous wave loaded in the warehouse (opened read-only), if any.
+The same sequence as the ingestion asset, one function: :func:`.wave_intake.intake_wave`. The
+gates compare with the wave a run would compare with: the previous wave of the same check that
+would load, else the previous wave loaded in the warehouse (opened read-only), if any.
 """
 
 from __future__ import annotations
@@ -13,17 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from scl_pipeline.lib.ingestion.coerce import CoercionError, coerce_frame
-from scl_pipeline.lib.contract import HR_EXPORT
-from scl_pipeline.lib.ingestion.discovery import landing_aliases, open_wave_hr, open_wave_survey
+from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.ingestion.errors import LandingFileError
-from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult, WaveVitals, check_gates, quarantine_reasons, wave_vitals
-from scl_pipeline.lib.ingestion.roster_presence import RosterPresence, roster_gate, roster_presence
+from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult
+from scl_pipeline.lib.ingestion.roster_presence import RosterPresence
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
-from scl_pipeline.lib.ingestion.survey_input import SurveySummary, with_layout_checks
-from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
+from scl_pipeline.lib.ingestion.survey_input import SurveySummary
 from scl_pipeline.lib.ingestion.validation.records import landing_relative
-from scl_pipeline.lib.ingestion.values import MatchOptions
+from scl_pipeline.lib.ingestion.vitals import WaveVitals
+from scl_pipeline.lib.ingestion.wave_intake import PreviousWave, intake_wave, previous_in_warehouse
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.warehouse.connection import WarehouseLockedError
 
@@ -74,51 +70,25 @@ def check_wave(
     gate_config: GateConfig,
     relation: str,
     strong_threshold: int,
-    previous: WaveVitals | None,
-    roster: list[str] | None = None,
-    previous_presence: RosterPresence | None = None,
+    previous: PreviousWave | None,
 ) -> WaveCheck:
-    """Read, match, validate and gate ``wave`` as a run would; write nothing. ``roster``: the
-    loaded program roster's ids, for the roster-presence gate against ``previous_presence``."""
-    allow = ingestion.allow_outside_links
+    """Read, match, validate and gate ``wave`` as a run would (:func:`.wave_intake.intake_wave`);
+    write nothing. ``previous``: what the wave is compared with (the roster included)."""
     try:
-        aliases = landing_aliases(lake, allow)
-        options = MatchOptions(
-            case_insensitive_ids=ingestion.case_insensitive_ids, country_aliases=aliases.countries,
-            blanks=ingestion.blanks(strong_threshold, relation),
-        )
-        hr_file = open_wave_hr(lake, wave, allow)
-        hr = hr_file.read()
-        read = open_wave_survey(lake, wave, hr_file, hr.frame, allow)
-        streamed = validate_wave_streamed(hr.frame, read.source, wave, options, ingestion.chunk_rows)
+        intake = intake_wave(lake, wave, ingestion, gate_config, relation, strong_threshold, lambda: previous)
     except (LandingFileError, CoercionError) as exc:
         return WaveCheck(wave=wave, would_load=False, problem=str(exc))
-    validation = with_layout_checks(streamed.validation, read)
+    validation = intake.validation
     survey = validation.survey
-    check = WaveCheck(
-        wave=wave, would_load=validation.passed, survey=read.summary, survey_file=landing_relative(str(read.source.path)),
+    return WaveCheck(
+        wave=wave, would_load=intake.accepted, survey=intake.survey.summary,
+        survey_file=landing_relative(str(intake.survey.source.path)),
         hr_rows=validation.hr.rows, survey_rows=survey.rows,
+        loaded_rows=len(intake.typed_survey) if intake.typed_hr is not None else 0,
         quarantined=dict(Counter(e for q in survey.quarantine["expectation"] for e in str(q).split("; "))),
         errors=[f.message for f in validation.findings if f.severity.value == "ERROR"],
+        gates=intake.gates, presence=intake.presence, vitals=intake.vitals,
     )
-    if not validation.passed or streamed.typed_survey is None:
-        return check
-    try:
-        typed_hr = coerce_frame(validation.hr.clean, HR_EXPORT, options)
-    except CoercionError as exc:
-        check.would_load, check.problem = False, str(exc)
-        return check
-    check.loaded_rows = len(streamed.typed_survey)
-    check.vitals = wave_vitals(wave, typed_hr, streamed.typed_survey, relation, strong_threshold)
-    reasons = quarantine_reasons(survey.findings, survey.quarantined_by())
-    check.gates = check_gates(
-        check.vitals, previous, gate_config, survey.rows, len(survey.quarantine), reasons, relation, strong_threshold,
-    )
-    if roster:
-        check.presence = roster_presence(wave, typed_hr["employee_id"], roster)
-        check.gates.append(roster_gate(check.presence, previous_presence, gate_config))
-    check.would_load = all(g.passed for g in check.gates)
-    return check
 
 
 def check_waves(
@@ -131,21 +101,19 @@ def check_waves(
 ) -> list[WaveCheck]:
     """Every wave of ``waves`` (in order) checked, each against the wave a run would compare it with."""
     checks: list[WaveCheck] = []
-    last: WaveVitals | None = None
-    last_presence: RosterPresence | None = None
+    last: PreviousWave | None = None  # the last check that would load, once there is one
     for wave in waves:
         try:
-            loaded = None if last is not None else loaded_previous(lake, wave, relation, strong_threshold)
+            previous = last or loaded_previous(lake, wave, relation, strong_threshold)
         except WarehouseLockedError as exc:
             checks.append(WaveCheck(wave=wave, would_load=False, problem=f"not checked against the previous wave: {exc}"))
             continue
-        previous = last if last is not None else loaded.vitals if loaded else None
-        presence = last_presence if last is not None else loaded.presence if loaded else None
-        roster = loaded.roster if loaded else roster_so_far(checks)
-        check = check_wave(lake, wave, ingestion, gate_config, relation, strong_threshold, previous, roster, presence)
-        check.roster = roster
+        if previous is None:  # no warehouse: no previous wave, the roster the first check read (none)
+            previous = PreviousWave(None, roster_so_far(checks), None)
+        check = check_wave(lake, wave, ingestion, gate_config, relation, strong_threshold, previous)
+        check.roster = previous.roster
         if check.would_load:
-            last, last_presence = check.vitals, check.presence
+            last = PreviousWave(check.vitals, previous.roster, check.presence)
         checks.append(check)
     return checks
 
@@ -155,29 +123,12 @@ def roster_so_far(checks: list[WaveCheck]) -> list[str]:
     return checks[0].roster if checks else []
 
 
-@dataclass
-class LoadedPrevious:
-    """What the warehouse says a wave is compared with: the previous loaded wave's vitals, the
-    roster, and the roster's presence in that wave."""
-
-    vitals: WaveVitals | None
-    roster: list[str]
-    presence: RosterPresence | None
-
-
-def loaded_previous(lake: DataLake, wave: str, relation: str, strong_threshold: int) -> LoadedPrevious | None:
+def loaded_previous(lake: DataLake, wave: str, relation: str, strong_threshold: int) -> PreviousWave | None:
     """The latest wave before ``wave`` loaded in the warehouse (read-only) and the loaded roster,
     if the warehouse exists."""
     from scl_pipeline.lib.warehouse.connection import connect
-    from scl_pipeline.lib.warehouse.reads import previous_loaded_wave, program_roster, raw_wave_rows
 
     if not lake.warehouse_path.exists():
         return None
     with connect(lake.warehouse_path, read_only=True) as con:  # WarehouseLockedError: a run is writing
-        roster = program_roster(con)["employee_id"].tolist()
-        prior = previous_loaded_wave(con, wave)
-        if prior is None:
-            return LoadedPrevious(None, roster, None)
-        prior_hr, prior_survey = raw_wave_rows(con, prior)
-        presence = roster_presence(prior, prior_hr["employee_id"], roster) if roster else None
-        return LoadedPrevious(wave_vitals(prior, prior_hr, prior_survey, relation, strong_threshold), roster, presence)
+        return previous_in_warehouse(con, wave, relation, strong_threshold)

@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from scl_pipeline.lib.contract import DEFAULT_RELATION
+from scl_pipeline.lib.contract import DEFAULT_RELATION, DEFAULT_STRONG_THRESHOLD
 
-DEFAULT_STRONG_THRESHOLD = 4
 NODE_ID = "employee_id"
 REQUIRED_NODE_COLUMNS: tuple[str, ...] = (NODE_ID, "country")
 # Ties as ``staging.ties`` stages them: SPEC §2's rules (deduplication, strong ties) live there.

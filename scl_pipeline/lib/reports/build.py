@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scl_pipeline.lib.reports import captions, formatting as fmt
+from scl_pipeline.lib import formatting as fmt
+from scl_pipeline.lib.reports import captions
 from scl_pipeline.lib.reports.document import HTML_NAME, Report, ReportFigure, Table
 from scl_pipeline.lib.reports.groups import named_groups
 from scl_pipeline.lib.reports.inputs import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scl_pipeline.lib.reports import formatting as fmt
+from scl_pipeline.lib import formatting as fmt
 from scl_pipeline.lib.reports.impact_charts import (
     CONTROL_NAMES,
     COVARIATE_NAMES,

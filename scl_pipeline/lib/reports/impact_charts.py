@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scl_pipeline.lib.reports import canvas, formatting
+from scl_pipeline.lib import formatting
+from scl_pipeline.lib.reports import canvas
 from scl_pipeline.lib.reports.inputs import ReportInputError, flag, require
 from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 

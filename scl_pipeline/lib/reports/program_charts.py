@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.impact.kbis import CONNECTIVITY, ENGAGEMENT, INDICATOR_LABELS, KNOWLEDGE_GAPS
-from scl_pipeline.lib.reports import canvas, formatting
+from scl_pipeline.lib import formatting
+from scl_pipeline.lib.reports import canvas
 from scl_pipeline.lib.reports.inputs import (
     EXPERIMENT_KBIS,
     PARTICIPANT_NETWORK,

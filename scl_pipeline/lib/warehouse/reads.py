@@ -106,16 +106,28 @@ def previous_loaded_wave(con: duckdb.DuckDBPyConnection, wave: str) -> str | Non
     return con.execute("SELECT max(wave) FROM raw.hr_export WHERE wave < $wave", {"wave": wave}).fetchall()[0][0]
 
 
-def raw_wave_rows(con: duckdb.DuckDBPyConnection, wave: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The loaded rows of a wave that its vital counts need: HR (employee_id, invited_to_survey)
-    and survey (respondent_id, nominee_id, relation, strength)."""
-    params = {"wave": wave}
-    hr = con.execute("SELECT employee_id, invited_to_survey FROM raw.hr_export WHERE wave = $wave", params).df()
+def raw_wave_people(con: duckdb.DuckDBPyConnection, wave: str) -> pd.DataFrame:
+    """The loaded HR export of a wave, every column (its rows are the wave's population)."""
+    return con.execute("SELECT * FROM raw.hr_export WHERE wave = $wave", {"wave": wave}).df()
+
+
+def raw_wave_survey(con: duckdb.DuckDBPyConnection, wave: str) -> pd.DataFrame:
+    """The loaded survey rows of a wave that its ties are staged from: respondent_id,
+    nominee_id, relation, strength (Int64)."""
     survey = con.execute(
-        "SELECT respondent_id, nominee_id, relation, strength FROM raw.ona_survey WHERE wave = $wave", params
+        "SELECT respondent_id, nominee_id, relation, strength FROM raw.ona_survey WHERE wave = $wave", {"wave": wave}
     ).df()
     survey["strength"] = pd.array(survey["strength"], dtype="Int64")
-    return hr, survey
+    return survey
+
+
+def staged_wave_vitals(con: duckdb.DuckDBPyConnection, wave: str) -> dict[str, object] | None:
+    """The row ``staging.wave_vitals`` holds for ``wave`` (its counts, the settings and the raw
+    load time they were computed from); None when staging has not counted the wave."""
+    if not table_exists(con, "staging.wave_vitals"):
+        return None
+    rows = con.execute("SELECT * FROM staging.wave_vitals WHERE wave = $wave", {"wave": wave}).df()
+    return rows.iloc[0].to_dict() if len(rows) else None
 
 
 def quarantined_per_file(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> list[tuple[str, int]]:

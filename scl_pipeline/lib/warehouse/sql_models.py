@@ -12,16 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
 import sqlglot
 from sqlglot import exp
 
+from scl_pipeline.lib.lake import REPO_ROOT
 from scl_pipeline.lib.warehouse.connection import transaction
 from scl_pipeline.lib.warehouse.tables import Query, TableShapeError, replace_partition, replace_table
 
 WAVE_PARAMETER = "wave"
+# The project's models: the staging and marts assets, and the ingestion gates (which run the
+# staging models on a candidate wave's rows), all read them from here.
+SQL_ROOT = REPO_ROOT / "dbt_like_sql"
 
 
 class SqlModelError(ValueError):
@@ -91,6 +96,12 @@ def load_models(root: Path) -> dict[str, SqlModel]:
     """Every model under ``root``, by name."""
     models = [parse_model(path, root) for path in sorted(Path(root).glob("*/*.sql"))]
     return {model.name: model for model in models}
+
+
+@cache
+def project_models() -> dict[str, SqlModel]:
+    """Every model under :data:`SQL_ROOT`, by name (parsed once per process)."""
+    return load_models(SQL_ROOT)
 
 
 def run_model(

@@ -38,27 +38,18 @@ def test_program_inputs_load_empty_when_nothing_has_landed(lake):
 
 def test_every_demo_wave_passes_every_sanity_gate(lake):
     """All nine waves, each against the one before, as `scl demo` loads them (lib level: the
-    same functions the ingestion asset calls, without the rest of the pipeline)."""
-    from scl_pipeline.lib.ingestion.coerce import coerce_frame
-    from scl_pipeline.lib.contract import HR_EXPORT, ONA_SURVEY
-    from scl_pipeline.lib.ingestion.discovery import landed_waves, read_wave
-    from scl_pipeline.lib.ingestion.gates import GateConfig, check_gates, quarantine_reasons, wave_vitals
-    from scl_pipeline.lib.ingestion.validation import validate_wave
+    sequence the ingestion asset runs, lib.ingestion.wave_intake, without the rest of the pipeline)."""
+    from scl_pipeline.lib.ingestion.discovery import landed_waves
+    from scl_pipeline.lib.ingestion.gates import GateConfig
+    from scl_pipeline.lib.ingestion.settings import IngestionConfig
+    from scl_pipeline.lib.ingestion.wave_check import check_waves
 
     generate_demo_org(lake.landing, people=1_500)
     waves = landed_waves(lake)
     assert len(waves) == 9
-    previous = None
-    for wave in waves:
-        files = read_wave(lake, wave)
-        validation = validate_wave(files["hr_export"].frame, files["ona_survey"].frame, wave)
-        hr = coerce_frame(validation.hr.clean, HR_EXPORT)
-        survey = coerce_frame(validation.survey.clean, ONA_SURVEY)
-        vitals = wave_vitals(wave, hr, survey, "trust", 4)
-        report = validation.survey
-        gates = check_gates(
-            vitals, previous, GateConfig(), report.rows, len(report.quarantine), quarantine_reasons(report.findings), "trust", 4
-        )
-        assert [g.message for g in gates if not g.passed] == [], wave
-        assert len(gates) == (2 if previous is None else 5)
-        previous = vitals
+    checks = check_waves(lake, waves, IngestionConfig(), GateConfig(), "trust", 4)
+    for number, check in enumerate(checks):
+        assert check.problem is None and check.errors == [], check.wave
+        assert [g.message for g in check.gates if not g.passed] == [], check.wave
+        assert len(check.gates) == (2 if number == 0 else 5)
+        assert check.would_load, check.wave

@@ -1,13 +1,13 @@
-"""Sanity gates: vital counts equal the staging SQL's, and each gate trips exactly when it should,
-with a message saying what to check and how to change it."""
+"""Sanity gates: the vital counts of a candidate wave (the staging SQL run on its rows), and each
+gate trips exactly when it should, with a message saying what to check and how to change it."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.ingestion.gates import GateConfig, Quarantined, WaveVitals, check_gates, wave_vitals
-from scl_pipeline_tests.helpers.staging import stage_ties
+from scl_pipeline.lib.ingestion.gates import GateConfig, Quarantined, check_gates
+from scl_pipeline.lib.ingestion.vitals import WaveVitals, wave_vitals
 
 HR = pd.DataFrame(
     {
@@ -28,22 +28,26 @@ SURVEY = pd.DataFrame(
 ).astype({"strength": "Int64"})
 
 
-def test_vitals_equal_the_staging_sql_counts():
+def test_vitals_of_a_candidate_wave_follow_the_tie_rules():
     vitals = wave_vitals("2021-Q3", HR, SURVEY, "trust", 4)
-    staged = stage_ties(HR, SURVEY, strong_threshold=4)
-    expected_arcs = int((staged["is_strong"] & (staged["relation"] == "trust")).sum())
-    assert vitals.arcs == expected_arcs == 3  # E1->E2 (5), E2->E3 (4), E5->E1 (4)
+    # E1->E2 (5, its duplicate's 2 ignored), E2->E3 (4), E5->E1 (4); not E2->E1 (3), the unrated
+    # E3->E1, the self-nomination, the outsider X9, nor the other relations.
+    assert vitals.arcs == 3
     assert (vitals.population, vitals.invited) == (6, 5)
     respondents = set(SURVEY["respondent_id"]) & set(HR["employee_id"])
     assert vitals.respondents == len(respondents) == 6
     assert vitals.response_rate == pytest.approx(5 / 5)  # E1, E2, E3, E4, E6 invited and answered
     assert vitals.relation_rows == {"trust": 8, "advice": 1, "energy": 1}
+    assert vitals.max_strength == 5
+    assert wave_vitals("2021-Q3", HR, SURVEY, "trust", 5).arcs == 1  # the threshold is the setting's
+    assert wave_vitals("2021-Q3", HR, SURVEY, "advice", 4).arcs == 1  # E1->E4, the primary relation's
 
 
 def test_a_relation_without_any_strength_counts_every_tie_as_strong():
     survey = SURVEY.assign(strength=pd.array([pd.NA] * len(SURVEY), dtype="Int64"))
-    staged = stage_ties(HR, survey)
-    assert wave_vitals("w", HR, survey, "trust", 4).arcs == int((staged["relation"] == "trust").sum()) == 5
+    # E1->E2, E2->E1, E2->E3, E3->E1, E5->E1: every trust tie inside the population but the self-nomination.
+    assert wave_vitals("w", HR, survey, "trust", 4).arcs == 5
+    assert wave_vitals("w", HR, survey, "trust", 4).max_strength is None
 
 
 def _vitals(**counts) -> WaveVitals:

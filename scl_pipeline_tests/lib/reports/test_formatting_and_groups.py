@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.reports import formatting as fmt
+from scl_pipeline.lib import formatting as fmt
 from scl_pipeline.lib.reports.groups import OTHER, CountryPalette, named_groups, pool
 
 

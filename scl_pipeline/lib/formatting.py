@@ -1,12 +1,18 @@
-"""Numbers as a reader expects them in a sentence: thousands separators, percentages, money."""
+"""Numbers as a reader expects them in a sentence: thousands separators, percentages, money.
+
+The one wording of numbers for every text the pipeline writes: the reports' captions and
+tables, and the impact marts' headlines in asset metadata (lib/impact/headlines.py).
+"""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 
 def is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def count(value: float | int) -> str:
