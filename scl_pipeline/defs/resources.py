@@ -17,6 +17,7 @@ import dagster as dg
 import duckdb
 import pydantic
 
+from scl_pipeline.defs.network.snapshot_io import SNAPSHOT_IO_MANAGER, SnapshotIOManager
 from scl_pipeline.defs.runs.recovery import tag_run_with_process
 from scl_pipeline.lib.contract import DEFAULT_STRONG_THRESHOLD
 from scl_pipeline.lib.impact.config import ImpactConfig
@@ -43,7 +44,7 @@ class DataLakeResource(dg.ConfigurableResource):
             tag_run_with_process(context.instance, context.run_id)
         if context.run_id is None:
             return  # a sensor or schedule tick: it reads the landing folder, writes nothing
-        # Whatever writes during the run (DuckDB, Parquet, GraphML, temporary files) creates private
+        # Whatever writes during the run (DuckDB, Parquet, temporary files) creates private
         # files; the serving copy and the reports are opened to the serving group explicitly. The
         # umask is the process's and stays set: a run's process is the pipeline's (a teardown that
         # gave it back would make this a context-manager resource, which sensors and schedules
@@ -108,8 +109,8 @@ IngestionSettings = settings_resource(IngestionConfig, "IngestionSettings")
 
 def project_resources(
     lake_root: Path | str, allow_demo_key: bool = False, **settings: dict
-) -> dict[str, dg.ConfigurableResource]:
-    """Every resource the assets use, for the data lake at ``lake_root``. ``settings`` overrides
+) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
+    """Every resource the assets use (and the IO manager the graph snapshots travel by), for the data lake at ``lake_root``. ``settings`` overrides
     fields per resource, e.g. ``roles={"percentile": 80.0}``."""
     kinds = {"settings": NetworkSettings, "roles": RoleSettings, "metrics": MetricsSettings, "impact": ImpactSettings,
              "resilience": ResilienceSettings, "gates": GateSettings, "ingestion": IngestionSettings}
@@ -119,6 +120,7 @@ def project_resources(
     return {
         "lake": DataLakeResource(root=str(lake_root)),
         "serving": ServingSettings(allow_demo_key=allow_demo_key),
+        SNAPSHOT_IO_MANAGER: SnapshotIOManager(root=str(lake_root)),
         **{key: _configured(kind, settings.get(key, {})) for key, kind in kinds.items()},
     }
 

@@ -38,11 +38,6 @@ class DataLake:
     def reports(self) -> Path:
         return self.root / "reports"
 
-    @property
-    def snapshots(self) -> Path:
-        """Per-wave graph snapshots (node/edge Parquet, GraphML) for analysts."""
-        return self.root / "warehouse" / "graphs"
-
     def wave_folder(self, wave: str) -> Path:
         return self.landing / "waves" / wave
 

@@ -7,7 +7,7 @@ group (``SCL_SERVING_GROUP``; folders 0750, files 0640, that group) and never by
 without the setting they stay private to the user too.
 
 Files are created private by running the pipeline under the umask 077 (:func:`private_umask`):
-DuckDB's file and WAL, Parquet, GraphML and every temporary file then start private, whichever
+DuckDB's file and WAL, Parquet and every temporary file then start private, whichever
 library writes them. The serving copy and the reports are then opened to the group explicitly
 (:func:`share`) before they are swapped into place. Existing folders are never re-moded
 behind the operator's back: :func:`exposed_paths` lists what is open wider than this policy, and

@@ -157,11 +157,16 @@ def print_table(rows: list[tuple[str, str, float, float | None, float | None]]) 
         print(f"{name:<{width}}  {stage:<{stage_width}}  {seconds:8.2f}  {shown_cpu}  {_mib(peak)}")
 
 
+def _stored_graph_u(lake: DataLake, wave: str):
+    with connect(lake.warehouse_path, read_only=True) as con:
+        return load_wave_snapshot(con, wave).graph_u
+
+
 def yardstick(lake: DataLake, wave: str, limit: float) -> tuple[tuple[float, float] | None, float, int, int]:
     """((wall-clock start, end) of igraph's exact betweenness on the wave's U, or None if
     skipped; its estimated seconds; nodes; edges). U is the strong-tie undirected graph the
     person metrics use."""
-    graph = load_wave_snapshot(lake, wave).graph_u
+    graph = _stored_graph_u(lake, wave)
     n, m = graph.vcount(), graph.ecount()
     probe = min(n, YARDSTICK_PROBE_SOURCES)
     sources = np.random.default_rng(0).choice(n, size=probe, replace=False).tolist()
@@ -184,7 +189,7 @@ def broker_agreement(lake: DataLake, wave: str, config: MetricsConfig, people: i
     ``people`` people around its best-connected person (a connected piece of the real graph).
     Returns the share of the exact top-k brokers the estimate also ranks top-k, the largest
     error, and the Hoeffding bound the marts report for that sample size."""
-    graph = load_wave_snapshot(lake, wave).graph_u
+    graph = _stored_graph_u(lake, wave)
     start = int(np.argmax(graph.degree()))
     sample = graph.induced_subgraph(graph.bfs(start)[0][:people])
     if sample.vcount() <= config.betweenness_samples:

@@ -1,4 +1,4 @@
-"""Content hashes of what a run wrote: every warehouse table and every file under a folder.
+"""Content hashes of what a run wrote: every warehouse table (the graph snapshots included).
 
 Floats are hashed by their shortest round-trip text (``repr``): two values hash alike only when
 they are the same bits, so a difference in the last bit shows.
@@ -43,14 +43,6 @@ def warehouse_hashes(
             frame = frame[kept].astype(object).map(_cell).sort_values(kept, ignore_index=True) if kept else frame
             hashes[table] = {c: hashlib.sha256("\n".join(frame[c]).encode()).hexdigest() for c in kept}
     return hashes
-
-
-def file_hashes(folder: Path) -> dict[str, str]:
-    """``{relative path: sha256 of its bytes}`` of every file under ``folder``."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def differences(first: dict[str, dict[str, str]], second: dict[str, dict[str, str]]) -> dict[str, list[str]]:

@@ -68,11 +68,13 @@ def test_a_private_folder_is_made_0700_whatever_the_umask_and_an_existing_one_is
 
 
 def _old_lake(lake):
-    """A lake as the pipeline left it before issue 22: everything 0755 / 0644."""
-    for path in (lake.landing / "waves" / "2021-Q1", lake.snapshots / "2021-Q1", lake.serving, lake.reports / "2021-Q1"):
+    """A lake as the pipeline left it before issue 22: everything 0755 / 0644 (with the graph
+    files it kept under warehouse/graphs/ before issue 25)."""
+    graphs = lake.warehouse_path.parent / "graphs"
+    for path in (lake.landing / "waves" / "2021-Q1", graphs / "2021-Q1", lake.serving, lake.reports / "2021-Q1"):
         path.mkdir(parents=True, exist_ok=True)
     files = [lake.landing / "waves" / "2021-Q1" / "hr_export.csv", lake.warehouse_path,
-             lake.snapshots / "2021-Q1" / "arcs.parquet", lake.serving / "scl.duckdb", lake.reports / "2021-Q1" / "report.html",
+             graphs / "2021-Q1" / "arcs.parquet", lake.serving / "scl.duckdb", lake.reports / "2021-Q1" / "report.html",
              lake.warehouse_path.parent / ".gitkeep"]
     for file in files:
         file.write_bytes(b"x")

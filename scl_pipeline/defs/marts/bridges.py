@@ -8,11 +8,11 @@ import dagster as dg
 
 from scl_pipeline.defs.ingestion.checks import raw_key
 from scl_pipeline.defs.marts.specs import MARTS_GROUP, mart_key
-from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
+from scl_pipeline.defs.network.snapshot_io import wave_graphs_in
 from scl_pipeline.defs.partitions import wave_asset
 from scl_pipeline.defs.resources import DataLakeResource, ResilienceSettings
 from scl_pipeline.lib.contract import PARTICIPANTS
-from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
+from scl_pipeline.lib.network.wave_graphs import WaveGraphs
 from scl_pipeline.lib.resilience.headline import bridge_headline, top_bridges_markdown
 from scl_pipeline.lib.resilience.tables import wave_bridges
 from scl_pipeline.lib.warehouse.reads import program_roster
@@ -25,18 +25,19 @@ TOP_BRIDGES_SHOWN = 5
 
 @wave_asset(
     key=BRIDGES_KEY,
-    deps=[SNAPSHOT_KEY, raw_key(PARTICIPANTS)],
+    deps=[raw_key(PARTICIPANTS)],
+    ins={"graphs": wave_graphs_in()},
     group_name=MARTS_GROUP,
     kinds={"igraph", "duckdb"},
 )
 def bridge_criticality(
-    context: dg.AssetExecutionContext, lake: DataLakeResource, resilience: ResilienceSettings
+    context: dg.AssetExecutionContext, lake: DataLakeResource, resilience: ResilienceSettings, graphs: WaveGraphs
 ) -> dg.MaterializeResult:
     """One row per wave, scope (organisation, participants) and articulation point: people and
     countries it alone holds to the largest component, pieces, the critical flag and a rank
     (docs/metric_dictionary.md, "Resilience"), from the block-cut tree of the saved snapshot."""
     wave = partition_key_to_wave(context.partition_key)
-    snapshot = load_wave_snapshot(lake.lake, wave)
+    snapshot = graphs.primary
     with lake.warehouse() as con:
         roster = program_roster(con)
     table = wave_bridges(snapshot, roster["employee_id"], resilience.config().critical_min_people, wave)

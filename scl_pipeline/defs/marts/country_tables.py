@@ -5,10 +5,11 @@ from collections.abc import Iterator
 import dagster as dg
 
 from scl_pipeline.defs.marts.specs import mart_key, wave_mart_spec
+from scl_pipeline.defs.network.snapshot_io import wave_graphs_in
 from scl_pipeline.defs.partitions import wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.marts.country_tables import country_mixing, country_wave_bonds
-from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
+from scl_pipeline.lib.network.wave_graphs import WaveGraphs
 from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
@@ -27,12 +28,13 @@ BONDS_KEY, MIXING_KEY = mart_key("country_wave_bonds"), mart_key("country_mixing
             "One row per wave and (country, other_country) pair with strong arcs: arcs of D "
             "and row_share (share of the arcs sent from country).",
         ),
-    ]
+    ],
+    ins={"graphs": wave_graphs_in()},
 )
-def country_tables(context: dg.AssetExecutionContext, lake: DataLakeResource) -> Iterator[dg.MaterializeResult]:
+def country_tables(context: dg.AssetExecutionContext, lake: DataLakeResource, graphs: WaveGraphs) -> Iterator[dg.MaterializeResult]:
     """Country bonds and the country mixing matrix of the wave, from its saved snapshot."""
     wave = partition_key_to_wave(context.partition_key)
-    snapshot = load_wave_snapshot(lake.lake, wave)
+    snapshot = graphs.primary
     bonds = country_wave_bonds(snapshot)
     mixing = country_mixing(snapshot)
     with lake.warehouse() as con:

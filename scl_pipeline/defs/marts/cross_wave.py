@@ -11,23 +11,27 @@ import pandas as pd
 from scl_pipeline.defs.ingestion.checks import ROSTER_KEY
 from scl_pipeline.defs.marts.person_wave_metrics import PERSON_KEY
 from scl_pipeline.defs.marts.specs import MARTS_GROUP, mart_key
-from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
+from scl_pipeline.defs.network.snapshot_io import SNAPSHOT_KEY, every_wave_in
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.impact.config import ImpactConfig
 from scl_pipeline.lib.impact.cross_wave import MartRows, ProgramWaves
-from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
 from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY, no_wave_reason
 from scl_pipeline.lib.warehouse.reads import person_metric_waves, person_metrics_of, program_roster
 from scl_pipeline.lib.warehouse.tables import replace_table
 
 
-def cross_wave_mart(table: str, *, deps: tuple[dg.AssetKey, ...] = (), kinds: tuple[str, ...] = ("duckdb",)) -> Callable:
+def cross_wave_mart(
+    table: str, *, deps: tuple[dg.AssetKey, ...] = (), kinds: tuple[str, ...] = ("duckdb",), reads_graphs: bool = False
+) -> Callable:
     """``@dg.asset`` of ``marts.<table>``, read from every wave's person metrics and graph
-    snapshot and the program roster (plus ``deps``); its docstring is its description."""
+    snapshot and the program roster (plus ``deps``); its docstring is its description.
+    ``reads_graphs``: the asset takes ``snapshots``, every wave's graph snapshot
+    (:class:`~scl_pipeline.lib.network.wave_graphs.WaveSnapshots`, one wave loaded at a time)."""
     return dg.asset(
         key=mart_key(table),
-        deps=[PERSON_KEY, SNAPSHOT_KEY, ROSTER_KEY, *deps],
+        deps=[PERSON_KEY, *(() if reads_graphs else (SNAPSHOT_KEY,)), ROSTER_KEY, *deps],
+        ins={"snapshots": every_wave_in()} if reads_graphs else None,
         group_name=MARTS_GROUP,
         tags=ALL_WAVES_GRAIN,
         kinds=set(kinds),
@@ -63,10 +67,6 @@ def read_program(
         compared = list(program.event_waves if every_wave else program.compared_waves)
         metrics = person_metrics_of(con, compared, metric_columns) if metric_columns and compared else {}
     return program, metrics
-
-
-def snapshot_loader(lake: DataLakeResource) -> Callable:
-    return lambda wave: load_wave_snapshot(lake.lake, wave)
 
 
 def no_wave(lake: DataLakeResource) -> str | None:

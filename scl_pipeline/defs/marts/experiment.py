@@ -11,7 +11,6 @@ from scl_pipeline.defs.marts.cross_wave import (
     mart_metadata,
     no_wave,
     read_program,
-    snapshot_loader,
     write_mart,
 )
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings
@@ -20,6 +19,7 @@ from scl_pipeline.lib.impact.cross_wave import MartRows, experiment_kbi_rows
 from scl_pipeline.lib.ingestion.experiment_log import PROBLEM_COLUMNS
 from scl_pipeline.lib.impact.kbis import empty_kbis
 from scl_pipeline.lib.impact.schemas import typed
+from scl_pipeline.lib.network.wave_graphs import WaveSnapshots
 from scl_pipeline.lib.warehouse.reads import experiment_log
 
 KBI_PREVIEW = ["experiment_id", "indicator", "group", "members", "count", "share", "ci_low", "ci_high", "difference",
@@ -30,8 +30,11 @@ KBI_PREVIEW = ["experiment_id", "indicator", "group", "members", "count", "share
     "experiment_kbis",
     deps=(dg.AssetKey(["raw", "experiment_assignment"]), dg.AssetKey(["raw", "experiment_interactions"])),
     kinds=("scipy", "duckdb"),
+    reads_graphs=True,
 )
-def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
+def experiment_kbis(
+    context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings, snapshots: WaveSnapshots
+):
     """One row per experiment, indicator (knowledge_gaps_addressed, building_connectivity,
     engagement) and group (program, control): members, count, share with its Wilson 95 %
     interval, program − control difference and two-sided p-value, K, E, the reference wave of
@@ -50,7 +53,7 @@ def experiment_kbis(context: dg.AssetExecutionContext, lake: DataLakeResource, i
         result = MartRows(typed(empty_kbis(), "experiment_kbis"), reason, nothing_to_measure=True)
         problems = pd.DataFrame(columns=list(PROBLEM_COLUMNS))
     else:
-        result, problems = experiment_kbi_rows(assignment, interactions, program.waves, snapshot_loader(lake), config.k,
+        result, problems = experiment_kbi_rows(assignment, interactions, program.waves, snapshots.load, config.k,
                                                config.engagement_min_exchanges)
     written = write_mart(lake, "experiment_kbis", result)
     if len(problems):

@@ -12,7 +12,6 @@ from scl_pipeline.defs.marts.cross_wave import (
     mart_metadata,
     measured,
     read_program,
-    snapshot_loader,
     write_mart,
 )
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings
@@ -27,6 +26,7 @@ from scl_pipeline.lib.impact.cross_wave import (
     roi_rows,
 )
 from scl_pipeline.lib.impact.roi_config import load_roi_assumptions
+from scl_pipeline.lib.network.wave_graphs import WaveSnapshots
 
 NETWORK_PREVIEW = ["wave", "participants", "participants_without_participant_tie", "ties", "cross_country_ties",
                    "cross_country_ratio_to_baseline", "new_bond_share", "reach_2_share"]
@@ -38,8 +38,10 @@ ROI_PREVIEW = ["scenario", "efficiency_gain", "bonds", "people_reached", "people
                "roi_multiple"]
 
 
-@cross_wave_mart("participant_network", kinds=("scipy", "duckdb"))
-def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
+@cross_wave_mart("participant_network", kinds=("scipy", "duckdb"), reads_graphs=True)
+def participant_network(
+    context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings, snapshots: WaveSnapshots
+):
     """One row per wave: the program participants present, those without a tie to another
     participant, ties and cross-country ties among them (and their ratio to the baseline's), the
     share with a new strong bond since the baseline, bonds kept and lost, and the organisation
@@ -48,7 +50,7 @@ def participant_network(context: dg.AssetExecutionContext, lake: DataLakeResourc
 
     started = time.monotonic()
     program, _ = read_program(lake, impact_config(impact))
-    result = measured(lake, participant_network_rows(program, snapshot_loader(lake)))
+    result = measured(lake, participant_network_rows(program, snapshots.load))
     written = write_mart(lake, "participant_network", result)
     extra = {}
     if len(result.rows):
@@ -123,8 +125,8 @@ def impact_balance(context: dg.AssetExecutionContext, lake: DataLakeResource, im
     return dg.MaterializeResult(metadata=mart_metadata(result, written, program, seconds=time.monotonic() - started, **extra))
 
 
-@cross_wave_mart("roi", kinds=("scipy", "duckdb"))
-def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings):
+@cross_wave_mart("roi", kinds=("scipy", "duckdb"), reads_graphs=True)
+def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings, snapshots: WaveSnapshots):
     """One row per wave after the baseline and scenario (low, mid, high, and any the assumptions
     file adds): every input of the SPEC §3b formula, the assumptions' version, bonds counted,
     people reached (weighted), value, cost and ROI multiple (docs/roi.md). Assumptions:
@@ -136,7 +138,7 @@ def roi(context: dg.AssetExecutionContext, lake: DataLakeResource, impact: Impac
     with failing_clearly():
         assumptions = load_roi_assumptions(lake.lake.landing)
     program, metrics = read_program(lake, impact_config(impact), ROI_INPUT_COLUMNS)
-    result = measured(lake, roi_rows(program, snapshot_loader(lake), metrics, assumptions))
+    result = measured(lake, roi_rows(program, snapshots.load, metrics, assumptions))
     written = write_mart(lake, "roi", result)
     extra = {
         "assumptions_version": dg.MetadataValue.text(assumptions.version),

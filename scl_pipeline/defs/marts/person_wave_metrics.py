@@ -7,14 +7,14 @@ import dagster as dg
 from scl_pipeline.defs.ingestion.checks import ROSTER_KEY
 from scl_pipeline.defs.marts.bridges import BRIDGES_KEY
 from scl_pipeline.defs.marts.specs import mart_key, wave_mart_spec
-from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
+from scl_pipeline.defs.network.snapshot_io import SNAPSHOT_KEY, wave_graphs_in
 from scl_pipeline.defs.partitions import wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource, MetricsSettings, NetworkSettings, RoleSettings
 from scl_pipeline.lib.network.brokerage import brokerage
 from scl_pipeline.lib.network.person_metrics import person_metrics
 from scl_pipeline.lib.network.roles import assign_roles, energy_in_degree
 from scl_pipeline.lib.marts.person_wave_metrics import person_wave_table, role_shares, top_people_markdown
-from scl_pipeline.lib.network.wave_graphs import load_relation_snapshot, load_wave_snapshot
+from scl_pipeline.lib.network.wave_graphs import WaveGraphs
 from scl_pipeline.lib.resilience.scopes import ORGANISATION
 from scl_pipeline.lib.runs.progress import throttled_progress
 from scl_pipeline.lib.warehouse.reads import bridge_criticality_rows, program_roster
@@ -40,7 +40,8 @@ PERSON_KEY, THRESHOLDS_KEY = mart_key("person_wave_metrics"), mart_key("role_thr
             "One row per wave and role: the metric, percentile, floor and threshold used "
             "to assign the role that wave (RoleSettings).",
         ),
-    ]
+    ],
+    ins={"graphs": wave_graphs_in()},
 )
 def person_wave_metrics(
     context: dg.AssetExecutionContext,
@@ -48,10 +49,11 @@ def person_wave_metrics(
     settings: NetworkSettings,
     roles: RoleSettings,
     metrics: MetricsSettings,
+    graphs: WaveGraphs,
 ) -> Iterator[dg.MaterializeResult]:
     """Person metrics and roles of the wave from its saved graph snapshot."""
     wave = partition_key_to_wave(context.partition_key)
-    snapshot = load_wave_snapshot(lake.lake, wave)
+    snapshot = graphs.primary
     role_config = roles.config()
     with lake.warehouse() as con:
         roster = program_roster(con)
@@ -61,7 +63,7 @@ def person_wave_metrics(
                          f"for wave {wave} first")
     critical = bridges.loc[(bridges["scope"] == ORGANISATION) & bridges["critical"].astype(bool), "employee_id"]
 
-    energy = load_relation_snapshot(lake.lake, wave, role_config.energy_relation)
+    energy = graphs.other(role_config.energy_relation)
     energy_in = None
     if energy is not None:
         energy_ties = energy.arcs.assign(relation=energy.relation)

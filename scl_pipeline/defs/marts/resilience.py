@@ -16,13 +16,13 @@ from scl_pipeline.defs.ingestion.checks import raw_key
 from scl_pipeline.defs.marts.bridges import BRIDGES_KEY
 from scl_pipeline.defs.marts.person_wave_metrics import PERSON_KEY
 from scl_pipeline.defs.marts.specs import MARTS_GROUP, mart_key, wave_mart_spec
-from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
+from scl_pipeline.defs.network.snapshot_io import SNAPSHOT_KEY, every_wave_in, wave_graphs_in
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.marts.cross_wave import failing_clearly, impact_config, no_wave
 from scl_pipeline.defs.resources import DataLakeResource, ImpactSettings, ResilienceSettings
 from scl_pipeline.lib.impact.baseline import is_after, resolve_baseline
 from scl_pipeline.lib.contract import PARTICIPANTS
-from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
+from scl_pipeline.lib.network.wave_graphs import WaveGraphs, WaveSnapshots
 from scl_pipeline.lib.resilience import headline
 from scl_pipeline.lib.resilience.scenario_file import SCENARIOS_FILE, ScenarioFileError, ScenarioSpec, load_scenarios
 from scl_pipeline.lib.resilience.tables import baseline_bridge_ids, baseline_scenarios, wave_removals
@@ -82,16 +82,17 @@ def _robustness_markdown(curve: pd.DataFrame, wave: str) -> str:
             kinds={"duckdb"},
             tags=WAVE_GRAIN,
         ),
-    ]
+    ],
+    ins={"graphs": wave_graphs_in()},
 )
 def resilience_removals(
-    context: dg.AssetExecutionContext, lake: DataLakeResource, resilience: ResilienceSettings
+    context: dg.AssetExecutionContext, lake: DataLakeResource, resilience: ResilienceSettings, graphs: WaveGraphs
 ) -> Iterator[dg.MaterializeResult]:
     """Removal scenarios and robustness curves of the wave, from its saved snapshot, the roster
     and the person metrics' betweenness (docs/metric_dictionary.md, "Resilience")."""
     wave = partition_key_to_wave(context.partition_key)
     specs = _user_scenarios(context, lake)
-    snapshot = load_wave_snapshot(lake.lake, wave)
+    snapshot = graphs.primary
     with lake.warehouse() as con:
         roster = program_roster(con)
         betweenness = person_betweenness(con, wave)
@@ -141,14 +142,15 @@ def resilience_removals(
 
 @dg.asset(
     key=BASELINE_SCENARIOS_KEY,
-    deps=[BRIDGES_KEY, SNAPSHOT_KEY, _ROSTER],
+    deps=[BRIDGES_KEY, _ROSTER],
+    ins={"snapshots": every_wave_in()},
     group_name=MARTS_GROUP,
     kinds={"igraph", "duckdb"},
     tags=ALL_WAVES_GRAIN,
     pool=WAREHOUSE_POOL,
 )
 def resilience_baseline_scenarios(
-    context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings
+    context: dg.AssetExecutionContext, lake: DataLakeResource, impact: ImpactSettings, snapshots: WaveSnapshots
 ) -> dg.MaterializeResult:
     """The people who were single bridges of each scope at the baseline wave (SPEC §3b), removed
     again at the baseline and at every later wave with a snapshot: "would the same departures
@@ -169,8 +171,8 @@ def resilience_baseline_scenarios(
                              f"{BRIDGES_KEY.to_user_string()} for the baseline wave {choice.wave} first")
         removed = baseline_bridge_ids(bridges)
         later = [w for w in waves if not is_after(choice.wave, w)]
-    snapshots = ((wave, load_wave_snapshot(lake.lake, wave)) for wave in later)
-    table = baseline_scenarios(snapshots, roster["employee_id"], removed)
+    by_wave = ((wave, snapshots.load(wave)) for wave in later)
+    table = baseline_scenarios(by_wave, roster["employee_id"], removed)
     with lake.warehouse() as con, transaction(con):
         written = replace_partition(con, "network.resilience_baseline_scenarios", table)
     nothing = no_wave(lake)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from scl_pipeline.defs.network.snapshot import SNAPSHOT_KEY
+from scl_pipeline.defs.network.snapshot_io import SNAPSHOT_KEY
 from scl_pipeline.defs.partitions import WAVE_GRAIN
 
 MARTS_GROUP = "marts"

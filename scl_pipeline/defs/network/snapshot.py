@@ -1,32 +1,51 @@
-"""The wave's graph snapshot: staged ties -> D and U, persisted as Parquet + GraphML and as
-``network.nodes`` / ``network.arcs`` / ``network.snapshots`` in the warehouse."""
+"""The wave's graph snapshot: staged ties -> D and U, stored by the snapshot IO manager in the
+warehouse tables ``network.nodes`` / ``network.arcs`` / ``network.snapshots``, each an asset."""
+
+from collections.abc import Iterator
 
 import dagster as dg
-import pandas as pd
 
-from scl_pipeline.defs.partitions import wave_asset
+from scl_pipeline.defs.network.snapshot_io import SNAPSHOT_IO_MANAGER, SNAPSHOT_KEY
+from scl_pipeline.defs.partitions import WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings, RoleSettings
 from scl_pipeline.lib.network.snapshot import build_snapshot
-from scl_pipeline.lib.network.wave_graphs import RELATIONS_FOLDER, save_wave_snapshots, snapshot_frames
+from scl_pipeline.lib.network.wave_graphs import WaveGraphs
 from scl_pipeline.lib.warehouse.reads import staged_wave
-from scl_pipeline.lib.warehouse.tables import write_partitions
 from scl_pipeline.lib.waves import partition_key_to_wave
 
 NETWORK_GROUP = "network"
-SNAPSHOT_KEY = dg.AssetKey(["network", "graph_snapshot"])
+NODES_KEY, ARCS_KEY, SNAPSHOTS_KEY = (dg.AssetKey(["network", t]) for t in ("nodes", "arcs", "snapshots"))
+_DEPS = (dg.AssetKey(["staging", "hr"]), dg.AssetKey(["staging", "ties"]), dg.AssetKey(["raw", "ona_survey"]))
+_TABLES = {
+    NODES_KEY: "One row per wave and person of the population (isolates included): node (the integer "
+    "position arcs use), employee_id, HR attributes, responded.",
+    ARCS_KEY: "One row per wave, relation and staged tie: respondent_id, nominee_id, their node "
+    "positions src/dst, strength and the strong flag staging set.",
+    SNAPSHOTS_KEY: "One row per wave and relation stored: strong threshold, nodes, ties, strong arcs, "
+    "is_primary (the relation the metrics use).",
+}
 
-@wave_asset(
-    key=SNAPSHOT_KEY,
-    deps=[dg.AssetKey(["staging", "hr"]), dg.AssetKey(["staging", "ties"]), dg.AssetKey(["raw", "ona_survey"])],
-    group_name=NETWORK_GROUP,
-    kinds={"igraph", "parquet", "duckdb"},
+
+def _spec(key: dg.AssetKey, description: str, kinds: set[str]) -> dg.AssetSpec:
+    return dg.AssetSpec(key, deps=list(_DEPS), description=description, group_name=NETWORK_GROUP, kinds=kinds, tags=WAVE_GRAIN)
+
+
+@wave_multi_asset(
+    [
+        _spec(
+            SNAPSHOT_KEY,
+            "The wave's trust network (SPEC §2): D (strong arcs) and U over the whole population, "
+            "the energy relation (when surveyed) beside it. Stored in network.nodes/arcs/snapshots; "
+            "every reader loads it from there through the snapshot IO manager.",
+            {"igraph", "duckdb"},
+        ).with_io_manager_key(SNAPSHOT_IO_MANAGER),
+        *(_spec(key, description, {"duckdb"}) for key, description in _TABLES.items()),
+    ]
 )
 def graph_snapshot(
     context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings, roles: RoleSettings
-) -> dg.MaterializeResult:
-    """The wave's trust network (SPEC §2): D (strong arcs) and U over the whole population, saved
-    under ``warehouse/graphs/<wave>/`` (Parquet, GraphML) and in ``network.nodes/arcs/snapshots``
-    (the energy relation, when surveyed, beside it) so the wave's exact graph can be reloaded."""
+) -> Iterator[dg.MaterializeResult]:
+    """The wave's graphs from ``staging.hr`` and ``staging.ties``, and the tables storing them."""
     wave = partition_key_to_wave(context.partition_key)
     with lake.warehouse() as con:
         staged = staged_wave(con, wave)
@@ -40,28 +59,17 @@ def graph_snapshot(
             respondent_ids=staged.respondent_ids,
         )
 
-    snapshots = [build(settings.primary_relation)]
+    others = ()
     if roles.energy_relation != settings.primary_relation and (ties["relation"] == roles.energy_relation).any():
-        snapshots.append(build(roles.energy_relation))
+        others = (build(roles.energy_relation),)
+    graphs = WaveGraphs(build(settings.primary_relation), others)
 
-    final = save_wave_snapshots(lake.lake, wave, snapshots[0], snapshots[1:])
-
-    frames = [snapshot_frames(s, str(final if i == 0 else final / RELATIONS_FOLDER / s.relation)) for i, s in enumerate(snapshots)]
-    with lake.warehouse() as con:
-        write_partitions(
-            con,
-            "wave",
-            wave,
-            {
-                "network.nodes": frames[0][0],
-                "network.arcs": pd.concat([f[1] for f in frames], ignore_index=True),
-                "network.snapshots": pd.concat([f[2] for f in frames], ignore_index=True),
-            },
-        )
-
-    primary = snapshots[0]
+    primary = graphs.primary
     sizes = primary.graph_u.connected_components().sizes()
-    return dg.MaterializeResult(
+    # The IO manager writes the three tables while this output is handled, before the tables' results.
+    yield dg.MaterializeResult(
+        asset_key=SNAPSHOT_KEY,
+        value=graphs,
         metadata={
             "wave": wave,
             "relation": primary.relation,
@@ -71,7 +79,16 @@ def graph_snapshot(
             "strong_arcs": dg.MetadataValue.int(int(primary.arcs["strong"].sum())),
             "components": dg.MetadataValue.int(len(sizes)),
             "largest_component": dg.MetadataValue.int(max(sizes) if sizes else 0),
-            "relations_saved": dg.MetadataValue.json([s.relation for s in snapshots]),
-            "path": dg.MetadataValue.path(str(final)),
-        }
+            "relations_saved": dg.MetadataValue.json([s.relation for s in graphs.snapshots]),
+        },
     )
+    rows = {
+        NODES_KEY: primary.n,
+        ARCS_KEY: sum(len(s.arcs) for s in graphs.snapshots),
+        SNAPSHOTS_KEY: len(graphs.snapshots),
+    }
+    for key, count in rows.items():
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={"wave": wave, "table": ".".join(key.path), "dagster/row_count": dg.MetadataValue.int(count)},
+        )

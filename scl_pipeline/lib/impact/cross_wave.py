@@ -8,7 +8,7 @@ baseline, no later wave, no experiment), shown on the materialisation instead of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,6 +25,7 @@ from scl_pipeline.lib.impact.roi import ROI_COLUMNS, roi_table
 from scl_pipeline.lib.impact.roi_config import RoiAssumptions
 from scl_pipeline.lib.impact.schemas import typed
 from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
+from scl_pipeline.lib.network.wave_graphs import WaveSnapshots
 from scl_pipeline.lib.waves import parse_wave
 
 SnapshotLoader = Callable[[str], GraphSnapshot]
@@ -88,27 +89,6 @@ class ProgramWaves:
         return None
 
 
-class _Snapshots(Mapping):
-    """wave -> snapshot, loaded on each access and not kept: one wave in memory at a time."""
-
-    def __init__(self, waves: tuple[str, ...], load: SnapshotLoader) -> None:
-        self._waves, self._load = waves, load
-
-    def __getitem__(self, wave: str) -> GraphSnapshot:
-        if wave not in self._waves:
-            raise KeyError(wave)
-        return self._load(wave)
-
-    def __contains__(self, wave: object) -> bool:
-        return wave in self._waves  # Mapping's default would load the snapshot to answer
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._waves)
-
-    def __len__(self) -> int:
-        return len(self._waves)
-
-
 def participant_network_rows(program: ProgramWaves, load: SnapshotLoader) -> MartRows:
     """``participant_network`` of every loaded wave."""
     empty = typed(empty_participant_network(), "participant_network")
@@ -116,7 +96,7 @@ def participant_network_rows(program: ProgramWaves, load: SnapshotLoader) -> Mar
         return MartRows(empty, program.baseline.reason)
     if not program.waves:
         return MartRows(empty, "no wave has person metrics yet: run the waves first")
-    rows = participant_network(_Snapshots(program.waves, load), program.roster, program.baseline.wave)
+    rows = participant_network(WaveSnapshots(program.waves, load), program.roster, program.baseline.wave)
     note = None if program.baseline.wave is not None else f"no comparison with a baseline: {program.baseline.reason}"
     if rows.empty:
         note = "no roster participant is in any loaded wave's population"

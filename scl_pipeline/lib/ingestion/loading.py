@@ -37,7 +37,7 @@ from scl_pipeline.lib.ingestion.validation.records import (
 )
 from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.warehouse.connection import transaction
-from scl_pipeline.lib.warehouse.tables import append_rows, replace_partition, table_exists
+from scl_pipeline.lib.warehouse.tables import replace_partition, replace_slice, table_exists
 
 Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 # Called with the typed frames of a slice whose files passed every ERROR expectation.
@@ -115,12 +115,8 @@ def _write_quality(con: duckdb.DuckDBPyConnection, quality: pd.DataFrame, scope:
     """Replace the scope's rows: all of them when the run loaded, its rejected ones otherwise."""
     _upgrade_quality_table(con)
     status = LOADED if accepted else REJECTED
-    if table_exists(con, DATA_QUALITY_TABLE):
-        con.execute(
-            f"DELETE FROM {DATA_QUALITY_TABLE} WHERE scope = $scope AND ($all OR {LOAD_STATUS} = $rejected)",
-            {"scope": scope, "all": accepted, "rejected": REJECTED},
-        )
-    append_rows(con, DATA_QUALITY_TABLE, quality.assign(**{LOAD_STATUS: pd.Series(status, index=quality.index, dtype="string")}))
+    rows = quality.assign(**{LOAD_STATUS: pd.Series(status, index=quality.index, dtype="string")})
+    replace_slice(con, DATA_QUALITY_TABLE, rows, {"scope": scope} if accepted else {"scope": scope, LOAD_STATUS: REJECTED})
 
 
 def _upgrade_quality_table(con: duckdb.DuckDBPyConnection) -> None:

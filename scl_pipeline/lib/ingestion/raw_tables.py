@@ -18,6 +18,7 @@ from scl_pipeline.lib.contract import (
     SOURCE_ROW,
     FileSpec,
 )
+from scl_pipeline.lib.warehouse.tables import Query, replace_slice
 
 # The column that names the slice a file belongs to, by grain.
 SLICE_COLUMN = {"wave": "wave", "program": None, "experiment": "experiment_id"}
@@ -51,7 +52,8 @@ def replace_slice_rows(
     their own slice column, e.g. ``experiment_id``). Returns rows written per table.
 
     DuckDB reads each frame where it is and adds the slice and load time itself: a survey of
-    millions of rows is not copied to be written.
+    millions of rows is not copied to be written. The delete-and-insert is the warehouse's one
+    :func:`~scl_pipeline.lib.warehouse.tables.replace_slice`.
     """
     written: dict[str, int] = {}
     for spec, frame in frames.items():
@@ -62,23 +64,15 @@ def replace_slice_rows(
         if missing:
             raise KeyError(f"{spec.table}: the typed rows lack column(s) {missing}")
         types = {**spec.types, SOURCE_FILE: "VARCHAR", SOURCE_ROW: "BIGINT", **{c: "VARCHAR" for c in carried}}
-        select = [f'CAST(rows."{c}" AS {types[c]})' for c in columns] + ["$loaded_at"]
-        targets = [*columns, LOADED_AT]
-        partition: dict[str, object] = {}
-        where = ""
+        select = [f'CAST(rows."{c}" AS {types[c]}) AS "{c}"' for c in columns] + [f'$loaded_at AS "{LOADED_AT}"']
+        where: dict[str, object] = {}
         if slice_column and slice_value is not None:
-            select.insert(0, "$slice")
-            targets.insert(0, slice_column)
-            partition = {"slice": slice_value}
-            where = f" WHERE {slice_column} = $slice"
-        quoted = ", ".join(f'"{t}"' for t in targets)
-        con.register(_ROWS_VIEW, frame)
-        try:
-            con.execute(f"DELETE FROM {spec.table}{where}", partition)
-            written[spec.table] = con.execute(
-                f"INSERT INTO {spec.table} ({quoted}) SELECT {', '.join(select)} FROM {_ROWS_VIEW} AS rows",
-                {**partition, "loaded_at": loaded_at},
-            ).fetchall()[0][0]
-        finally:
-            con.unregister(_ROWS_VIEW)
+            select.insert(0, f'$slice AS "{slice_column}"')
+            where = {slice_column: slice_value}
+        rows = Query(
+            f"SELECT {', '.join(select)} FROM {_ROWS_VIEW} AS rows",
+            {"slice": slice_value, "loaded_at": loaded_at} if where else {"loaded_at": loaded_at},
+            {_ROWS_VIEW: frame},
+        )
+        written[spec.table] = replace_slice(con, spec.table, rows, where)
     return written

@@ -4,20 +4,14 @@ Every engine (igraph, scipy, networkx) receives integer arrays built through ONE
 (``employee_id`` <-> position in ``snapshot.nodes``); attributes are joined by ``employee_id``,
 never by position in two different lists.
 
-A snapshot persists to a folder so an analyst can reload exactly that wave's graph:
-
-``nodes.parquet``   one row per person (index order), ``node`` = integer position
-``arcs.parquet``    every tie of the relation: respondent_id, nominee_id, src, dst, strength, strong
-``meta.json``       relation, strong threshold, wave
-``graph.graphml``   D (strong arcs) with node attributes, for Gephi / networkx / igraph
+A snapshot is stored in the warehouse tables ``network.nodes`` / ``network.arcs`` /
+``network.snapshots`` (``wave_graphs``), from which every reader reloads exactly that wave's graph.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import igraph as ig
 import numpy as np
@@ -31,11 +25,6 @@ REQUIRED_NODE_COLUMNS: tuple[str, ...] = (NODE_ID, "country")
 # Ties as ``staging.ties`` stages them: SPEC §2's rules (deduplication, strong ties) live there.
 REQUIRED_TIE_COLUMNS: tuple[str, ...] = ("respondent_id", "nominee_id", "relation", "strength", "is_strong")
 RESPONDED = "responded"  # node column: the person answered the survey for this relation
-
-_NODES_FILE = "nodes.parquet"
-_ARCS_FILE = "arcs.parquet"
-_META_FILE = "meta.json"
-_GRAPHML_FILE = "graph.graphml"
 
 
 class NetworkInputError(ValueError):
@@ -217,68 +206,4 @@ def build_snapshot(
     node_table[RESPONDED] = node_table[NODE_ID].isin(responded_set)
     return GraphSnapshot(
         nodes=node_table, arcs=arcs, relation=relation, strong_threshold=strong_threshold, wave=wave
-    )
-
-
-def _graphml_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    # GraphML has no null: empty strings for text, attributes kept as text or numbers.
-    out = frame.copy()
-    for col in out.columns:
-        series = out[col]
-        if pd.api.types.is_bool_dtype(series):
-            out[col] = series.astype(bool)
-        elif pd.api.types.is_numeric_dtype(series) and not series.isna().any():
-            continue
-        else:
-            out[col] = series.astype(object).where(series.notna(), "").astype(str)
-    return out
-
-
-def save_snapshot(snapshot: GraphSnapshot, folder: str | Path) -> Path:
-    """Write the snapshot (Parquet nodes and arcs, meta.json, GraphML of D) into ``folder``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    nodes = snapshot.nodes.copy()
-    nodes.insert(0, "node", np.arange(snapshot.n, dtype=np.int64))
-    nodes.to_parquet(folder / _NODES_FILE, index=False)
-    snapshot.arcs.to_parquet(folder / _ARCS_FILE, index=False)
-    meta = {
-        "relation": snapshot.relation,
-        "strong_threshold": snapshot.strong_threshold,
-        "wave": snapshot.wave,
-        "nodes": snapshot.n,
-        "strong_arcs": int(snapshot.arcs["strong"].sum()),
-    }
-    (folder / _META_FILE).write_text(json.dumps(meta, indent=2))
-
-    graph = ig.Graph(n=snapshot.n, directed=True)
-    for col, values in _graphml_safe(snapshot.nodes).items():
-        graph.vs[col] = values.tolist()
-    graph.vs["name"] = snapshot.nodes[NODE_ID].tolist()
-    src, dst = snapshot.strong_arcs
-    graph.add_edges(np.column_stack([src, dst]).tolist())
-    strong = snapshot.arcs[snapshot.arcs["strong"]]
-    graph.es["strength"] = strong["strength"].fillna(-1).astype(int).tolist()
-    graph.write_graphml(str(folder / _GRAPHML_FILE))
-    return folder
-
-
-def load_snapshot(folder: str | Path) -> GraphSnapshot:
-    """Reload a snapshot written by :func:`save_snapshot` (from its Parquet tables)."""
-    folder = Path(folder)
-    for name in (_NODES_FILE, _ARCS_FILE, _META_FILE):
-        if not (folder / name).exists():
-            raise FileNotFoundError(f"{folder / name}: not a saved graph snapshot (missing {name})")
-    meta = json.loads((folder / _META_FILE).read_text())
-    nodes = pd.read_parquet(folder / _NODES_FILE)
-    if not np.array_equal(nodes["node"].to_numpy(), np.arange(len(nodes))):
-        raise NetworkInputError(f"{folder / _NODES_FILE}: column node is not 0..n-1 in order")
-    arcs = pd.read_parquet(folder / _ARCS_FILE)
-    arcs["strength"] = arcs["strength"].astype("Int64")
-    return GraphSnapshot(
-        nodes=nodes.drop(columns="node"),
-        arcs=arcs,
-        relation=meta["relation"],
-        strong_threshold=int(meta["strong_threshold"]),
-        wave=meta.get("wave"),
     )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.network.pairs import id_pairs
-from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot
+from scl_pipeline.lib.network.snapshot import GraphSnapshot
 from scl_pipeline.lib.reports.build import ReportInputs
 from scl_pipeline.lib.reports.inputs import BRIDGE_CRITICALITY, PERSON, ReportInputError
 from scl_pipeline.lib.serving.privacy import PseudonymKey
@@ -35,6 +35,7 @@ OPTIONAL_MARTS = ("marts.experiment_kbis", "marts.roi", "marts.impact_did", "mar
 PEOPLE_TABLE = "marts.person_wave_metrics"
 
 WaveChoice = Callable[[pd.DataFrame], Iterable[str]]
+SnapshotLoader = Callable[[str], GraphSnapshot]
 
 
 class ReportSourceMissing(ReportInputError):
@@ -66,11 +67,11 @@ def with_baseline(wave: str) -> WaveChoice:
     return choose
 
 
-def participant_edges(lake: DataLake, people: pd.DataFrame) -> pd.DataFrame:
+def participant_edges(load_snapshot: SnapshotLoader, people: pd.DataFrame) -> pd.DataFrame:
     """U of each wave of ``people`` induced on its participants: columns wave, source, target."""
     frames = [pd.DataFrame(columns=["wave", "source", "target"])]
     for wave, members in people.groupby(people["wave"].astype(str)):
-        pairs = id_pairs(load_wave_snapshot(lake, wave), among=members["employee_id"].astype(str))
+        pairs = id_pairs(load_snapshot(wave), among=members["employee_id"].astype(str))
         frames.append(pd.DataFrame({"wave": wave, "source": pairs["a"], "target": pairs["b"]}))
     return pd.concat(frames, ignore_index=True)
 
@@ -85,16 +86,18 @@ def pseudonymised(frame: pd.DataFrame, columns: Iterable[str], key: PseudonymKey
     return out
 
 
-def load_report_inputs(lake: DataLake, key: PseudonymKey, choose_waves: WaveChoice) -> ReportInputs:
-    """The marts a page needs, for the waves ``choose_waves`` picks from participant_network;
-    :class:`ReportSourceMissing` names a mart not built yet."""
+def load_report_inputs(
+    lake: DataLake, key: PseudonymKey, choose_waves: WaveChoice, load_snapshot: SnapshotLoader
+) -> ReportInputs:
+    """The marts a page needs, for the waves ``choose_waves`` picks from participant_network, and
+    those waves' graphs from ``load_snapshot``; :class:`ReportSourceMissing` names a mart not built yet."""
     with connect(lake.warehouse_path, read_only=True) as con:
         cross = {t: _required(whole_table(con, t), t) for t in CROSS_WAVE_MARTS}
         optional = {t: whole_table(con, t) for t in OPTIONAL_MARTS}
         waves = sorted(choose_waves(cross["marts.participant_network"]))
         people = _required(wave_rows(con, PEOPLE_TABLE, waves, PERSON, participants_only=True), PEOPLE_TABLE)
         marts = {t: _required(wave_rows(con, t, waves, columns), t) for t, columns in WAVE_MARTS.items()}
-    edges = participant_edges(lake, people)
+    edges = participant_edges(load_snapshot, people)
     return ReportInputs(
         people=pseudonymised(people, ["employee_id"], key),
         participant_edges=pseudonymised(edges, ["source", "target"], key),

@@ -9,7 +9,7 @@ import pandas as pd
 
 from scl_pipeline.lib.warehouse.tables import table_exists
 
-# The person attributes a wave's graph carries on its nodes (network.nodes, GraphML).
+# The person attributes a wave's graph carries on its nodes (network.nodes).
 NODE_ATTRIBUTES: tuple[str, ...] = ("employee_id", "country", "department", "level", "site")
 
 

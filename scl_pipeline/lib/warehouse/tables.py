@@ -27,34 +27,47 @@ class TableShapeError(ValueError):
 
 @dataclass(frozen=True)
 class Query:
-    """Rows given as one SELECT with bound parameters (never pasted into the SQL text)."""
+    """Rows given as one SELECT with bound parameters (never pasted into the SQL text).
+
+    ``frames`` are registered under their names while the SELECT runs, so it may read (and
+    cast) a frame where it is, without copying it.
+    """
 
     sql: str
     parameters: Mapping[str, object] = field(default_factory=dict)
+    frames: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
 
 Rows = pd.DataFrame | Query
 
 
+def replace_slice(con: duckdb.DuckDBPyConnection, table: str, rows: Rows, where: Mapping[str, object]) -> int:
+    """Replace the rows of ``schema.table`` matching every ``column = value`` of ``where`` (all
+    rows when ``where`` is empty) by ``rows``, inserted by column name. Returns the rows written.
+
+    The one slice replacement of the warehouse: raw layer, quarantine, data quality, staging and
+    marts all go through it. Call inside a transaction when other writes must go with it.
+    """
+    with _source(con, rows) as (select, parameters):
+        _ensure_table(con, table, select, parameters)
+        condition = " AND ".join(f'"{column}" = $w{i}' for i, column in enumerate(where)) or "true"
+        con.execute(f"DELETE FROM {table} WHERE {condition}", {f"w{i}": v for i, v in enumerate(where.values())})
+        return con.execute(f"INSERT INTO {table} BY NAME {select}", parameters).fetchall()[0][0]
+
+
 def replace_partition(
     con: duckdb.DuckDBPyConnection, table: str, rows: Rows, key: str | None = None, value: object = None
 ) -> int:
-    """Replace the rows of ``schema.table`` where ``key = value`` by ``rows``; with ``key=None``
-    the whole table is the partition. Returns the rows written.
+    """:func:`replace_slice` of the rows where ``key = value``; with ``key=None`` the whole
+    table is the partition. Returns the rows written.
 
     A frame gets its ``key`` column set to ``value`` (first column, when the table is new); a
-    query must select it. Call inside a transaction when other writes must go with it.
+    query must select it.
     """
     if isinstance(rows, pd.DataFrame) and key is not None:
         rows = rows.drop(columns=[key], errors="ignore")
         rows.insert(0, key, pd.Series([value] * len(rows), index=rows.index, dtype="string"))
-    with _source(con, rows) as (select, parameters):
-        _ensure_table(con, table, select, parameters)
-        if key is None:
-            con.execute(f"DELETE FROM {table}")
-        else:
-            con.execute(f"DELETE FROM {table} WHERE {key} = $value", {"value": value})
-        return con.execute(f"INSERT INTO {table} BY NAME {select}", parameters).fetchall()[0][0]
+    return replace_slice(con, table, rows, {} if key is None else {key: value})
 
 
 def write_partitions(
@@ -63,13 +76,6 @@ def write_partitions(
     """:func:`replace_partition` of ``key = value`` in each table, all in one transaction."""
     with transaction(con):
         return {table: replace_partition(con, table, rows, key, value) for table, rows in tables.items()}
-
-
-def append_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Append ``frame`` to a log-like table (e.g. data-quality history), creating it if needed."""
-    with _source(con, frame) as (select, parameters):
-        _ensure_table(con, table, select, parameters)
-        return con.execute(f"INSERT INTO {table} BY NAME {select}", parameters).fetchall()[0][0]
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Rows) -> int:
@@ -111,7 +117,13 @@ def text_as_string(frame: pd.DataFrame) -> pd.DataFrame:
 def _source(con: duckdb.DuckDBPyConnection, rows: Rows) -> Iterator[tuple[str, dict]]:
     """``(select, parameters)`` reading ``rows``; a frame is registered for the block's duration."""
     if isinstance(rows, Query):
-        yield f"SELECT * FROM ({rows.sql})", dict(rows.parameters)
+        for name, frame in rows.frames.items():
+            con.register(name, frame)
+        try:
+            yield f"SELECT * FROM ({rows.sql})", dict(rows.parameters)
+        finally:
+            for name in rows.frames:
+                con.unregister(name)
         return
     con.register(_FRAME_VIEW, text_as_string(rows))
     try:

@@ -2,14 +2,14 @@
 RoleSettings; program participants are flagged from the roster."""
 
 import dagster as dg
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
 from scl_pipeline.lib.network.person_metrics import person_metrics
-from scl_pipeline.lib.network.snapshot import build_snapshot, load_snapshot
-from scl_pipeline.lib.network.wave_graphs import relation_folder, snapshot_folder, snapshot_from_frames
+from scl_pipeline.lib.network.snapshot import build_snapshot
+from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot, snapshot_from_frames
+from scl_pipeline.lib.warehouse.connection import connect
 from scl_pipeline_tests.helpers.staging import stage_ties
 from scl_pipeline_tests.helpers.dagster import materialize_unpartitioned, materialize_wave, query
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
@@ -40,29 +40,38 @@ def _same_graph(a, b):
     assert (a.relation, a.strong_threshold, a.wave) == (b.relation, b.strong_threshold, b.wave)
 
 
-def test_snapshot_reloads_equal_from_parquet_graphml_and_duckdb(lake):
+def _stored(lake, relation=None):
+    """The snapshot as the IO manager hands it to the readers (lib.network.wave_graphs)."""
+    with connect(lake.warehouse_path, read_only=True) as con:
+        return load_wave_snapshot(con, WAVE, relation)
+
+
+def test_snapshot_reloads_equal_from_the_warehouse(lake):
     hr, survey = _org_with_energy()
     write_wave(lake, WAVE, hr, survey)
     materialize_wave(lake, WAVE)
     expected = _expected_snapshot(hr, survey)
 
-    from_parquet = load_snapshot(snapshot_folder(lake, WAVE))
+    stored = _stored(lake)
     nodes = query(lake, "select * from network.nodes where wave = $w", {"w": WAVE})
     arcs = query(lake, "select * from network.arcs where wave = $w", {"w": WAVE})
     meta = query(lake, "select * from network.snapshots where wave = $w order by relation", {"w": WAVE})
     assert meta["relation"].tolist() == ["energy", "trust"]
     from_duckdb = snapshot_from_frames(nodes, arcs, relation="trust", strong_threshold=4, wave=WAVE)
-    _same_graph(from_parquet, expected)
+    assert meta["is_primary"].tolist() == [False, True]
+    _same_graph(stored, expected)
     _same_graph(from_duckdb, expected)
     energy = snapshot_from_frames(nodes, arcs, relation="energy", strong_threshold=4, wave=WAVE)
-    _same_graph(energy, load_snapshot(relation_folder(lake, WAVE, "energy")))
+    _same_graph(energy, _stored(lake, "energy"))
+    _same_graph(energy, _expected_snapshot(hr, survey, "energy"))
     assert len(energy.arcs) == 5
 
-    graphml = nx.read_graphml(snapshot_folder(lake, WAVE) / "graph.graphml")
-    graphml = nx.relabel_nodes(graphml, nx.get_node_attributes(graphml, "employee_id"))
+    # D as stored: every person a node, an arc for each strong trust tie and no other
+    ids = stored.nodes["employee_id"].to_numpy()
+    src, dst = stored.strong_arcs
     strong = survey[(survey["relation"] == "trust") & (survey["strength"] >= 4)]
-    assert set(graphml.nodes) == set(hr["employee_id"])
-    assert set(graphml.edges) == set(zip(strong["respondent_id"], strong["nominee_id"]))
+    assert set(ids) == set(hr["employee_id"])
+    assert set(zip(ids[src], ids[dst])) == set(zip(strong["respondent_id"], strong["nominee_id"]))
 
     # the mart holds the metrics of exactly the persisted graph
     mart = query(lake, "select * from marts.person_wave_metrics where wave = $w", {"w": WAVE}).set_index("employee_id")
@@ -83,7 +92,8 @@ def test_rerun_replaces_the_wave_snapshot(lake):
     trust_only = survey[survey["relation"] == "trust"]
     write_wave(lake, WAVE, hr, trust_only)
     materialize_wave(lake, WAVE)
-    assert not relation_folder(lake, WAVE, "energy").exists()
+    assert _stored(lake, "energy") is None
+    assert query(lake, "select relation from network.snapshots")["relation"].tolist() == ["trust"]
     counts = query(lake, "select relation, count(*) as n from network.arcs group by relation")
     assert counts.set_index("relation")["n"].to_dict() == {"trust": len(trust_only)}
     assert query(lake, "select count(*) as n from network.nodes")["n"].iloc[0] == len(hr)
@@ -151,6 +161,11 @@ def test_metadata_reports_role_shares_and_top_people(lake):
     assert not any(f"E{i}" in markdown for i in range(1, 9))
     snap = metadata["network/graph_snapshot"]
     assert snap["nodes"].value == 8 and snap["strong_arcs"].value == 10 and snap["components"].value == 1
+    # The tables the snapshot is stored in are assets of their own, with the rows the step wrote.
+    for table in ("nodes", "arcs", "snapshots"):
+        stored = query(lake, f"select count(*) as n from network.{table}")["n"].iloc[0]
+        assert metadata[f"network/{table}"]["dagster/row_count"].value == stored == {"nodes": 8, "arcs": len(survey), "snapshots": 1}[table]
+        assert snap[f"rows:network.{table}"].value == stored
 
 
 def test_betweenness_progress_is_in_the_run_log(lake, monkeypatch):

@@ -1,10 +1,7 @@
-import networkx as nx
 import pandas as pd
 import pytest
 
-from scl_pipeline.lib.network.snapshot import (
-    NetworkInputError, build_snapshot, load_snapshot, save_snapshot,
-)
+from scl_pipeline.lib.network.snapshot import NetworkInputError, build_snapshot
 from scl_pipeline_tests.helpers.staging import stage_ties
 
 
@@ -74,24 +71,3 @@ def test_attributes_joined_by_id_not_position():
 def test_bad_input_is_named(nodes, ties, message):
     with pytest.raises(NetworkInputError, match=message):
         build_snapshot(nodes, ties)
-
-
-def test_save_and_reload(tmp_path):
-    nodes = _nodes(["a", "b", "c"], ["US", "FR", "FR"])
-    nodes["gender"] = [None, "f", "m"]
-    snap = _snapshot(nodes, [("a", "b", "trust", 5), ("b", "c", "trust", 2), ("c", "a", "trust", None)], wave="2021-Q3")
-    save_snapshot(snap, tmp_path / "w")
-    back = load_snapshot(tmp_path / "w")
-    pd.testing.assert_frame_equal(back.nodes, snap.nodes)
-    pd.testing.assert_frame_equal(back.arcs, snap.arcs)
-    assert (back.wave, back.relation, back.strong_threshold) == ("2021-Q3", "trust", 4)
-    graphml = nx.read_graphml(tmp_path / "w" / "graph.graphml")
-    names = nx.get_node_attributes(graphml, "name")
-    arcs = {(names[a], names[b]) for a, b in graphml.edges}
-    assert arcs == {("a", "b")}  # ("c", "a") has no strength in a rated survey: not strong
-    assert nx.get_node_attributes(graphml, "country") == {k: c for k, c in zip(graphml.nodes, ["US", "FR", "FR"])}
-
-
-def test_load_rejects_other_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nodes.parquet"):
-        load_snapshot(tmp_path)
