@@ -12,12 +12,12 @@ import dagster as dg
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
 from scl_pipeline.lib.contract import is_person_id_column
-from scl_pipeline.lib.lake import REPO_ROOT
+from scl_pipeline.lib.project_files import REPO_ROOT, sql_root
 from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY, no_wave_reason
 from scl_pipeline.lib.warehouse.sql_models import SqlModel, load_models, run_model
 from scl_pipeline.lib.waves import partition_key_to_wave
 
-SQL_ROOT = REPO_ROOT / "dbt_like_sql"
+SQL_ROOT = sql_root()
 
 
 def _shown_path(path: Path) -> str:

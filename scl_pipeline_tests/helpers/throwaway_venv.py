@@ -29,11 +29,17 @@ def cache_root() -> Path:
     return Path(os.environ.get("SCL_TEST_CACHE") or Path.home() / ".cache" / "scl_pipeline")
 
 
+def locked_requirements() -> tuple[str, ...]:
+    """Every pin of requirements.lock, as the lock writes it (the environment dev.py installs)."""
+    lines = (line.split("#")[0].strip() for line in (REPO_ROOT / "requirements.lock").read_text().splitlines())
+    return tuple(line for line in lines if line)
+
+
 def locked_version(package: str) -> str:
     """``package==<version>`` as requirements.lock pins it (one pin for the project and the tests)."""
     wanted = package.lower().replace("_", "-")
-    for line in (REPO_ROOT / "requirements.lock").read_text().splitlines():
-        name, sep, version = line.strip().partition("==")
+    for line in locked_requirements():
+        name, sep, version = line.partition("==")
         if sep and name.lower().replace("_", "-") == wanted:
             return f"{package}=={version.split(';')[0].strip()}"
     raise LookupError(f"{package} is not pinned in requirements.lock")

@@ -1,0 +1,122 @@
+"""``pip install .`` gives a working pipeline: the wheel, installed where the checkout is out of
+sight, runs ``scl demo`` in an empty folder (README, "Install it as a package").
+
+The wheel is built by pip (``pip wheel --no-deps``, with pip's build isolation, as ``pip install .``
+builds it) from a copy of the build's inputs, so nothing an earlier build left in the checkout
+(``build/``) can slip in. It is installed (``--no-deps``) into a cached virtualenv holding exactly
+requirements.lock (``helpers/throwaway_venv.py``: built once per lock, reused between runs), and
+run there with no PYTHONPATH, no SCL_DATA_LAKE and no DAGSTER_HOME, from an empty temporary folder:
+the package must find its SQL models and its Dagster instance settings inside itself, and put the
+data lake and the Dagster home in that folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scl_pipeline.lib.lake import DataLake
+from scl_pipeline.lib.project_files import DAGSTER_HOME_FOLDER, INSTANCE_FILE, REPO_ROOT, SQL_FOLDER
+from scl_pipeline_tests.helpers.throwaway_venv import locked_requirements, throwaway_venv
+
+pytestmark = pytest.mark.slow
+
+# What the build reads (setup.py maps the two top-level folders into the package).
+BUILD_INPUTS = ("pyproject.toml", "setup.py", "scl_pipeline", SQL_FOLDER, f"{DAGSTER_HOME_FOLDER}/{INSTANCE_FILE}")
+# Variables that would point the installed package back at a checkout or at another lake.
+UNSET = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "SCL_DATA_LAKE", "DAGSTER_HOME", "SCL_PSEUDONYM_KEY")
+DEMO_TIMEOUT_S = 1800
+
+
+def _build_wheel(out: Path) -> Path:
+    source = out / "source"
+    for name in BUILD_INPUTS:
+        src, dst = REPO_ROOT / name, source / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(src, dst)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q", "-w", str(out / "dist"),
+         str(source)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, f"pip wheel failed:\n{(done.stdout + done.stderr)[-3000:]}"
+    (wheel,) = (out / "dist").glob("scl_pipeline-*.whl")
+    return wheel
+
+
+def _installed_env(bin_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env["PATH"] = os.pathsep.join([str(bin_dir), env.get("PATH", "")])
+    env["DAGSTER_DISABLE_TELEMETRY"] = "yes"
+    env["GX_ANALYTICS_ENABLED"] = "false"
+    return env
+
+
+def test_the_wheel_runs_the_demo_in_an_empty_folder(tmp_path):
+    bin_dir = throwaway_venv("scl-locked", locked_requirements())
+    python = bin_dir / "python"
+    wheel = _build_wheel(tmp_path / "build")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    # The models and the instance settings inside the package; the tests stay out of the wheel.
+    assert f"scl_pipeline/{DAGSTER_HOME_FOLDER}/{INSTANCE_FILE}" in names
+    assert f"scl_pipeline/{SQL_FOLDER}/staging/ties.sql" in names
+    assert not [n for n in names if n.startswith("scl_pipeline_tests")]
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "--disable-pip-version-check", "-q",
+         str(wheel)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert install.returncode == 0, f"pip install {wheel.name} failed:\n{install.stderr[-3000:]}"
+    try:
+        folder = tmp_path / "empty"
+        folder.mkdir()
+        env = _installed_env(bin_dir)
+        where = subprocess.run(
+            [str(python), "-c", "import scl_pipeline.lib.project_files as f; print(f.PACKAGE_DIR); print(f.sql_root()); "
+             "print(f.is_installed())"],
+            capture_output=True, text=True, cwd=folder, env=env, timeout=120,
+        )
+        assert where.returncode == 0, where.stderr[-3000:]
+        package_dir, sql_root, installed = where.stdout.split()
+        # The package imported is the installed one, not the checkout.
+        assert Path(package_dir).is_relative_to(bin_dir.parent) and not Path(package_dir).is_relative_to(REPO_ROOT)
+        assert Path(sql_root) == Path(package_dir) / SQL_FOLDER and installed == "True"
+        assert sorted(p.relative_to(sql_root).as_posix() for p in Path(sql_root).rglob("*.sql")) == sorted(
+            p.relative_to(REPO_ROOT / SQL_FOLDER).as_posix() for p in (REPO_ROOT / SQL_FOLDER).rglob("*.sql")
+        )
+
+        demo = subprocess.run(
+            [str(bin_dir / "scl"), "demo", "--people", "1000"],
+            capture_output=True, text=True, cwd=folder, env=env, timeout=DEMO_TIMEOUT_S,
+        )
+        assert demo.returncode == 0, f"scl demo failed:\n{demo.stdout[-3000:]}\n{demo.stderr[-3000:]}"
+    finally:
+        subprocess.run([str(python), "-m", "pip", "uninstall", "-y", "-q", "scl_pipeline"], capture_output=True)
+
+    # The defaults of an installed package: the data lake and the Dagster home in the current folder.
+    lake = DataLake(folder / "data_lake")
+    assert sorted(p.name for p in folder.iterdir()) == ["dagster_home", "data_lake"]
+    assert (folder / DAGSTER_HOME_FOLDER / INSTANCE_FILE).read_text() == (
+        REPO_ROOT / DAGSTER_HOME_FOLDER / INSTANCE_FILE
+    ).read_text()
+    assert str(lake.warehouse_path) in demo.stdout and "marts.wave_summary" in demo.stdout
+    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+        waves = con.execute("SELECT count(*), min(population) FROM marts.wave_summary").fetchone()
+        ties = con.execute("SELECT count(*) FROM staging.ties").fetchone()[0]
+    assert waves[0] == 9 and waves[1] > 0 and ties > 0, (waves, ties)
+    with duckdb.connect(str(lake.serving / "scl.duckdb"), read_only=True) as con:
+        published = con.execute("SELECT table_name FROM serving.published_tables").fetchall()
+        summary_rows = con.execute("SELECT count(*) FROM marts.wave_summary").fetchone()[0]
+    assert len(published) >= 10 and summary_rows == 9, (published, summary_rows)
+    assert any((lake.reports / "program").glob("*.html")), sorted(p.name for p in lake.reports.rglob("*"))
