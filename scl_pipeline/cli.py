@@ -221,7 +221,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         resources = project_resources(lake.root, **parse_settings(args.set))
     except ValueError as exc:
         raise CliError(f"--set: {exc}") from None
-    network = resources["settings"]
+    network = resources["network"]
     print(f"Checking {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root} (dry run: nothing is written)\n")
     checks = check_waves(
         lake, waves, resources["ingestion"].config(), resources["gates"].config(), network.primary_relation,
@@ -243,7 +243,7 @@ FORCE_HELP = (
 )
 
 
-SETTINGS_RESOURCES = ("gates", "ingestion", "settings", "roles", "metrics")
+SETTINGS_RESOURCES = ("gates", "ingestion", "network", "roles", "metrics")
 
 
 def parse_settings(pairs: list[str]) -> dict[str, dict[str, str]]:
@@ -254,9 +254,11 @@ def parse_settings(pairs: list[str]) -> dict[str, dict[str, str]]:
         name, sep, value = pair.partition("=")
         resource, dot, field = name.strip().partition(".")
         if not sep or not dot or resource not in SETTINGS_RESOURCES:
+            from scl_pipeline.defs.resources import renamed_resource_hint
+
             raise CliError(
-                f"--set {pair!r}: expected RESOURCE.FIELD=VALUE with RESOURCE one of {', '.join(SETTINGS_RESOURCES)} "
-                "(docs/data_quality.md lists the gates and ingestion settings)"
+                f"--set {pair!r}: expected RESOURCE.FIELD=VALUE with RESOURCE one of {', '.join(SETTINGS_RESOURCES)}"
+                f"{renamed_resource_hint([resource])} (docs/data_quality.md lists the gates and ingestion settings)"
             )
         settings.setdefault(resource, {})[field] = value.strip()
     return settings

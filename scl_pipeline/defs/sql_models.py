@@ -36,8 +36,8 @@ def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
         metadata={"sql_file": dg.MetadataValue.path(_shown_path(model.path))},
     )
-    def _sql_asset(context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings) -> dg.MaterializeResult:
-        parameters = settings.sql_parameters()
+    def _sql_asset(context: dg.AssetExecutionContext, lake: DataLakeResource, network: NetworkSettings) -> dg.MaterializeResult:
+        parameters = network.sql_parameters()
         if model.wave_grained:
             parameters["wave"] = partition_key_to_wave(context.partition_key)
         with lake.warehouse() as con:

@@ -229,7 +229,7 @@ def _results(
 def wave_exports(
     context: dg.AssetExecutionContext,
     lake: DataLakeResource,
-    settings: NetworkSettings,
+    network: NetworkSettings,
     gates: GateSettings,
     ingestion: IngestionSettings,
 ):
@@ -237,7 +237,7 @@ def wave_exports(
     unless an expectation or a sanity gate rejects the wave."""
     wave = partition_key_to_wave(context.partition_key)
     config = ingestion.config()
-    options = _options(context, lake, wave, config, settings)
+    options = _options(context, lake, wave, config, network)
     allow = config.allow_outside_links
     hr_file = _read(context, lake, wave, lambda: open_wave_hr(lake.lake, wave, allow))
     hr = _read(context, lake, wave, hr_file.read)
@@ -259,7 +259,7 @@ def wave_exports(
     validation = with_layout_checks(streamed.validation, survey_read)
     reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
     typed = {} if streamed.typed_survey is None else {ONA_SURVEY: streamed.typed_survey}
-    wave_gates = _wave_gates(lake, wave, validation.survey, settings, gates.config(), lambda text: _warn(context, text))
+    wave_gates = _wave_gates(lake, wave, validation.survey, network, gates.config(), lambda text: _warn(context, text))
     outcome = _load(context, lake, reports, {HR_EXPORT: validation.hr.clean}, wave, wave, options, wave_gates, typed)
     yield from _results(
         wave, reports, outcome, {HR_EXPORT: [hr], ONA_SURVEY: [survey]}, profiled={ONA_SURVEY: streamed.typed_survey},

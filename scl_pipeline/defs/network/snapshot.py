@@ -22,7 +22,7 @@ SNAPSHOT_KEY = dg.AssetKey(["network", "graph_snapshot"])
     kinds={"igraph", "parquet", "duckdb"},
 )
 def graph_snapshot(
-    context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings, roles: RoleSettings
+    context: dg.AssetExecutionContext, lake: DataLakeResource, network: NetworkSettings, roles: RoleSettings
 ) -> dg.MaterializeResult:
     """The wave's trust network (SPEC §2): D (strong arcs) and U over the whole population, saved
     under ``warehouse/graphs/<wave>/`` (Parquet, GraphML) and in ``network.nodes/arcs/snapshots``
@@ -36,12 +36,12 @@ def graph_snapshot(
 
     def build(relation: str):
         return build_snapshot(
-            nodes, ties, relation=relation, strong_threshold=settings.strong_threshold, wave=wave,
+            nodes, ties, relation=relation, strong_threshold=network.strong_threshold, wave=wave,
             respondent_ids=staged.respondent_ids,
         )
 
-    snapshots = [build(settings.primary_relation)]
-    if roles.energy_relation != settings.primary_relation and (ties["relation"] == roles.energy_relation).any():
+    snapshots = [build(network.primary_relation)]
+    if roles.energy_relation != network.primary_relation and (ties["relation"] == roles.energy_relation).any():
         snapshots.append(build(roles.energy_relation))
 
     final = save_wave_snapshots(lake.lake, wave, snapshots[0], snapshots[1:])
