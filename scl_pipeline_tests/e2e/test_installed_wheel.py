@@ -12,6 +12,7 @@ data lake and the Dagster home in that folder.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ import pytest
 
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.project_files import DAGSTER_HOME_FOLDER, INSTANCE_FILE, REPO_ROOT, SQL_FOLDER
-from scl_pipeline_tests.helpers.throwaway_venv import locked_requirements, throwaway_venv
+from scl_pipeline_tests.helpers.throwaway_venv import locked_requirements, throwaway_venv, venv_in_use
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +34,7 @@ BUILD_INPUTS = ("pyproject.toml", "setup.py", "scl_pipeline", SQL_FOLDER, f"{DAG
 # Variables that would point the installed package back at a checkout or at another lake.
 UNSET = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "SCL_DATA_LAKE", "DAGSTER_HOME", "SCL_PSEUDONYM_KEY")
 DEMO_TIMEOUT_S = 1800
+VENV = "scl-locked"  # the cached virtualenv of requirements.lock
 
 
 def _build_wheel(out: Path) -> Path:
@@ -62,9 +64,38 @@ def _installed_env(bin_dir: Path) -> dict[str, str]:
     return env
 
 
+# Run by the installed package: where it is, where its SQL models are, which models it finds.
+WHERE = """import json
+from scl_pipeline.lib import project_files as f
+print(json.dumps({"package": str(f.PACKAGE_DIR), "sql": str(f.sql_root()), "installed": f.is_installed(),
+                  "models": sorted(p.relative_to(f.sql_root()).as_posix() for p in f.sql_root().rglob("*.sql"))}))
+"""
+
+
+def _run_installed(bin_dir: Path, wheel: Path, folder: Path) -> tuple[dict, subprocess.CompletedProcess]:
+    """Install ``wheel`` into the virtualenv, then, in ``folder``: ``WHERE`` and ``scl demo
+    --people 1000``. The wheel is removed again."""
+    python = str(bin_dir / "python")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--no-deps", "--force-reinstall", "--disable-pip-version-check", "-q", str(wheel)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert install.returncode == 0, f"pip install {wheel.name} failed:\n{install.stderr[-3000:]}"
+    env = _installed_env(bin_dir)
+    try:
+        where = subprocess.run([python, "-c", WHERE], capture_output=True, text=True, cwd=folder, env=env, timeout=120)
+        assert where.returncode == 0, where.stderr[-3000:]
+        demo = subprocess.run(
+            [str(bin_dir / "scl"), "demo", "--people", "1000"],
+            capture_output=True, text=True, cwd=folder, env=env, timeout=DEMO_TIMEOUT_S,
+        )
+    finally:
+        subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", "scl_pipeline"], capture_output=True, timeout=300)
+    return json.loads(where.stdout), demo
+
+
 def test_the_wheel_runs_the_demo_in_an_empty_folder(tmp_path):
-    bin_dir = throwaway_venv("scl-locked", locked_requirements())
-    python = bin_dir / "python"
+    bin_dir = throwaway_venv(VENV, locked_requirements())
     wheel = _build_wheel(tmp_path / "build")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -72,37 +103,18 @@ def test_the_wheel_runs_the_demo_in_an_empty_folder(tmp_path):
     assert f"scl_pipeline/{DAGSTER_HOME_FOLDER}/{INSTANCE_FILE}" in names
     assert f"scl_pipeline/{SQL_FOLDER}/staging/ties.sql" in names
     assert not [n for n in names if n.startswith("scl_pipeline_tests")]
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "--disable-pip-version-check", "-q",
-         str(wheel)],
-        capture_output=True, text=True, timeout=600,
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    with venv_in_use(VENV):
+        where, demo = _run_installed(bin_dir, wheel, folder)
+    # The package imported is the installed one, not the checkout, with every model of the checkout.
+    package = Path(where["package"])
+    assert package.is_relative_to(bin_dir.parent) and not package.is_relative_to(REPO_ROOT), where
+    assert Path(where["sql"]) == package / SQL_FOLDER and where["installed"] is True, where
+    assert where["models"] == sorted(
+        p.relative_to(REPO_ROOT / SQL_FOLDER).as_posix() for p in (REPO_ROOT / SQL_FOLDER).rglob("*.sql")
     )
-    assert install.returncode == 0, f"pip install {wheel.name} failed:\n{install.stderr[-3000:]}"
-    try:
-        folder = tmp_path / "empty"
-        folder.mkdir()
-        env = _installed_env(bin_dir)
-        where = subprocess.run(
-            [str(python), "-c", "import scl_pipeline.lib.project_files as f; print(f.PACKAGE_DIR); print(f.sql_root()); "
-             "print(f.is_installed())"],
-            capture_output=True, text=True, cwd=folder, env=env, timeout=120,
-        )
-        assert where.returncode == 0, where.stderr[-3000:]
-        package_dir, sql_root, installed = where.stdout.split()
-        # The package imported is the installed one, not the checkout.
-        assert Path(package_dir).is_relative_to(bin_dir.parent) and not Path(package_dir).is_relative_to(REPO_ROOT)
-        assert Path(sql_root) == Path(package_dir) / SQL_FOLDER and installed == "True"
-        assert sorted(p.relative_to(sql_root).as_posix() for p in Path(sql_root).rglob("*.sql")) == sorted(
-            p.relative_to(REPO_ROOT / SQL_FOLDER).as_posix() for p in (REPO_ROOT / SQL_FOLDER).rglob("*.sql")
-        )
-
-        demo = subprocess.run(
-            [str(bin_dir / "scl"), "demo", "--people", "1000"],
-            capture_output=True, text=True, cwd=folder, env=env, timeout=DEMO_TIMEOUT_S,
-        )
-        assert demo.returncode == 0, f"scl demo failed:\n{demo.stdout[-3000:]}\n{demo.stderr[-3000:]}"
-    finally:
-        subprocess.run([str(python), "-m", "pip", "uninstall", "-y", "-q", "scl_pipeline"], capture_output=True)
+    assert demo.returncode == 0, f"scl demo failed:\n{demo.stdout[-3000:]}\n{demo.stderr[-3000:]}"
 
     # The defaults of an installed package: the data lake and the Dagster home in the current folder.
     lake = DataLake(folder / "data_lake")

@@ -79,6 +79,18 @@ def _run(argv: list[str], what: str, cwd: Path | None = None) -> None:
         raise AssertionError(f"{what} failed:\n{(done.stdout + done.stderr)[-3000:]}")
 
 
+def _venv_tag(name: str) -> str:
+    return f"{name}-py{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@contextmanager
+def venv_in_use(name: str):
+    """Hold the lock of :func:`throwaway_venv` ``name`` while a test installs into it (and removes
+    what it installed): another test process waits instead of seeing it half changed."""
+    with _lock(cache_root() / f".{_venv_tag(name)}.lock"):
+        yield
+
+
 def throwaway_venv(name: str, requirements: tuple[str, ...]) -> Path:
     """The ``bin`` folder of a cached virtualenv holding exactly ``requirements`` (pinned ``==``)."""
     unpinned = [r for r in requirements if "==" not in r]
@@ -93,8 +105,7 @@ def throwaway_venv(name: str, requirements: tuple[str, ...]) -> Path:
             f"pip install {' '.join(requirements)} into a throw-away virtualenv ({folder})",
         )
 
-    tag = f"{name}-py{sys.version_info.major}.{sys.version_info.minor}"
-    return _cached(tag, "\n".join(sorted(requirements)), build) / "bin"
+    return _cached(_venv_tag(name), "\n".join(sorted(requirements)), build) / "bin"
 
 
 def throwaway_node_modules(name: str, packages: tuple[str, ...]) -> Path:
