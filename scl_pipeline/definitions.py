@@ -25,10 +25,9 @@ def build_defs(
     root = lake_root if lake_root is not None else default_root()
     loaded = dg.Definitions.merge(
         # What load_from_defs_folder builds, from the package itself rather than from the
-        # [tool.dg] table of a pyproject.toml above it: an installed wheel has none.
-        dg.ComponentTree(
-            defs_module=scl_pipeline.defs, project_root=REPO_ROOT, code_location_name="scl_pipeline"
-        ).build_defs(),
+        # [tool.dg] table of a pyproject.toml above it: an installed wheel has none. The code
+        # location's name is the one it is loaded under (workspace.yaml, dagster dev -m).
+        dg.ComponentTree.from_module(defs_module=scl_pipeline.defs, project_root=REPO_ROOT).build_defs(),
         dg.Definitions(
             resources=project_resources(root, allow_demo_key, **(settings or {})),
             # One step at a time inside a run: runs are serialised on the warehouse by the pool,
