@@ -3,11 +3,13 @@ sight, runs ``scl demo`` in an empty folder (README, "Install it as a package").
 
 The wheel is built by pip (``pip wheel --no-deps``, with pip's build isolation, as ``pip install .``
 builds it) from a copy of the build's inputs, so nothing an earlier build left in the checkout
-(``build/``) can slip in. It is installed (``--no-deps``) into a cached virtualenv holding exactly
-requirements.lock (``helpers/throwaway_venv.py``: built once per lock, reused between runs), and
-run there with no PYTHONPATH, no SCL_DATA_LAKE and no DAGSTER_HOME, from an empty temporary folder:
-the package must find its SQL models and its Dagster instance settings inside itself, and put the
-data lake and the Dagster home in that folder.
+(``build/``) can slip in. It is installed (``--no-deps``) into a new virtualenv whose only other
+packages are the test environment's own (requirements.lock, installed by dev.py): its
+site-packages folder is listed in a ``.pth`` file, and Python reads no ``.pth`` file of a folder
+listed that way, so the checkout's editable install stays out of sight while no dependency is
+installed twice. It runs there with no PYTHONPATH, no SCL_DATA_LAKE and no DAGSTER_HOME, from an
+empty temporary folder: the package must find its SQL models and its Dagster instance settings
+inside itself, and put the data lake and the Dagster home in that folder.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -25,7 +28,6 @@ import pytest
 
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.project_files import DAGSTER_HOME_FOLDER, INSTANCE_FILE, REPO_ROOT, SQL_FOLDER
-from scl_pipeline_tests.helpers.throwaway_venv import locked_requirements, throwaway_venv, venv_in_use
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +36,6 @@ BUILD_INPUTS = ("pyproject.toml", "setup.py", "scl_pipeline", SQL_FOLDER, f"{DAG
 # Variables that would point the installed package back at a checkout or at another lake.
 UNSET = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "SCL_DATA_LAKE", "DAGSTER_HOME", "SCL_PSEUDONYM_KEY")
 DEMO_TIMEOUT_S = 1800
-VENV = "scl-locked"  # the cached virtualenv of requirements.lock
 
 
 def _build_wheel(out: Path) -> Path:
@@ -56,6 +57,18 @@ def _build_wheel(out: Path) -> Path:
     return wheel
 
 
+def _venv_with_locked_packages(folder: Path) -> Path:
+    """A new virtualenv (no pip of its own) that sees this environment's installed packages but
+    not its editable install of the checkout; returns its ``bin`` folder."""
+    done = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    python = folder / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "scl-test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return folder / "bin"
+
+
 def _installed_env(bin_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env["PATH"] = os.pathsep.join([str(bin_dir), env.get("PATH", "")])
@@ -74,28 +87,27 @@ print(json.dumps({"package": str(f.PACKAGE_DIR), "sql": str(f.sql_root()), "inst
 
 def _run_installed(bin_dir: Path, wheel: Path, folder: Path) -> tuple[dict, subprocess.CompletedProcess]:
     """Install ``wheel`` into the virtualenv, then, in ``folder``: ``WHERE`` and ``scl demo
-    --people 1000``. The wheel is removed again."""
+    --people 1000``."""
     python = str(bin_dir / "python")
+    # This environment's pip installs into the virtualenv (``--python``): the ``scl`` script is the venv's.
     install = subprocess.run(
-        [python, "-m", "pip", "install", "--no-deps", "--force-reinstall", "--disable-pip-version-check", "-q", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--disable-pip-version-check", "-q",
+         str(wheel)],
         capture_output=True, text=True, timeout=600,
     )
     assert install.returncode == 0, f"pip install {wheel.name} failed:\n{install.stderr[-3000:]}"
     env = _installed_env(bin_dir)
-    try:
-        where = subprocess.run([python, "-c", WHERE], capture_output=True, text=True, cwd=folder, env=env, timeout=120)
-        assert where.returncode == 0, where.stderr[-3000:]
-        demo = subprocess.run(
-            [str(bin_dir / "scl"), "demo", "--people", "1000"],
-            capture_output=True, text=True, cwd=folder, env=env, timeout=DEMO_TIMEOUT_S,
-        )
-    finally:
-        subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", "scl_pipeline"], capture_output=True, timeout=300)
+    where = subprocess.run([python, "-c", WHERE], capture_output=True, text=True, cwd=folder, env=env, timeout=120)
+    assert where.returncode == 0, where.stderr[-3000:]
+    demo = subprocess.run(
+        [str(bin_dir / "scl"), "demo", "--people", "1000"],
+        capture_output=True, text=True, cwd=folder, env=env, timeout=DEMO_TIMEOUT_S,
+    )
     return json.loads(where.stdout), demo
 
 
 def test_the_wheel_runs_the_demo_in_an_empty_folder(tmp_path):
-    bin_dir = throwaway_venv(VENV, locked_requirements())
+    bin_dir = _venv_with_locked_packages(tmp_path / "venv")
     wheel = _build_wheel(tmp_path / "build")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -105,8 +117,7 @@ def test_the_wheel_runs_the_demo_in_an_empty_folder(tmp_path):
     assert not [n for n in names if n.startswith("scl_pipeline_tests")]
     folder = tmp_path / "empty"
     folder.mkdir()
-    with venv_in_use(VENV):
-        where, demo = _run_installed(bin_dir, wheel, folder)
+    where, demo = _run_installed(bin_dir, wheel, folder)
     # The package imported is the installed one, not the checkout, with every model of the checkout.
     package = Path(where["package"])
     assert package.is_relative_to(bin_dir.parent) and not package.is_relative_to(REPO_ROOT), where

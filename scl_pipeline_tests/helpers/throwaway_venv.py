@@ -29,17 +29,11 @@ def cache_root() -> Path:
     return Path(os.environ.get("SCL_TEST_CACHE") or Path.home() / ".cache" / "scl_pipeline")
 
 
-def locked_requirements() -> tuple[str, ...]:
-    """Every pin of requirements.lock, as the lock writes it (the environment dev.py installs)."""
-    lines = (line.split("#")[0].strip() for line in (REPO_ROOT / "requirements.lock").read_text().splitlines())
-    return tuple(line for line in lines if line)
-
-
 def locked_version(package: str) -> str:
     """``package==<version>`` as requirements.lock pins it (one pin for the project and the tests)."""
     wanted = package.lower().replace("_", "-")
-    for line in locked_requirements():
-        name, sep, version = line.partition("==")
+    for line in (REPO_ROOT / "requirements.lock").read_text().splitlines():
+        name, sep, version = line.strip().partition("==")
         if sep and name.lower().replace("_", "-") == wanted:
             return f"{package}=={version.split(';')[0].strip()}"
     raise LookupError(f"{package} is not pinned in requirements.lock")
@@ -79,18 +73,6 @@ def _run(argv: list[str], what: str, cwd: Path | None = None) -> None:
         raise AssertionError(f"{what} failed:\n{(done.stdout + done.stderr)[-3000:]}")
 
 
-def _venv_tag(name: str) -> str:
-    return f"{name}-py{sys.version_info.major}.{sys.version_info.minor}"
-
-
-@contextmanager
-def venv_in_use(name: str):
-    """Hold the lock of :func:`throwaway_venv` ``name`` while a test installs into it (and removes
-    what it installed): another test process waits instead of seeing it half changed."""
-    with _lock(cache_root() / f".{_venv_tag(name)}.lock"):
-        yield
-
-
 def throwaway_venv(name: str, requirements: tuple[str, ...]) -> Path:
     """The ``bin`` folder of a cached virtualenv holding exactly ``requirements`` (pinned ``==``)."""
     unpinned = [r for r in requirements if "==" not in r]
@@ -105,7 +87,8 @@ def throwaway_venv(name: str, requirements: tuple[str, ...]) -> Path:
             f"pip install {' '.join(requirements)} into a throw-away virtualenv ({folder})",
         )
 
-    return _cached(_venv_tag(name), "\n".join(sorted(requirements)), build) / "bin"
+    tag = f"{name}-py{sys.version_info.major}.{sys.version_info.minor}"
+    return _cached(tag, "\n".join(sorted(requirements)), build) / "bin"
 
 
 def throwaway_node_modules(name: str, packages: tuple[str, ...]) -> Path:
