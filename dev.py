@@ -29,7 +29,7 @@ STAMP = VENV / ".scl-installed"
 
 def ensure_venv() -> None:
     """Create the virtualenv and install the pinned lock plus this project (once per lock change)."""
-    wanted = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in (LOCK, "pyproject.toml", "setup.py"))).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not (3, 11) <= sys.version_info[:2] <= (3, 13):

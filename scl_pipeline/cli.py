@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from scl_pipeline.lib.lake import DATA_LAKE_ENV, PLACEHOLDER, REPO_ROOT, DataLake, default_root, empty_folder
+from scl_pipeline.lib.lake import DATA_LAKE_ENV, PLACEHOLDER, DataLake, default_root, empty_folder
+from scl_pipeline.lib.project_files import DAGSTER_HOME_FOLDER, INSTANCE_FILE, data_root, instance_settings, is_installed
 
 
 SUMMARY_COLUMNS = [
@@ -25,8 +26,9 @@ SUMMARY_COLUMNS = [
 
 
 def dagster_home() -> Path:
-    """``$DAGSTER_HOME``, else the repository's ``dagster_home/`` (where ``dev.py ui`` looks)."""
-    return Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / "dagster_home")
+    """``$DAGSTER_HOME``, else ``dagster_home/`` in the repository (where ``dev.py ui`` looks) or,
+    for an installed package, in the current folder."""
+    return Path(os.environ.get("DAGSTER_HOME") or data_root() / DAGSTER_HOME_FOLDER).resolve()
 
 
 def _instance():
@@ -34,8 +36,8 @@ def _instance():
 
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    if not (home / INSTANCE_FILE).exists():
+        shutil.copy(instance_settings(), home / INSTANCE_FILE)
     return dg.DagsterInstance.from_config(str(home))
 
 
@@ -101,10 +103,11 @@ def _print_summary(lake: DataLake, run_ids: list[str]) -> None:
     shown = [c for c in SUMMARY_COLUMNS if c in summary.columns]
     print(f"\nmarts.wave_summary (selected columns; all {len(summary.columns)} in the table)")
     print(summary[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    ui = "dagster dev -m scl_pipeline.definitions" if is_installed() else "python3 dev.py ui"
     print(
         f"\nOutputs\n  warehouse (pipeline-owned): {lake.warehouse_path}\n"
         f"  serving copy for BI:        {lake.serving}\n"
-        f"  Dagster UI on the same data: python3 dev.py ui  (runs recorded in DAGSTER_HOME="
+        f"  Dagster UI on the same data: {ui}  (runs recorded in DAGSTER_HOME="
         f"{dagster_home()}; set SCL_DATA_LAKE={lake.root} if it is not the default)"
     )
     _print_reports(lake)
@@ -218,7 +221,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         resources = project_resources(lake.root, **parse_settings(args.set))
     except ValueError as exc:
         raise CliError(f"--set: {exc}") from None
-    network = resources["settings"]
+    network = resources["network"]
     print(f"Checking {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root} (dry run: nothing is written)\n")
     checks = check_waves(
         lake, waves, resources["ingestion"].config(), resources["gates"].config(), network.primary_relation,
@@ -240,7 +243,7 @@ FORCE_HELP = (
 )
 
 
-SETTINGS_RESOURCES = ("gates", "ingestion", "settings", "roles", "metrics")
+SETTINGS_RESOURCES = ("gates", "ingestion", "network", "roles", "metrics")
 
 
 def parse_settings(pairs: list[str]) -> dict[str, dict[str, str]]:
@@ -251,9 +254,11 @@ def parse_settings(pairs: list[str]) -> dict[str, dict[str, str]]:
         name, sep, value = pair.partition("=")
         resource, dot, field = name.strip().partition(".")
         if not sep or not dot or resource not in SETTINGS_RESOURCES:
+            from scl_pipeline.defs.resources import renamed_resource_hint
+
             raise CliError(
-                f"--set {pair!r}: expected RESOURCE.FIELD=VALUE with RESOURCE one of {', '.join(SETTINGS_RESOURCES)} "
-                "(docs/data_quality.md lists the gates and ingestion settings)"
+                f"--set {pair!r}: expected RESOURCE.FIELD=VALUE with RESOURCE one of {', '.join(SETTINGS_RESOURCES)}"
+                f"{renamed_resource_hint([resource])} (docs/data_quality.md lists the gates and ingestion settings)"
             )
         settings.setdefault(resource, {})[field] = value.strip()
     return settings

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import dagster as dg
 
+import scl_pipeline.defs
 from scl_pipeline.defs.resources import project_resources
 from scl_pipeline.defs.serving.assets import build_serving_asset, mart_asset_keys
 from scl_pipeline.defs.serving.automation import with_cross_wave_automation
 from scl_pipeline.lib.lake import default_root
+from scl_pipeline.lib.project_files import REPO_ROOT
 from scl_pipeline.lib.runs.inputs import code_version
 
 
@@ -22,7 +24,10 @@ def build_defs(
     by resource key (``{"gates": {"max_population_change": 0.5}}``, ``scl run --set``)."""
     root = lake_root if lake_root is not None else default_root()
     loaded = dg.Definitions.merge(
-        dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
+        # What load_from_defs_folder builds, from the package itself rather than from the
+        # [tool.dg] table of a pyproject.toml above it: an installed wheel has none. The code
+        # location's name is the one it is loaded under (workspace.yaml, dagster dev -m).
+        dg.ComponentTree.from_module(defs_module=scl_pipeline.defs, project_root=REPO_ROOT).build_defs(),
         dg.Definitions(
             resources=project_resources(root, allow_demo_key, **(settings or {})),
             # One step at a time inside a run: runs are serialised on the warehouse by the pool,

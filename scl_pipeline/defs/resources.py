@@ -107,16 +107,27 @@ GateSettings = settings_resource(GateConfig, "GateSettings")
 IngestionSettings = settings_resource(IngestionConfig, "IngestionSettings")
 
 
+# Resource keys renamed since an earlier release (issue 25: the network settings were "settings"):
+# a run config or ``scl run --set`` still using the old key is told the new one.
+RENAMED_RESOURCES = {"settings": "network"}
+
+
+def renamed_resource_hint(keys: list[str]) -> str:
+    """`` ('settings' is now 'network')`` for the renamed keys among ``keys``, else ``""``."""
+    renamed = [f"{key!r} is now {RENAMED_RESOURCES[key]!r}" for key in keys if key in RENAMED_RESOURCES]
+    return f" ({'; '.join(renamed)})" if renamed else ""
+
+
 def project_resources(
     lake_root: Path | str, allow_demo_key: bool = False, **settings: dict
 ) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
     """Every resource the assets use (and the IO manager the graph snapshots travel by), for the data lake at ``lake_root``. ``settings`` overrides
     fields per resource, e.g. ``roles={"percentile": 80.0}``."""
-    kinds = {"settings": NetworkSettings, "roles": RoleSettings, "metrics": MetricsSettings, "impact": ImpactSettings,
+    kinds = {"network": NetworkSettings, "roles": RoleSettings, "metrics": MetricsSettings, "impact": ImpactSettings,
              "resilience": ResilienceSettings, "gates": GateSettings, "ingestion": IngestionSettings}
     unknown = sorted(set(settings) - set(kinds))
     if unknown:
-        raise ValueError(f"no settings resource(s) {unknown}; they are {sorted(kinds)}")
+        raise ValueError(f"no settings resource(s) {unknown}; they are {sorted(kinds)}{renamed_resource_hint(unknown)}")
     return {
         "lake": DataLakeResource(root=str(lake_root)),
         "serving": ServingSettings(allow_demo_key=allow_demo_key),

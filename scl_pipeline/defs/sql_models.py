@@ -12,7 +12,7 @@ import dagster as dg
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_partitions
 from scl_pipeline.defs.resources import DataLakeResource, NetworkSettings
 from scl_pipeline.lib.contract import is_person_id_column
-from scl_pipeline.lib.lake import REPO_ROOT
+from scl_pipeline.lib.project_files import REPO_ROOT
 from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY, no_wave_reason
 from scl_pipeline.lib.warehouse.sql_models import SQL_ROOT, SqlModel, load_models, run_model
 from scl_pipeline.lib.waves import partition_key_to_wave
@@ -34,8 +34,8 @@ def build_sql_asset(model: SqlModel) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
         metadata={"sql_file": dg.MetadataValue.path(_shown_path(model.path))},
     )
-    def _sql_asset(context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings) -> dg.MaterializeResult:
-        parameters = settings.sql_parameters()
+    def _sql_asset(context: dg.AssetExecutionContext, lake: DataLakeResource, network: NetworkSettings) -> dg.MaterializeResult:
+        parameters = network.sql_parameters()
         if model.wave_grained:
             parameters["wave"] = partition_key_to_wave(context.partition_key)
         with lake.warehouse() as con:

@@ -7,15 +7,18 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+# REPO_ROOT is imported from here by the tests and tools that read the repository's own files.
+from scl_pipeline.lib.project_files import REPO_ROOT, data_root  # noqa: F401
+
 DATA_LAKE_ENV = "SCL_DATA_LAKE"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 # The repository tracks its empty data_lake/ folders with these; emptying a folder keeps them.
 PLACEHOLDER = ".gitkeep"
 
 
 def default_root() -> Path:
-    """``$SCL_DATA_LAKE`` if set, else the repository's ``data_lake/``."""
-    return Path(os.environ.get(DATA_LAKE_ENV) or REPO_ROOT / "data_lake").resolve()
+    """``$SCL_DATA_LAKE`` if set, else ``data_lake/`` in the repository (a checkout) or in the
+    current folder (an installed package)."""
+    return Path(os.environ.get(DATA_LAKE_ENV) or data_root() / "data_lake").resolve()
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ def test_arguments_and_their_defaults():
 
 def test_settings_are_set_from_the_command_line(capsys):
     assert bench_wave.parse_args([]).settings is None
-    args = bench_wave.parse_args(["--set", "metrics.betweenness_workers=1", "--set", "settings.primary_relation=advice"])
-    assert args.settings == {"metrics": {"betweenness_workers": 1}, "settings": {"primary_relation": "advice"}}
+    args = bench_wave.parse_args(["--set", "metrics.betweenness_workers=1", "--set", "network.primary_relation=advice"])
+    assert args.settings == {"metrics": {"betweenness_workers": 1}, "network": {"primary_relation": "advice"}}
     args = bench_wave.parse_args(["--exact", "--set", "metrics.betweenness_workers=2"])
     assert args.settings == {"metrics": {"exact_betweenness_max_nodes": 10**9, "betweenness_workers": 2}}
     with pytest.raises(SystemExit):

@@ -55,3 +55,14 @@ def test_impact_settings_check_their_values():
                          ({"engagement_min_exchanges": 0}, "engagement_min_exchanges=0")):
         with pytest.raises(ValueError, match=message):
             ImpactSettings(**bad).config()
+
+
+def test_the_old_key_of_the_network_settings_names_the_new_one():
+    from scl_pipeline.cli import CliError, parse_settings
+
+    assert project_resources("/lake", network={"strong_threshold": 3})["network"].strong_threshold == 3
+    with pytest.raises(ValueError, match=r"no settings resource\(s\) \['settings'\].*\('settings' is now 'network'\)"):
+        project_resources("/lake", settings={"strong_threshold": 3})
+    assert parse_settings(["network.strong_threshold=3"]) == {"network": {"strong_threshold": "3"}}
+    with pytest.raises(CliError, match=r"'settings' is now 'network'"):
+        parse_settings(["settings.strong_threshold=3"])

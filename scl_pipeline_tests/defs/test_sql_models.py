@@ -19,7 +19,7 @@ def _write(root: Path, name: str, sql: str) -> None:
 def _defs(root: Path) -> dg.Definitions:
     return dg.Definitions(
         assets=[build_sql_asset(model) for model in load_models(root).values()],
-        resources={"lake": DataLakeResource(root=str(root)), "settings": NetworkSettings()},
+        resources={"lake": DataLakeResource(root=str(root)), "network": NetworkSettings()},
     )
 
 

@@ -26,10 +26,10 @@ def project_defs() -> dg.Definitions:
 
 def resources_for(
     lake: DataLake, roles: dict | None = None, metrics: dict | None = None, resilience: dict | None = None,
-    gates: dict | None = None, ingestion: dict | None = None, **settings,
+    gates: dict | None = None, ingestion: dict | None = None, **network,
 ) -> dict:
     return project_resources(
-        lake.root, settings=settings, roles=roles or {}, metrics=metrics or {}, resilience=resilience or {},
+        lake.root, network=network, roles=roles or {}, metrics=metrics or {}, resilience=resilience or {},
         gates=gates or {}, ingestion=ingestion or {},
     )
 
@@ -44,14 +44,14 @@ def wave_asset_keys() -> list[dg.AssetKey]:
 def materialize_wave(
     lake: DataLake, wave: str, selection=None, raise_on_error: bool = True,
     roles: dict | None = None, metrics: dict | None = None, resilience: dict | None = None,
-    gates: dict | None = None, ingestion: dict | None = None, **settings,
+    gates: dict | None = None, ingestion: dict | None = None, **network,
 ):
     d = project_defs()
     return dg.materialize(
         list(d.assets) + list(d.asset_checks or []),
         selection=selection or wave_asset_keys(),
         partition_key=wave_to_partition_key(wave),
-        resources=resources_for(lake, roles, metrics, resilience, gates, ingestion, **settings),
+        resources=resources_for(lake, roles, metrics, resilience, gates, ingestion, **network),
         instance=_INSTANCE,
         raise_on_error=raise_on_error,
     )

@@ -177,14 +177,14 @@ def _results(
 def wave_exports(
     context: dg.AssetExecutionContext,
     lake: DataLakeResource,
-    settings: NetworkSettings,
+    network: NetworkSettings,
     gates: GateSettings,
     ingestion: IngestionSettings,
 ):
     """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction,
     unless an expectation or a sanity gate rejects the wave."""
     wave = partition_key_to_wave(context.partition_key)
-    relation, threshold = settings.primary_relation, settings.strong_threshold
+    relation, threshold = network.primary_relation, network.strong_threshold
 
     def progress(stage: str) -> Progress:
         return throttled_progress(context.log.info, f"survey of wave {wave}, {stage}", "rows")

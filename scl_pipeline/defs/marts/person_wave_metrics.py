@@ -46,7 +46,7 @@ PERSON_KEY, THRESHOLDS_KEY = mart_key("person_wave_metrics"), mart_key("role_thr
 def person_wave_metrics(
     context: dg.AssetExecutionContext,
     lake: DataLakeResource,
-    settings: NetworkSettings,
+    network: NetworkSettings,
     roles: RoleSettings,
     metrics: MetricsSettings,
     graphs: WaveGraphs,

@@ -43,7 +43,7 @@ def _spec(key: dg.AssetKey, description: str, kinds: set[str]) -> dg.AssetSpec:
     ]
 )
 def graph_snapshot(
-    context: dg.AssetExecutionContext, lake: DataLakeResource, settings: NetworkSettings, roles: RoleSettings
+    context: dg.AssetExecutionContext, lake: DataLakeResource, network: NetworkSettings, roles: RoleSettings
 ) -> Iterator[dg.MaterializeResult]:
     """The wave's graphs from ``staging.hr`` and ``staging.ties``, and the tables storing them."""
     wave = partition_key_to_wave(context.partition_key)
@@ -55,14 +55,14 @@ def graph_snapshot(
 
     def build(relation: str):
         return build_snapshot(
-            nodes, ties, relation=relation, strong_threshold=settings.strong_threshold, wave=wave,
+            nodes, ties, relation=relation, strong_threshold=network.strong_threshold, wave=wave,
             respondent_ids=staged.respondent_ids,
         )
 
     others = ()
-    if roles.energy_relation != settings.primary_relation and (ties["relation"] == roles.energy_relation).any():
+    if roles.energy_relation != network.primary_relation and (ties["relation"] == roles.energy_relation).any():
         others = (build(roles.energy_relation),)
-    graphs = WaveGraphs(build(settings.primary_relation), others)
+    graphs = WaveGraphs(build(network.primary_relation), others)
 
     primary = graphs.primary
     sizes = primary.graph_u.connected_components().sizes()

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from scl_pipeline.lib.lake import REPO_ROOT
+from scl_pipeline.lib.project_files import PACKAGE_DIR, SQL_FOLDER, sql_root
 
 _CHUNK = 1 << 20
 # The code of the project (the package, its SQL models, its bundled TOML) and the libraries whose
@@ -57,14 +57,19 @@ def landing_parts(root: Path, paths: Iterable[Path]) -> dict[str, str]:
 
 
 @cache
-def code_version(repo_root: Path = REPO_ROOT) -> str:
-    """A digest of the project's source files (``CODE_FOLDERS``) and the versions of ``LIBRARIES``:
-    any edit of the code, or an upgrade of a library, changes it."""
+def code_version(repo_root: Path | None = None) -> str:
+    """A digest of the project's source files (``CODE_FOLDERS``, below ``repo_root``, or where the
+    running package has them: lib/project_files.py) and the versions of ``LIBRARIES``: any edit of
+    the code, or an upgrade of a library, changes it."""
+    if repo_root is None:
+        folders = {PACKAGE_DIR.name: PACKAGE_DIR, SQL_FOLDER: sql_root()}
+    else:
+        folders = {name: repo_root / name for name in CODE_FOLDERS}
     digest = hashlib.sha256()
-    for folder in CODE_FOLDERS:
-        for path in sorted((repo_root / folder).rglob("*")):
+    for name, folder in folders.items():
+        for path in sorted(folder.rglob("*")):
             if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(repo_root).as_posix().encode() + b"\0")
+                digest.update(f"{name}/{path.relative_to(folder).as_posix()}".encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     for name in LIBRARIES:
         try:

@@ -19,14 +19,14 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from scl_pipeline.lib.lake import REPO_ROOT
+from scl_pipeline.lib.project_files import sql_root
 from scl_pipeline.lib.warehouse.connection import transaction
 from scl_pipeline.lib.warehouse.tables import Query, TableShapeError, replace_partition, replace_table
 
 WAVE_PARAMETER = "wave"
 # The project's models: the staging and marts assets, and the ingestion gates (which run the
 # staging models on a candidate wave's rows), all read them from here.
-SQL_ROOT = REPO_ROOT / "dbt_like_sql"
+SQL_ROOT = sql_root()
 
 
 class SqlModelError(ValueError):
