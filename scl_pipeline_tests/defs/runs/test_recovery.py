@@ -206,3 +206,22 @@ def test_a_supervised_run_echoes_its_progress_lines(instance):
     result = _supervised(instance, long_defs, "long", echo=said.append)
     assert result.is_success
     assert said == [f"  counting: {d}/4 items ({d * 25}%)" for d in range(1, 5)]
+
+
+@dg.asset(pool=POOL)
+def dying_step() -> None:
+    os._exit(3)  # as an out-of-memory kill would end the process: no exception, no event
+
+
+def dying_defs() -> dg.Definitions:
+    return dg.Definitions(assets=[dying_step], jobs=[dg.define_asset_job("dying", [dying_step])])
+
+
+def test_a_run_whose_child_process_dies_is_marked_failed_with_the_exit_code_and_its_slot_freed(instance):
+    from scl_pipeline.runner import failure_message
+
+    run = _supervised(instance, dying_defs, "dying", echo=lambda _: None)
+    assert run.status == dg.DagsterRunStatus.FAILURE
+    assert failure_message(instance, run.run_id) == (
+        "Marked failed by scl: its process ended (exit code 3) before the run did.")
+    assert _holders(instance) == set()
