@@ -94,9 +94,10 @@ def execute_supervised(
     if rebuild is None:
         raise ValueError("a run recorded in a persistent instance executes in a child process: pass rebuild")
     # Each child forks from a server process that imported the pipeline once (a clean process: no
-    # state of this one is copied), so a run starts in about the time ``rebuild`` takes.
+    # state of this one is copied), so a run starts in about the time ``rebuild`` takes. The
+    # pipeline imports great-expectations only when a wave is validated (3-4 s): once, here too.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scl_pipeline.definitions"])
+    context.set_forkserver_preload(["scl_pipeline.definitions", "great_expectations", "great_expectations.expectations"])
     reasons, reasons_in = context.Pipe(duplex=False)
     child = context.Process(
         target=_child, args=(rebuild, job.name, instance.get_ref(), args, reasons_in, _process_state()),
