@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import shutil
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 from scl_pipeline.lib.lake import DATA_LAKE_ENV, PLACEHOLDER, DataLake, default_root, empty_folder
 from scl_pipeline.lib.project_files import DAGSTER_HOME_FOLDER, INSTANCE_FILE, data_root, instance_settings, is_installed
@@ -50,8 +50,10 @@ def _run(
     from scl_pipeline.lib.runs.pool_wait import pool_wait_timeout
     from scl_pipeline.runner import run_pipeline
 
+    # Each run executes in a child process that builds the same definitions (defs/runs/supervision.py).
+    rebuild = functools.partial(build_defs, lake.root, allow_demo_key, settings)
     try:
-        defs = build_defs(lake.root, allow_demo_key, settings)
+        defs = rebuild()
     except ValueError as exc:  # pydantic's ValidationError included: a value of the wrong type
         raise CliError(f"--set: {exc}") from None
     try:
@@ -64,9 +66,10 @@ def _run(
         # A run killed earlier may still hold the warehouse pool's one slot: free it first.
         recover_dead_runs(instance)
         try:
-            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout, force=force)
-        except RunStopped as stop:
-            _exit_now(f"scl: {stop}", stop.exit_code)
+            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout, force=force, rebuild=rebuild)
+        except RunStopped as stop:  # its child process is killed, its run recorded as ended
+            print(f"scl: {stop}", file=sys.stderr)
+            return stop.exit_code
     failed = [r for r in results if not r.success]
     _print_summary(lake, sorted({r.run_id for r in results if r.run_id}))
     if failed:
@@ -123,17 +126,7 @@ def _print_reports(lake: DataLake) -> None:
             print(f"  {name:<8} {page.resolve().as_uri()}")
 
 
-def _exit_now(message: str, code: int) -> NoReturn:
-    """Exit at once: the stopped run's worker thread may still be inside Dagster or DuckDB, and
-    must not run on (nor be waited for) while the interpreter shuts down. The run has been
-    recorded as ended and its pool slots freed; an unfinished warehouse write is rolled back."""
-    print(message, file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
-class CliError(Exception):
+class CliError(ValueError):
     """A problem the user can act on: printed as one line, exit code 2."""
 
 
@@ -253,7 +246,7 @@ def parse_settings(pairs: list[str]) -> dict[str, dict[str, str]]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         resource, dot, field = name.strip().partition(".")
-        if not sep or not dot or resource not in SETTINGS_RESOURCES:
+        if not sep or not dot or not field.strip() or resource not in SETTINGS_RESOURCES:
             from scl_pipeline.defs.resources import renamed_resource_hint
 
             raise CliError(
@@ -300,9 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(func=cmd_check)
     args = parser.parse_args(argv)
     # Library warnings (e.g. personal-data columns dropped) show as notes under the stage lines.
-    logging.basicConfig(level=logging.WARNING, format="  note: %(message)s")
     from scl_pipeline.defs.runs.supervision import Interrupted, signals_interrupt
     from scl_pipeline.lib.ingestion.readers import LandingFileError
+    from scl_pipeline.lib.runs.progress import NOTE_FORMAT
+
+    logging.basicConfig(level=logging.WARNING, format=NOTE_FORMAT)
 
     from scl_pipeline.lib.lake_access import private_umask
 

@@ -1,16 +1,18 @@
 """Run the pipeline from a terminal: the same jobs the UI, the schedule and the sensor run.
 
-``program_job`` (roster, experiments), then ``wave_job`` once per wave partition, then
-``cross_wave_job`` (cross-wave marts, ``serving/bi_copy``, the program report), then
-``wave_report_job`` once per wave that loaded (its report reads the cross-wave marts), each executed in the Dagster
-instance given (``DAGSTER_HOME``), so every run made here is in the UI's run history. After each
-run, one line per stage (an asset group: ingestion, staging, network, marts, serving, reports) with its
-seconds and row counts, read from the run's events. A failed wave stops at its failed step (the
-steps downstream of it do not run); the next wave still runs. Each run executes under
-``defs/runs/supervision``: tagged with this process (so a run left behind by a killed process is
-recognised), its pool waits shown and bounded, Ctrl-C and SIGTERM obeyed. A job whose inputs (landing
-files, settings, code, upstream materializations) did not change since its last successful run is
-not run: its line says "unchanged, skipped" (``defs/runs/incremental.py``; ``force`` runs it).
+In the job order of ``defs/jobs.py``: ``program_job`` (roster, experiments), then ``wave_job``
+once per wave partition, then ``cross_wave_job`` (cross-wave marts, ``serving/bi_copy``, the
+program report), then ``wave_report_job`` once per wave that loaded (its report reads the
+cross-wave marts), each executed in the Dagster instance given (``DAGSTER_HOME``), so every run
+made here is in the UI's run history. After each run, one line per stage (an asset group:
+ingestion, staging, network, marts, serving, reports) with its seconds and row counts, read from
+the run's events (:func:`run_steps`, which the benchmarks read too). A failed wave stops at its
+failed step (the steps downstream of it do not run); the next wave still runs. Each run executes
+under ``defs/runs/supervision`` (in a child process when the instance is persistent): tagged with
+this process (so a run left behind by a killed process is recognised), its pool waits shown and
+bounded, Ctrl-C and SIGTERM obeyed. A job whose inputs (landing files, settings, code, upstream
+materializations) did not change since its last successful run is not run: its line says
+"unchanged, skipped" (``defs/runs/incremental.py``; ``force`` runs it).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from scl_pipeline.defs.jobs import cross_wave_job, program_job, wave_job, wave_report_job
+from scl_pipeline.defs.jobs import JOB_ORDER
 from scl_pipeline.defs.runs.incremental import INPUTS_TAG, fingerprint, outputs_present, unchanged_since_last_run
 from scl_pipeline.defs.runs.supervision import execute_supervised
 from scl_pipeline.lib.runs.pool_wait import DEFAULT_POOL_WAIT_TIMEOUT
@@ -51,12 +53,14 @@ def run_pipeline(
     echo: Printer = print,
     pool_wait_timeout: float = DEFAULT_POOL_WAIT_TIMEOUT,
     force: bool = False,
+    rebuild: Callable[[], dg.Definitions] | None = None,
 ) -> list[StageResult]:
     """Run the program inputs, every wave of ``waves``, the cross-wave assets and the waves'
     reports with ``defs`` (built for the data lake to use); returns every stage's outcome. A job
     whose inputs did not change since its last successful run is skipped (``defs/runs/incremental.py``),
-    unless ``force``. A run waiting longer than ``pool_wait_timeout`` seconds for a pool slot, or
-    a signal, raises ``RunStopped``."""
+    unless ``force``. With a persistent instance each run executes in a child process that gets
+    ``defs`` from ``rebuild`` (``execute_supervised``). A run waiting longer than
+    ``pool_wait_timeout`` seconds for a pool slot, or a signal, raises ``RunStopped``."""
     groups = _group_of_step(defs)
     lake = defs.resources["lake"].lake
     results: list[StageResult] = []
@@ -67,24 +71,27 @@ def run_pipeline(
         if not force and unchanged_since_last_run(instance, job.name, wave, inputs) and outputs_present(lake, job.name, wave):
             outcomes = [StageResult(wave, job.name, True, time.monotonic() - started, skipped=True)]
         else:
-            outcomes = run_job(defs, job.name, wave, instance, groups, echo, pool_wait_timeout, {INPUTS_TAG: inputs.digest})
+            outcomes = run_job(
+                defs, job.name, wave, instance, groups, echo, pool_wait_timeout, {INPUTS_TAG: inputs.digest}, rebuild
+            )
         results.extend(outcomes)
         for outcome in outcomes:
             echo(format_stage(outcome))
 
-    run(program_job, None)
+    program, per_wave, cross_wave, per_loaded_wave = JOB_ORDER
+    run(program, None)
     loaded = []
     for index, wave in enumerate(waves, start=1):
         echo(f"wave {wave} ({index}/{len(waves)})")
         before = len(results)
-        run(wave_job, wave)
+        run(per_wave, wave)
         if all(r.success for r in results[before:]):
             loaded.append(wave)
-    run(cross_wave_job, None)
+    run(cross_wave, None)
     # A wave's report reads the cross-wave marts too: drawn last, for the waves that loaded.
     for index, wave in enumerate(loaded, start=1):
         echo(f"report {wave} ({index}/{len(loaded)})")
-        run(wave_report_job, wave)
+        run(per_loaded_wave, wave)
     return results
 
 
@@ -97,13 +104,15 @@ def run_job(
     echo: Printer = print,
     pool_wait_timeout: float = DEFAULT_POOL_WAIT_TIMEOUT,
     tags: dict[str, str] | None = None,
+    rebuild: Callable[[], dg.Definitions] | None = None,
 ) -> list[StageResult]:
     """Execute one job (for ``wave``'s partition, if given) with ``tags`` and summarise it by stage."""
     started = time.monotonic()
     try:
-        result = execute_supervised(
+        run = execute_supervised(
             defs.resolve_job_def(job_name),
             instance,
+            rebuild=rebuild,
             pool_wait_timeout=pool_wait_timeout,
             echo=echo,
             partition_key=wave_to_partition_key(wave) if wave else None,
@@ -114,11 +123,11 @@ def run_job(
         # A run that cannot start, e.g. a wave whose quarter has no partition yet.
         reason = f"{job_name} could not start{f' for wave {wave}' if wave else ''}: {exc}"
         return [StageResult(wave, job_name, False, time.monotonic() - started, error=reason)]
-    outcomes = stage_results(result, instance, groups, wave)
-    if not result.success and all(o.success for o in outcomes):
-        outcomes.append(StageResult(wave, job_name, False, time.monotonic() - started, error=failure_message(result)))
+    outcomes = stage_results(run_steps(instance, run.run_id, groups), wave)
+    if not run.is_success and all(o.success for o in outcomes):
+        outcomes.append(StageResult(wave, job_name, False, time.monotonic() - started, error=failure_message(instance, run.run_id)))
     for outcome in outcomes:
-        outcome.run_id = result.run_id
+        outcome.run_id = run.run_id
     return outcomes
 
 
@@ -128,35 +137,53 @@ def _group_of_step(defs: dg.Definitions) -> dict[str, str]:
     return {graph.get(k).assets_def.node_def.name: graph.get(k).group_name for k in graph.materializable_asset_keys}
 
 
-def stage_results(
-    result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, groups: dict[str, str], wave: str | None
-) -> list[StageResult]:
-    """One result per asset group the run started a step of, in the order the groups started."""
-    starts: dict[str, float] = {}
-    stages: dict[str, StageResult] = {}
-    for entry in instance.all_logs(result.run_id):
+@dataclass
+class Step:
+    """A step of a run, from its event log: its stage (asset group), when it started and ended
+    (wall clock), whether it succeeded (and why not), and the row counts of what it materialized."""
+
+    key: str
+    stage: str
+    start: float
+    end: float
+    ok: bool = True
+    error: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def run_steps(instance: dg.DagsterInstance, run_id: str, groups: dict[str, str]) -> list[Step]:
+    """The run's steps in the order they started (planning events come before, unordered)."""
+    steps: dict[str, Step] = {}
+    for entry in instance.all_logs(run_id):
         event = entry.dagster_event
         if event is None or event.step_key is None:
             continue
-        stage = groups.get(event.step_key, event.step_key)
-        if event.event_type_value == "STEP_START":
-            # A stage is listed when its first step starts (planning events come before, unordered).
-            starts[event.step_key] = entry.timestamp
-            stages.setdefault(stage, StageResult(wave, stage, True, 0.0))
+        kind, step = event.event_type_value, steps.get(event.step_key)
+        if kind == "STEP_START":
+            steps[event.step_key] = Step(event.step_key, groups.get(event.step_key, event.step_key), entry.timestamp, entry.timestamp)
+        elif step is None:
             continue
-        outcome = stages.get(stage)
-        if outcome is None:
-            continue
-        if event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-            outcome.seconds += entry.timestamp - starts.get(event.step_key, entry.timestamp)
-            if event.event_type_value == "STEP_FAILURE":
-                outcome.success = False
-                outcome.error = outcome.error or _step_failure(event)
-        elif event.event_type_value == "ASSET_MATERIALIZATION":
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+            step.end, step.ok = entry.timestamp, kind == "STEP_SUCCESS"
+            step.error = None if step.ok else _step_failure(event)
+        elif kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
             count = materialization.metadata.get("dagster/row_count")
             if count is not None:
-                outcome.rows[materialization.asset_key.to_user_string()] = int(count.value)
+                step.rows[materialization.asset_key.to_user_string()] = int(count.value)
+    return list(steps.values())
+
+
+def stage_results(steps: list[Step], wave: str | None) -> list[StageResult]:
+    """One result per asset group the run started a step of, in the order the groups started."""
+    stages: dict[str, StageResult] = {}
+    for step in steps:
+        outcome = stages.setdefault(step.stage, StageResult(wave, step.stage, True, 0.0))
+        outcome.seconds += step.end - step.start
+        outcome.rows.update(step.rows)
+        if not step.ok:
+            outcome.success = False
+            outcome.error = outcome.error or step.error
     return list(stages.values())
 
 
@@ -172,15 +199,21 @@ def _step_failure(event: dg.DagsterEvent) -> str:
     return f"{user.cls_name}: {user.message.strip()}"
 
 
-def failure_message(result: dg.ExecuteInProcessResult) -> str:
-    """Why the run failed, in one line (its first failed step, else its failed checks)."""
-    for event in result.all_events:
+def failure_message(instance: dg.DagsterInstance, run_id: str) -> str:
+    """Why the run failed, in one line: its first failed step, else its failed checks, else what
+    ended it (e.g. its process died)."""
+    events = [e.dagster_event for e in instance.all_logs(run_id) if e.dagster_event is not None]
+    for event in events:
         if event.is_step_failure:
             return _step_failure(event)
     failed_checks = [
-        f"{c.asset_key.to_user_string()}:{c.check_name}" for c in result.get_asset_check_evaluations() if not c.passed
+        f"{c.asset_key.to_user_string()}:{c.check_name}"
+        for e in events if e.event_type_value == "ASSET_CHECK_EVALUATION" and not (c := e.event_specific_data).passed
     ]
-    return "failed checks: " + ", ".join(failed_checks) if failed_checks else "run failed"
+    if failed_checks:
+        return "failed checks: " + ", ".join(failed_checks)
+    ended = [e.message for e in events if e.event_type_value in ("PIPELINE_FAILURE", "PIPELINE_CANCELED") and e.message]
+    return ended[-1] if ended else "run failed"
 
 
 def format_stage(outcome: StageResult) -> str:

@@ -37,6 +37,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import dagster as dg  # noqa: E402
 import numpy as np  # noqa: E402
 
+from scl_pipeline.cli import parse_settings as cli_settings  # noqa: E402
 from scl_pipeline.definitions import build_defs  # noqa: E402
 from scl_pipeline.lib.demo import generate_demo_org  # noqa: E402
 from scl_pipeline.lib.lake import DataLake  # noqa: E402
@@ -44,8 +45,7 @@ from scl_pipeline.lib.network.person_metrics import MetricsConfig, graph_between
 from scl_pipeline.lib.network.source_betweenness import MIN_PARALLEL_NODES, worker_count  # noqa: E402
 from scl_pipeline.lib.network.wave_graphs import load_wave_snapshot  # noqa: E402
 from scl_pipeline.lib.warehouse.connection import connect  # noqa: E402
-from scl_pipeline.runner import QUIET, _group_of_step, run_job  # noqa: E402
-from scl_pipeline_tests.benchmarks.timing import Step, run_steps  # noqa: E402
+from scl_pipeline.runner import QUIET, Step, _group_of_step, run_job, run_steps  # noqa: E402
 
 YARDSTICK_LIMIT_SECONDS = 600.0
 YARDSTICK_PROBE_SOURCES = 64
@@ -247,19 +247,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def parse_settings(assignments: list[str], exact: bool = False) -> dict[str, dict[str, object]] | None:
     """``["metrics.betweenness_workers=1"]`` -> ``{"metrics": {"betweenness_workers": 1}}`` for
-    ``build_defs``; values are Python literals (numbers, True/False) or else strings. ``exact``
-    adds ``metrics.exact_betweenness_max_nodes`` = 10**9."""
+    ``build_defs``: parsed as ``scl run --set`` parses (``cli.parse_settings``), values then read as
+    Python literals (numbers, True/False) or else kept as strings, since the benchmark also hands
+    them to the library's configs, which do not convert text. ``exact`` adds
+    ``metrics.exact_betweenness_max_nodes`` = 10**9."""
     settings: dict[str, dict[str, object]] = {"metrics": {"exact_betweenness_max_nodes": 10**9}} if exact else {}
-    for assignment in assignments:
-        name, sep, text = assignment.partition("=")
-        resource, dot, field = name.strip().partition(".")
-        if not (sep and dot and resource and field):
-            raise ValueError(f"--set {assignment!r}: expected RESOURCE.FIELD=VALUE, e.g. metrics.betweenness_workers=1")
-        try:
-            value = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError):
-            value = text.strip()
-        settings.setdefault(resource, {})[field] = value
+    for resource, fields in cli_settings(assignments).items():
+        for field, text in fields.items():
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                value = text
+            settings.setdefault(resource, {})[field] = value
     return settings or None
 
 

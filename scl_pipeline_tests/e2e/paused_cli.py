@@ -5,10 +5,13 @@ SIGKILL the run mid-write::
 
 pauses (touches ``marker``, sleeps) before the first COMMIT whose transaction makes
 ``SELECT count(*) FROM <schema.table> WHERE <where>`` positive, i.e. the write that stores the
-new data the test landed. Test-only: ``duckdb.connect`` is wrapped here, the product has no hook,
-and any writer (whichever module or helper it uses) is caught at its COMMIT.
+new data the test landed. Test-only: ``duckdb.connect`` is wrapped here (in the ``scl`` process
+and in the child processes executing its runs), the product has no hook, and any writer
+(whichever module or helper it uses) is caught at its COMMIT.
 """
 
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,13 +50,22 @@ class _PausingConnection:
         return getattr(self._con, name)
 
 
+# `scl` executes each run in a child process (defs/runs/supervision.py) that starts this module
+# again under another name: the pause travels in the environment, so the children install it too.
+PAUSE_ENV = "SCL_TEST_PAUSE_AT_COMMIT"
+
+
+def _install(table: str, where: str, marker: str) -> None:
+    duckdb.connect = lambda *args, **kwargs: _PausingConnection(_connect(*args, **kwargs), table, where, Path(marker))
+
+
+if PAUSE_ENV in os.environ:
+    _install(*json.loads(os.environ[PAUSE_ENV]))
+
 if __name__ == "__main__":
     table, where, marker, *scl_args = sys.argv[1:]
-
-    def connect(*args, **kwargs):
-        return _PausingConnection(_connect(*args, **kwargs), table, where, Path(marker))
-
-    duckdb.connect = connect
+    os.environ[PAUSE_ENV] = json.dumps([table, where, marker])
+    _install(table, where, marker)
     from scl_pipeline.cli import main
 
     sys.exit(main(scl_args))

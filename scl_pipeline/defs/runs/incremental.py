@@ -30,7 +30,6 @@ import os
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.lake_access import SERVING_GROUP_ENV
@@ -40,6 +39,7 @@ from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.waves import is_wave, parse_wave, wave_to_partition_key
 
 INPUTS_TAG = "scl/inputs"
+PARTITION_TAG = "dagster/partition"  # the partition of a run, as Dagster tags it
 # Landing files at the root that every wave reads (ingestion's aliases and survey layouts,
 # resilience's scenarios).
 WAVE_LANDING_FILES: tuple[str, ...] = ("column_aliases.toml", SURVEY_LAYOUT_FILE, "scenarios.toml")
@@ -111,7 +111,7 @@ def unchanged_since_last_run(
 ) -> bool:
     """Whether the latest run of ``job_name`` (for ``wave``) succeeded with ``current``'s digest
     and what it materialized is still the latest materialization of each of its assets."""
-    tags = {PARTITION_NAME_TAG: wave_to_partition_key(wave)} if wave else {}
+    tags = {PARTITION_TAG: wave_to_partition_key(wave)} if wave else {}
     runs = instance.get_runs(filters=dg.RunsFilter(job_name=job_name, tags=tags), limit=1)
     if not runs or runs[0].status != dg.DagsterRunStatus.SUCCESS or runs[0].tags.get(INPUTS_TAG) != current.digest:
         return False

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import dagster as dg
 
 from scl_pipeline.lib.runs.pool_wait import Slot
-from scl_pipeline.lib.runs.processes import this_process
+from scl_pipeline.lib.runs.processes import PROCESS_RUN_TAG, this_process
 from scl_pipeline.lib.runs.recovery import ActiveRun, dead_runs, orphan_line, recovery_line
 from scl_pipeline.lib.waves import partition_key_to_wave
 
@@ -33,11 +33,11 @@ def process_tags(run_id: str) -> dict[str, str]:
 
 
 def tag_run_with_process(instance: dg.DagsterInstance, run_id: str) -> None:
-    """Record on the run that this process executes it (no-op when already recorded)."""
+    """Record on the run that this process executes it, unless a process is already recorded for
+    it: ``scl`` records itself on the runs its child processes execute (they end when it does)."""
     run = instance.get_run_by_id(run_id)
-    tags = process_tags(run_id)
-    if run is not None and any(run.tags.get(k) != v for k, v in tags.items()):
-        instance.add_run_tags(run_id, tags)
+    if run is not None and run.tags.get(PROCESS_RUN_TAG) != run_id:
+        instance.add_run_tags(run_id, process_tags(run_id))
 
 
 def pool_slots(instance: dg.DagsterInstance) -> tuple[list[Slot], list[Slot], list[Slot]]:

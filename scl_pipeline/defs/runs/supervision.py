@@ -1,20 +1,24 @@
-"""Execute a run in this process under watch: show what a pool wait waits for, give up after a
+"""Execute a run in a child process under watch: show what a pool wait waits for, give up after a
 timeout, and stop on Ctrl-C or SIGTERM whatever the run is doing.
 
-Why a worker thread: while a step waits for a pool slot, Dagster 1.13's in-process execution loop
-(``dagster/_core/execution/plan/execute_plan.py``, ``inner_plan_execution_iterator``) spins
-without sleeping (``InstanceConcurrencyContext.interval_to_next_pending_claim_check`` returns
-``min(0, ...)``, never a positive wait), and its ``capture_interrupts`` turns SIGINT and SIGTERM
-into a flag that only step code checks: the waiting run ignores both. Dagster installs those
-handlers only on the main thread, so the run executes on a worker thread and the main thread keeps
-the signals, polls the instance's pool tables and decides. A run it stops is reported (failed or
-canceled) and its slots are freed before the process exits: nothing is left for the next run.
+Why a child process: while a step waits for a pool slot, Dagster's in-process execution loop does
+not return and only step code reacts to SIGINT/SIGTERM, so a run executed in this process could
+not be stopped while it waits. A child process can always be killed (``multiprocessing``'s
+``forkserver``: children fork from a clean server process, never from this one). This process (the parent)
+keeps the signals, polls the instance's pool tables and the run's progress lines, and decides;
+a run it stops is killed, then reported ended (failed, or canceled) and its pool slots freed
+through the instance, since Dagster frees them only when the run's own process ends it. A killed
+child leaves no half-written table: every warehouse write is one transaction.
+
+An ephemeral instance lives in this process's memory (tests, benchmarks): no other process can
+record a run in it, and its storage has no pools to wait for, so its runs execute in this process.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
+import logging
+import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -26,13 +30,12 @@ from typing import Any
 import dagster as dg
 
 from scl_pipeline.defs.runs.recovery import end_run, pool_slots, process_tags
-from scl_pipeline.lib.runs.pool_wait import PoolWait, timeout_message, wait_line, waits_of
-from scl_pipeline.lib.runs.progress import progress_text
+from scl_pipeline.lib.runs.pool_wait import timeout_message, wait_line, waits_of
+from scl_pipeline.lib.runs.progress import NOTE_FORMAT, progress_text
 
 POLL_SECONDS = 0.5
 SAY_EVERY_SECONDS = 60.0
 MAX_FAILED_POLLS = 20
-WORKER_STOP_SECONDS = 10.0
 
 
 class Interrupted(BaseException):
@@ -43,13 +46,8 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
-class _Abandoned(BaseException):
-    """Raised inside a worker whose run was given up while it waited for a pool slot."""
-
-
 class RunStopped(Exception):
-    """``scl`` stopped a run (signal or pool-wait timeout); the process must exit with ``exit_code``.
-    The run's worker thread may still be inside Dagster: exit with ``os._exit``."""
+    """``scl`` stopped a run (signal or pool-wait timeout); the process should exit with ``exit_code``."""
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
@@ -71,120 +69,150 @@ def signals_interrupt() -> Iterator[None]:
             signal.signal(s, h)
 
 
-def current_waits(instance: dg.DagsterInstance, run_id: str) -> list[PoolWait]:
-    return waits_of(run_id, *pool_slots(instance))
-
-
-class ProgressEcho:
-    """Echoes the progress lines (lib/runs/progress.py) a run logs, as they arrive: the run's
-    console log is silenced for the CLI, so long steps would otherwise say nothing until they end."""
-
-    def __init__(self, instance: dg.DagsterInstance, run_id: str, echo: Callable[[str], None]) -> None:
-        self.instance, self.run_id, self.echo = instance, run_id, echo
-        self.cursor: str | None = None
-
-    def poll(self) -> None:
-        while True:
-            connection = self.instance.get_records_for_run(self.run_id, cursor=self.cursor, limit=1000)
-            self.cursor = connection.cursor
-            for record in connection.records:
-                entry = record.event_log_entry
-                text = progress_text(entry.user_message) if entry.dagster_event is None else None
-                if text is not None:
-                    self.echo(f"  {text}")
-            if not connection.has_more:
-                return
-
-
 def execute_supervised(
     job: dg.JobDefinition,
     instance: dg.DagsterInstance,
     *,
+    rebuild: Callable[[], dg.Definitions] | None = None,
     pool_wait_timeout: float,
     echo: Callable[[str], None] = print,
     partition_key: str | None = None,
     run_config: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
-) -> dg.ExecuteInProcessResult:
-    """``job.execute_in_process`` (errors not raised), tagged with this process, on a worker thread
-    watched from here; the progress lines its steps log are echoed as they come. Raises :class:`RunStopped` after a pool wait longer than
-    ``pool_wait_timeout`` seconds or on SIGINT/SIGTERM (see :func:`signals_interrupt`)."""
+) -> dg.DagsterRun:
+    """Execute ``job`` (errors not raised) tagged with this process and return its run as the
+    instance recorded it. With a persistent instance the run executes in a child process that
+    calls ``rebuild`` (picklable, no arguments, e.g. ``functools.partial(build_defs, root)``) for
+    the definitions holding ``job``, and the progress lines its steps log are echoed as they come.
+    Raises :class:`RunStopped` after a pool wait longer than ``pool_wait_timeout`` seconds or on
+    SIGINT/SIGTERM (inside :func:`signals_interrupt`), ``dg.DagsterError`` when the run cannot start."""
     run_id = str(uuid.uuid4())  # known before the run exists: the watch looks it up
-    outcome: dict[str, Any] = {}
+    args = dict(run_id=run_id, partition_key=partition_key, run_config=run_config, tags={**(tags or {}), **process_tags(run_id)})
+    if instance.is_ephemeral:
+        job.execute_in_process(instance=instance, raise_on_error=False, **args)
+        return instance.get_run_by_id(run_id)
+    if rebuild is None:
+        raise ValueError("a run recorded in a persistent instance executes in a child process: pass rebuild")
+    # Each child forks from a server process that imported the pipeline once (a clean process: no
+    # state of this one is copied), so a run starts in about the time ``rebuild`` takes. The
+    # pipeline imports great-expectations only when a wave is validated (3-4 s): once, here too.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["scl_pipeline.definitions", "great_expectations", "great_expectations.expectations"])
+    reasons, reasons_in = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child, args=(rebuild, job.name, instance.get_ref(), args, reasons_in, _process_state()),
+        name=f"run {run_id}", daemon=True,
+    )
+    child.start()
+    reasons_in.close()
+    try:
+        _watch(child, instance, run_id, pool_wait_timeout, echo)
+    except Interrupted as exc:
+        name = signal.Signals(exc.signum).name
+        _stop(child, instance, run_id, f"Stopped by {name} sent to the scl process.", canceled=True)
+        raise RunStopped(f"stopped by {name}: run {run_id} canceled, its pool slots freed", 128 + exc.signum) from None
+    except Exception:
+        child.kill()  # the watch failed: no run goes on unwatched (the next `scl run` recovers it)
+        raise
+    try:
+        reason = reasons.recv() if reasons.poll() else None
+    except EOFError:  # the child ended without a word: the run started (or the child died)
+        reason = None
+    if reason is not None:
+        raise dg.DagsterError(reason)
+    run = instance.get_run_by_id(run_id)
+    if run is None or not run.is_finished:  # the child died (out of memory, killed by someone else)
+        end_run(instance, run, run_id, f"Marked failed by scl: its process ended (exit code {child.exitcode}) before the run did.")
+        run = instance.get_run_by_id(run_id)
+    if run is None:
+        raise dg.DagsterError(f"{job.name}: its process ended (exit code {child.exitcode}) before the run started")
+    return run
 
-    def work() -> None:
-        try:
-            outcome["result"] = job.execute_in_process(
-                instance=instance, partition_key=partition_key, raise_on_error=False, run_config=run_config,
-                run_id=run_id, tags={**(tags or {}), **process_tags(run_id)},
-            )
-        except BaseException as exc:  # handed to the caller's thread below
-            outcome["error"] = exc
 
-    # Read the pool tables once before the worker starts: the modules that query imports lazily
-    # (SQLAlchemy's ORM) are then loaded here, not by both threads at once, which fails with a
-    # "partially initialized module" error.
-    current_waits(instance, run_id)
-    worker = threading.Thread(target=work, name=f"run {run_id}", daemon=True)
-    worker.start()
-    progress = ProgressEcho(instance, run_id, echo)
+def _watch(child: Any, instance: dg.DagsterInstance, run_id: str, timeout: float, echo: Callable[[str], None]) -> None:
+    """Until the child ends: echo its progress lines, say what a pool wait waits for, and kill the
+    child once a wait passes ``timeout`` seconds."""
+    cursor: list[str | None] = [None]
     waiting_since: dict[tuple[str, str], float] = {}
     said: dict[tuple[str, str], float] = {}
     failed_polls = 0
-    try:
-        while True:
-            worker.join(POLL_SECONDS)
-            if not worker.is_alive():
-                break
-            now = time.monotonic()
-            try:
-                waits = {(w.pool, w.step_key): w for w in current_waits(instance, run_id)}
-                progress.poll()
-                failed_polls = 0
-            except Exception:
-                # The watch is advisory: a poll failing (e.g. the SQLite file busy) must not stop
-                # a working run; only a watch that keeps failing does.
-                failed_polls += 1
-                if failed_polls >= MAX_FAILED_POLLS:
-                    raise
-                continue
-            waiting_since = {k: waiting_since.get(k, now) for k in waits}
-            for key, wait in waits.items():
-                waited = now - waiting_since[key]
-                if waited > pool_wait_timeout:
-                    message = timeout_message(wait, pool_wait_timeout)
-                    _end(instance, run_id, message, canceled=False)
-                    _stop_waiting_worker(worker)
-                    raise RunStopped(message, 1)
-                if now - said.get(key, -SAY_EVERY_SECONDS) >= SAY_EVERY_SECONDS:
-                    said[key] = now
-                    echo(wait_line(wait, waited, pool_wait_timeout))
-    except Interrupted as exc:
-        name = signal.Signals(exc.signum).name
-        _end(instance, run_id, f"Stopped by {name} sent to the scl process.", canceled=True)
-        raise RunStopped(f"stopped by {name}: run {run_id} canceled, its pool slots freed", 128 + exc.signum) from None
-    if "error" in outcome:
-        raise outcome["error"]
-    with contextlib.suppress(Exception):  # advisory, as above: the run has ended
-        progress.poll()  # the lines logged since the last poll
-    return outcome["result"]
+    while True:
+        child.join(POLL_SECONDS)
+        if failed_polls and not child.is_alive():
+            return
+        try:
+            _echo_progress(instance, run_id, cursor, echo)
+            waits = {(w.pool, w.step_key): w for w in waits_of(run_id, *pool_slots(instance))}
+            failed_polls = 0
+        except Exception:
+            # The watch is advisory: a poll failing (e.g. the SQLite file busy) must not stop a
+            # working run; only a watch that keeps failing does.
+            failed_polls += 1
+            if failed_polls >= MAX_FAILED_POLLS:
+                raise
+            continue
+        if not child.is_alive():
+            return
+        now = time.monotonic()
+        waiting_since = {k: waiting_since.get(k, now) for k in waits}
+        for key, wait in waits.items():
+            waited = now - waiting_since[key]
+            if waited > timeout:
+                message = timeout_message(wait, timeout)
+                _stop(child, instance, run_id, message, canceled=False)
+                raise RunStopped(message, 1)
+            if now - said.get(key, -SAY_EVERY_SECONDS) >= SAY_EVERY_SECONDS:
+                said[key] = now
+                echo(wait_line(wait, waited, timeout))
 
 
-def _stop_waiting_worker(worker: threading.Thread) -> None:
-    """End a worker left in Dagster's slot-wait loop, which has no exit of its own: ``scl`` exits
-    the process anyway, but a caller that goes on (a test, a library user) would keep a thread
-    spinning at full CPU for good. No step is running while the run waits for a slot, so an
-    exception raised there interrupts no write."""
-    if worker.ident is None:
-        return
-    deadline = time.monotonic() + WORKER_STOP_SECONDS
-    # Raised again until the thread ends: Dagster's own handlers on the way out may catch the
-    # first one (seen once in the full suite under load: the thread still alive after the join).
-    while worker.is_alive() and time.monotonic() < deadline:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(_Abandoned))
-        worker.join(0.5)
+def _echo_progress(instance: dg.DagsterInstance, run_id: str, cursor: list[str | None], echo: Callable[[str], None]) -> None:
+    """Echo the progress lines (lib/runs/progress.py) logged since ``cursor``: the run's console log
+    is silenced for the CLI, so long steps would otherwise say nothing until they end."""
+    while True:
+        page = instance.get_records_for_run(run_id, cursor=cursor[0], limit=1000)
+        cursor[0] = page.cursor
+        for record in page.records:
+            entry = record.event_log_entry
+            text = progress_text(entry.user_message) if entry.dagster_event is None else None
+            if text is not None:
+                echo(f"  {text}")
+        if not page.has_more:
+            return
 
 
-def _end(instance: dg.DagsterInstance, run_id: str, message: str, canceled: bool) -> None:
-    """Record the end of a run this process gives up on, and free what it holds."""
+def _stop(child: Any, instance: dg.DagsterInstance, run_id: str, message: str, canceled: bool) -> None:
+    """Kill the child, then record the end of its run and free what it holds."""
+    child.kill()
+    child.join()
     end_run(instance, instance.get_run_by_id(run_id), run_id, message, canceled)
+
+
+def _process_state() -> tuple[dict[str, str], int, str]:
+    """This process's environment, umask and working folder: the server a child forks from was
+    started earlier, maybe with others (the pseudonym key, the private umask of ``scl``)."""
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return dict(os.environ), umask, os.getcwd()
+
+
+def _child(
+    rebuild: Callable[[], dg.Definitions], job_name: str, ref: Any, args: dict, reasons: Any,
+    state: tuple[dict[str, str], int, str],
+) -> None:
+    """The child process: execute the run; a run that cannot start sends its reason back."""
+    environ, umask, cwd = state
+    os.environ.clear()
+    os.environ.update(environ)
+    os.umask(umask)
+    os.chdir(cwd)
+    os.setpgrp()  # a Ctrl-C in the terminal reaches the parent alone: the parent decides
+    # Never outlive the parent (killed with SIGKILL, it cannot kill this process): the parent's end
+    # closes the pipe behind ``parent_process().sentinel``.
+    threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()
+    logging.basicConfig(level=logging.WARNING, format=NOTE_FORMAT)
+    with dg.DagsterInstance.from_ref(ref) as instance:
+        try:
+            rebuild().resolve_job_def(job_name).execute_in_process(instance=instance, raise_on_error=False, **args)
+        except dg.DagsterError as exc:
+            reasons.send(str(exc))

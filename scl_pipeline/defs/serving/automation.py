@@ -30,9 +30,8 @@ import warnings
 
 import dagster as dg
 
+from scl_pipeline.defs.jobs import CROSS_WAVE_ASSETS, WAVE_REPORT_ASSETS
 from scl_pipeline.defs.partitions import GRAIN_TAG
-
-CROSS_WAVE_ASSETS = dg.AssetSelection.tag(GRAIN_TAG, "all_waves")
 
 # How many cross-wave assets up a chain the hold looks (program_report -> resilience_scenarios ->
 # resilience_baseline_scenarios needs 2). Conditions cannot recurse, so the hold is nested this
@@ -75,9 +74,8 @@ AFTER_CROSS_WAVE_UPDATES = (
     & ~dg.AutomationCondition.in_progress()
 ).with_label("after the cross-wave marts update")
 
-CROSS_WAVE_SELECTION = CROSS_WAVE_ASSETS | dg.AssetSelection.tag(
-    GRAIN_TAG, "wave_after_all_waves"
-)
+# The job order's last two steps (defs/jobs.py): what reads every wave, then each wave's report.
+CROSS_WAVE_SELECTION = CROSS_WAVE_ASSETS | WAVE_REPORT_ASSETS
 
 cross_wave_automation_sensor = dg.AutomationConditionSensorDefinition(
     "cross_wave_automation_sensor",

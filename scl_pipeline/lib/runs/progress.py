@@ -12,6 +12,9 @@ Progress = Callable[[int, int], None]
 
 # Every progress line starts with this, in the Dagster log and where the CLI looks for them.
 PROGRESS_PREFIX = "progress: "
+# Library warnings (e.g. personal-data columns dropped) under the CLI's stage lines, from the
+# ``scl`` process and from the child processes executing its runs alike.
+NOTE_FORMAT = "  note: %(message)s"
 
 
 def throttled_progress(

@@ -1,9 +1,10 @@
 """Recovery and supervision against a real (SQLite) instance with pool ``duckdb`` of one slot."""
 
+import multiprocessing
 import os
 import shutil
-import threading
-from pathlib import Path
+import signal
+from functools import partial
 
 import dagster as dg
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.defs.runs.recovery import process_tags, recover_dead_runs
 from scl_pipeline.defs.runs.sensors import dead_run_recovery_sensor
-from scl_pipeline.defs.runs.supervision import RunStopped, execute_supervised
+from scl_pipeline.defs.runs.supervision import RunStopped, execute_supervised, signals_interrupt
 from scl_pipeline.lib.lake import REPO_ROOT
 from scl_pipeline.lib.runs.processes import PID_TAG, PROCESS_RUN_TAG, PROCESS_START_TAG
 
@@ -103,16 +104,24 @@ def test_every_run_using_the_lake_resource_records_its_process(instance, tmp_pat
     assert tags[PID_TAG] == str(os.getpid()) and tags[PROCESS_RUN_TAG] == result.run_id
 
 
+def one_step_defs(root: str) -> dg.Definitions:
+    """What the child process executing a supervised run builds (module level: it is pickled)."""
+    return dg.Definitions(
+        assets=[warehouse_step], resources={"lake": DataLakeResource(root=root)},
+        jobs=[dg.define_asset_job("one_step", [warehouse_step])],
+    )
+
+
+def _supervised(instance, build, job_name: str, **kwargs):
+    return execute_supervised(build().resolve_job_def(job_name), instance, rebuild=build, pool_wait_timeout=1.0, **kwargs)
+
+
 def test_a_supervised_run_waiting_too_long_says_so_gives_up_and_frees_its_place_in_the_queue(instance, tmp_path):
     _run(instance, "holder", dg.DagsterRunStatus.STARTED, process_tags("holder"))  # alive: this process
     _hold(instance, "holder")
-    job = dg.Definitions(
-        assets=[warehouse_step], resources={"lake": DataLakeResource(root=str(tmp_path))},
-        jobs=[dg.define_asset_job("one_step", [warehouse_step])],
-    ).resolve_job_def("one_step")
     said = []
     with pytest.raises(RunStopped) as stopped:
-        execute_supervised(job, instance, pool_wait_timeout=1.0, echo=said.append)
+        _supervised(instance, partial(one_step_defs, str(tmp_path)), "one_step", echo=said.append)
     assert stopped.value.exit_code == 1
     assert str(stopped.value).startswith(
         "gave up after waiting 1s for a slot of pool 'duckdb' for step warehouse_step (held by run holder step wave_exports)")
@@ -120,20 +129,55 @@ def test_a_supervised_run_waiting_too_long_says_so_gives_up_and_frees_its_place_
     (run,) = [r for r in instance.get_runs() if r.run_id != "holder"]
     assert run.status == dg.DagsterRunStatus.FAILURE and run.tags[PID_TAG] == str(os.getpid())
     assert _holders(instance) == {"holder"}
-    # The worker left in Dagster's slot-wait loop has ended instead of spinning on in this process.
-    assert not [t for t in threading.enumerate() if t.name == f"run {run.run_id}" and t.is_alive()]
+    # The child process left in Dagster's slot-wait loop has been killed, not left spinning.
+    assert not [p for p in multiprocessing.active_children() if p.name == f"run {run.run_id}"]
+
+
+def test_a_signal_stops_a_supervised_run_waiting_for_a_slot_and_cancels_it(instance, tmp_path):
+    _run(instance, "holder", dg.DagsterRunStatus.STARTED, process_tags("holder"))
+    _hold(instance, "holder")
+    said = []
+
+    def say_then_get_a_signal(line: str) -> None:  # SIGTERM once the run says it waits
+        said.append(line)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    with signals_interrupt(), pytest.raises(RunStopped) as stopped:
+        execute_supervised(one_step_defs(str(tmp_path)).resolve_job_def("one_step"), instance,
+                           rebuild=partial(one_step_defs, str(tmp_path)), pool_wait_timeout=60.0, echo=say_then_get_a_signal)
+    assert said and said[0].startswith("  waiting 0s for a slot of pool 'duckdb' for step warehouse_step")
+    assert stopped.value.exit_code == 128 + signal.SIGTERM and str(stopped.value).startswith("stopped by SIGTERM: run ")
+    (run,) = [r for r in instance.get_runs() if r.run_id != "holder"]
+    assert run.status == dg.DagsterRunStatus.CANCELED
+    assert not multiprocessing.active_children()
+    assert _holders(instance) == {"holder"}  # its place in the queue freed, the live holder's slot kept
 
 
 def test_a_supervised_run_with_a_free_slot_just_runs(instance, tmp_path):
-    job = dg.Definitions(
-        assets=[warehouse_step], resources={"lake": DataLakeResource(root=str(tmp_path))},
-        jobs=[dg.define_asset_job("one_step", [warehouse_step])],
-    ).resolve_job_def("one_step")
     said = []
-    result = execute_supervised(job, instance, pool_wait_timeout=1.0, echo=said.append, tags={"x": "y"})
-    assert result.success and said == []
-    assert instance.get_run_by_id(result.run_id).tags["x"] == "y"
+    result = _supervised(instance, partial(one_step_defs, str(tmp_path)), "one_step", echo=said.append, tags={"x": "y"})
+    assert result.is_success and said == []
+    tags = instance.get_run_by_id(result.run_id).tags
+    assert tags["x"] == "y"
+    # The run executed in a child process, which ended with it; the run names this process, which
+    # supervised it (the child's own lake resource did not replace the tags).
+    assert tags[PID_TAG] == str(os.getpid()) and tags[PROCESS_RUN_TAG] == result.run_id
+    assert not multiprocessing.active_children()
     assert _holders(instance) == set()
+
+
+def test_a_run_that_cannot_start_raises_the_reason_from_the_child(instance, tmp_path):
+    with pytest.raises(dg.DagsterError, match="2099"):
+        _supervised(instance, one_quarter_defs, "one_quarter", partition_key="2099-01-01")
+
+
+@dg.asset(partitions_def=dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 */3 *", start="2021-01-01", fmt="%Y-%m-%d", end="2021-04-01"))
+def quarterly_step() -> int:
+    return 1
+
+
+def one_quarter_defs() -> dg.Definitions:
+    return dg.Definitions(assets=[quarterly_step], jobs=[dg.define_asset_job("one_quarter", [quarterly_step])])
 
 
 def test_the_code_location_runs_the_recovery_sensor_by_default():
@@ -153,9 +197,31 @@ def long_step(context: dg.AssetExecutionContext) -> None:
     context.log.info("not a progress line")
 
 
+def long_defs() -> dg.Definitions:
+    return dg.Definitions(assets=[long_step], jobs=[dg.define_asset_job("long", [long_step])])
+
+
 def test_a_supervised_run_echoes_its_progress_lines(instance):
-    job = dg.Definitions(assets=[long_step], jobs=[dg.define_asset_job("long", [long_step])]).resolve_job_def("long")
     said = []
-    result = execute_supervised(job, instance, pool_wait_timeout=1.0, echo=said.append)
-    assert result.success
+    result = _supervised(instance, long_defs, "long", echo=said.append)
+    assert result.is_success
     assert said == [f"  counting: {d}/4 items ({d * 25}%)" for d in range(1, 5)]
+
+
+@dg.asset(pool=POOL)
+def dying_step() -> None:
+    os._exit(3)  # as an out-of-memory kill would end the process: no exception, no event
+
+
+def dying_defs() -> dg.Definitions:
+    return dg.Definitions(assets=[dying_step], jobs=[dg.define_asset_job("dying", [dying_step])])
+
+
+def test_a_run_whose_child_process_dies_is_marked_failed_with_the_exit_code_and_its_slot_freed(instance):
+    from scl_pipeline.runner import failure_message
+
+    run = _supervised(instance, dying_defs, "dying", echo=lambda _: None)
+    assert run.status == dg.DagsterRunStatus.FAILURE
+    assert failure_message(instance, run.run_id) == (
+        "Marked failed by scl: its process ended (exit code 3) before the run did.")
+    assert _holders(instance) == set()
