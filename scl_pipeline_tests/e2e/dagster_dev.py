@@ -13,8 +13,9 @@ from pathlib import Path
 
 import requests
 import yaml
+from scl_pipeline.lib.project_files import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT  # the checkout: subprocesses import scl_pipeline_tests from it
 
 RUNS_QUERY = """
 query Runs { runsOrError { __typename ... on Runs { results { runId status creationTime startTime endTime tags { key value } } }

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from scl_pipeline.lib.project_files import REPO_ROOT
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
 from scl_pipeline.definitions import build_defs
@@ -22,7 +23,7 @@ from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wav
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT  # the checkout: subprocesses import scl_pipeline_tests from it
 KEY = "cli-runs-test-key-0123456789abcdef"
 
 

@@ -18,13 +18,14 @@ import duckdb
 import pandas as pd
 import pytest
 
+from scl_pipeline.lib.project_files import REPO_ROOT
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
 from scl_pipeline_tests.helpers.landing import write_frame
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT  # the checkout: subprocesses import scl_pipeline_tests from it
 PEOPLE = 12
 IDS = [f"QZ-{1000 + i}-X" for i in range(1, PEOPLE + 1)]
 NAMES = [f"Zebulon{chr(65 + i)} Quackenbush" for i in range(PEOPLE)]

@@ -11,11 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from scl_pipeline.lib.project_files import REPO_ROOT
 from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV, PseudonymKey
 from scl_pipeline.lib.serving.publish import STAGES, publish_serving
 from scl_pipeline_tests.lib.serving.helpers import TEST_KEY, build_warehouse, serving_state
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = REPO_ROOT  # the checkout: subprocesses import scl_pipeline_tests from it
 
 
 def _env() -> dict:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from scl_pipeline.lib.project_files import REPO_ROOT
+
+ROOT = REPO_ROOT  # the checkout: subprocesses import scl_pipeline_tests from it
 
 _SCRIPT = """
 import sys
