@@ -86,7 +86,12 @@ def _served_population(lake: DataLake) -> dict[str, int]:
         return dict(con.execute("SELECT wave, population FROM marts.wave_summary").fetchall())
 
 
-def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+# How long `scl run` may take to reach the paused write: its run's child process loads the
+# pipeline and runs ingestion first; on a loaded 2-core machine that took over 60 s (measured).
+PAUSE_WAIT_S = 400.0
+
+
+def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = PAUSE_WAIT_S) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         if proc.poll() is not None:
