@@ -8,126 +8,14 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import os
-import shutil
 import sys
 from pathlib import Path
 
-from scl_pipeline.lib.lake import DATA_LAKE_ENV, PLACEHOLDER, DataLake, default_root, empty_folder
-from scl_pipeline.lib.project_files import DAGSTER_HOME_FOLDER, INSTANCE_FILE, data_root, instance_settings, is_installed
-
-
-SUMMARY_COLUMNS = [
-    "wave", "population", "response_rate", "arcs", "density", "reciprocity", "components",
-    "largest_component_share", "articulation_points", "critical_bridges", "ei_index", "cross_country_edge_share",
-]
-
-
-def dagster_home() -> Path:
-    """``$DAGSTER_HOME``, else ``dagster_home/`` in the repository (where ``dev.py ui`` looks) or,
-    for an installed package, in the current folder."""
-    return Path(os.environ.get("DAGSTER_HOME") or data_root() / DAGSTER_HOME_FOLDER).resolve()
-
-
-def _instance():
-    import dagster as dg
-
-    home = dagster_home()
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / INSTANCE_FILE).exists():
-        shutil.copy(instance_settings(), home / INSTANCE_FILE)
-    return dg.DagsterInstance.from_config(str(home))
-
-
-def _run(
-    lake: DataLake, waves: list[str], allow_demo_key: bool = False, settings: dict | None = None, force: bool = False
-) -> int:
-    from scl_pipeline.definitions import build_defs
-    from scl_pipeline.defs.runs.recovery import recover_dead_runs
-    from scl_pipeline.defs.runs.supervision import RunStopped
-    from scl_pipeline.lib.runs.pool_wait import pool_wait_timeout
-    from scl_pipeline.runner import run_pipeline
-
-    # Each run executes in a child process that builds the same definitions (defs/runs/supervision.py).
-    rebuild = functools.partial(build_defs, lake.root, allow_demo_key, settings)
-    try:
-        defs = rebuild()
-    except ValueError as exc:  # pydantic's ValidationError included: a value of the wrong type
-        raise CliError(f"--set: {exc}") from None
-    try:
-        timeout = pool_wait_timeout(os.environ)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    print(f"Running {len(waves)} wave(s) {waves[0]} .. {waves[-1]} on {lake.root}")
-    _warn_exposed(lake)
-    with _instance() as instance:
-        # A run killed earlier may still hold the warehouse pool's one slot: free it first.
-        recover_dead_runs(instance)
-        try:
-            results = run_pipeline(defs, waves, instance, pool_wait_timeout=timeout, force=force, rebuild=rebuild)
-        except RunStopped as stop:  # its child process is killed, its run recorded as ended
-            print(f"scl: {stop}", file=sys.stderr)
-            return stop.exit_code
-    failed = [r for r in results if not r.success]
-    _print_summary(lake, sorted({r.run_id for r in results if r.run_id}))
-    if failed:
-        print(f"\n{len(failed)} stage(s) failed: " + ", ".join(f"{r.wave or '-'} {r.stage}" for r in failed))
-        return 1
-    return 0
-
-
-def _warn_exposed(lake: DataLake) -> None:
-    """A lake made before the pipeline kept its files private: name what others can read."""
-    from scl_pipeline.lib.lake_access import exposed_paths, exposed_warning
-
-    warning = exposed_warning(exposed_paths(lake), lake)
-    if warning:
-        logging.getLogger("scl").warning(warning)
-
-
-def _print_summary(lake: DataLake, run_ids: list[str]) -> None:
-    from scl_pipeline.lib.ingestion.validation.records import landing_relative
-    from scl_pipeline.lib.warehouse.connection import connect
-    from scl_pipeline.lib.warehouse.reads import quarantined_per_file, wave_summary
-
-    if not lake.warehouse_path.exists():
-        return
-    with connect(lake.warehouse_path, read_only=True) as con:
-        quarantined = quarantined_per_file(con, run_ids)
-        summary = wave_summary(con)
-    if quarantined:
-        print("\nQuarantined rows (set aside, not loaded; each with its reason in raw.quarantine)")
-        for file, rows in quarantined:
-            print(f"  {landing_relative(file)}: {rows:,} row(s)")
-    if summary is None:
-        return
-    shown = [c for c in SUMMARY_COLUMNS if c in summary.columns]
-    print(f"\nmarts.wave_summary (selected columns; all {len(summary.columns)} in the table)")
-    print(summary[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    ui = "dagster dev -m scl_pipeline.definitions" if is_installed() else "python3 dev.py ui"
-    print(
-        f"\nOutputs\n  warehouse (pipeline-owned): {lake.warehouse_path}\n"
-        f"  serving copy for BI:        {lake.serving}\n"
-        f"  Dagster UI on the same data: {ui}  (runs recorded in DAGSTER_HOME="
-        f"{dagster_home()}; set SCL_DATA_LAKE={lake.root} if it is not the default)"
-    )
-    _print_reports(lake)
-
-
-def _print_reports(lake: DataLake) -> None:
-    from scl_pipeline.lib.reports.build import written_pages
-
-    pages = written_pages(lake.reports)
-    if pages:
-        print("\nReports (open in a browser; no server or internet needed)")
-        for name, page in pages.items():
-            print(f"  {name:<8} {page.resolve().as_uri()}")
-
-
-class CliError(ValueError):
-    """A problem the user can act on: printed as one line, exit code 2."""
+from scl_pipeline.cli_runs import run_waves
+from scl_pipeline.cli_settings import CliError, parse_settings
+from scl_pipeline.lib.lake import PLACEHOLDER, DataLake, default_root, default_root_help, empty_folder
 
 
 def is_demo_lake(lake: DataLake) -> bool:
@@ -163,7 +51,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         generate_demo_org(
             lake.landing, people=args.people, seed=args.seed, survey_layout=args.survey_layout, people_by=args.people_by
         )
-    return _run(lake, landed_waves(lake), allow_demo_key=_demo_key_needed(), force=args.force)
+    return run_waves(lake, landed_waves(lake), allow_demo_key=_demo_key_needed(), force=args.force)
 
 
 def _demo_key_needed() -> bool:
@@ -185,7 +73,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not waves:
         print(f"No landed waves under {lake.landing / 'waves'}", file=sys.stderr)
         return 2
-    return _run(lake, waves, settings=parse_settings(args.set), force=args.force)
+    return run_waves(lake, waves, settings=parse_settings(args.set), force=args.force)
 
 
 def _selected_waves(lake: DataLake, spec: str | None) -> list[str]:
@@ -236,30 +124,9 @@ FORCE_HELP = (
 )
 
 
-SETTINGS_RESOURCES = ("gates", "ingestion", "network", "roles", "metrics")
-
-
-def parse_settings(pairs: list[str]) -> dict[str, dict[str, str]]:
-    """``["gates.max_population_change=0.6"]`` -> ``{"gates": {"max_population_change": "0.6"}}``
-    (the resources type-check the values)."""
-    settings: dict[str, dict[str, str]] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        resource, dot, field = name.strip().partition(".")
-        if not sep or not dot or not field.strip() or resource not in SETTINGS_RESOURCES:
-            from scl_pipeline.defs.resources import renamed_resource_hint
-
-            raise CliError(
-                f"--set {pair!r}: expected RESOURCE.FIELD=VALUE with RESOURCE one of {', '.join(SETTINGS_RESOURCES)}"
-                f"{renamed_resource_hint([resource])} (docs/data_quality.md lists the gates and ingestion settings)"
-            )
-        settings.setdefault(resource, {})[field] = value.strip()
-    return settings
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lake", help=f"data lake root (default ${DATA_LAKE_ENV} or ./data_lake)")
+    parser.add_argument("--lake", help=f"data lake root (default {default_root_help()})")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="generate the demo organisation and run all its waves")
     demo.add_argument("--people", type=int, default=13_000)
@@ -309,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, LandingFileError) as exc:
         print(f"scl: {exc}", file=sys.stderr)
         return 2
-    except Interrupted as exc:  # outside a run (a run's own interruption exits in _run)
+    except Interrupted as exc:  # outside a run (a run's own interruption exits in run_waves)
         print(f"scl: stopped by {exc}", file=sys.stderr)
         return 128 + exc.signum
 

@@ -35,9 +35,10 @@ def test_run_without_waves_says_so(lake, capsys):
 
 
 def test_run_set_changes_a_setting_and_refuses_bad_ones(lake, capsys, monkeypatch):
-    from scl_pipeline import cli
+    from scl_pipeline import cli_runs
+    from scl_pipeline.cli_settings import parse_settings
 
-    assert cli.parse_settings(["gates.max_population_change=0.6", "ingestion.case_insensitive_ids=true"]) == {
+    assert parse_settings(["gates.max_population_change=0.6", "ingestion.case_insensitive_ids=true"]) == {
         "gates": {"max_population_change": "0.6"}, "ingestion": {"case_insensitive_ids": "true"},
     }
     hr, survey = small_org()
@@ -47,7 +48,7 @@ def test_run_set_changes_a_setting_and_refuses_bad_ones(lake, capsys, monkeypatc
         assert main(["--lake", str(lake.root), "run", "--set", bad]) == 2
         assert problem in capsys.readouterr().err
     seen = {}
-    monkeypatch.setattr(cli, "_instance", lambda: (_ for _ in ()).throw(SystemExit(0)))
+    monkeypatch.setattr(cli_runs, "open_instance", lambda: (_ for _ in ()).throw(SystemExit(0)))
     import scl_pipeline.definitions as definitions
 
     original = definitions.build_defs

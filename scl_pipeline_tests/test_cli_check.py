@@ -64,7 +64,7 @@ def test_demo_passes_the_survey_layout_and_naming_to_the_generator(tmp_path, mon
 
     asked = {}
     monkeypatch.setattr(demo, "generate_demo_org", lambda landing, **kwargs: asked.update(kwargs))
-    monkeypatch.setattr(cli, "_run", lambda lake, waves, **options: 0)
+    monkeypatch.setattr(cli, "run_waves", lambda lake, waves, **options: 0)
     monkeypatch.setattr(cli, "_demo_key_needed", lambda: True)
     assert main(["--lake", str(tmp_path / "lake"), "demo", "--people", "1000", "--survey-layout", "wide", "--people-by", "name"]) == 0
     assert (asked["survey_layout"], asked["people_by"], asked["people"]) == ("wide", "name", 1000)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # REPO_ROOT is imported from here by the tests and tools that read the repository's own files.
-from scl_pipeline.lib.project_files import REPO_ROOT, data_root  # noqa: F401
+from scl_pipeline.lib.project_files import REPO_ROOT, data_root, is_installed  # noqa: F401
 
 DATA_LAKE_ENV = "SCL_DATA_LAKE"
+DATA_LAKE_FOLDER = "data_lake"
 # The repository tracks its empty data_lake/ folders with these; emptying a folder keeps them.
 PLACEHOLDER = ".gitkeep"
 
@@ -18,7 +19,14 @@ PLACEHOLDER = ".gitkeep"
 def default_root() -> Path:
     """``$SCL_DATA_LAKE`` if set, else ``data_lake/`` in the repository (a checkout) or in the
     current folder (an installed package)."""
-    return Path(os.environ.get(DATA_LAKE_ENV) or data_root() / "data_lake").resolve()
+    return Path(os.environ.get(DATA_LAKE_ENV) or data_root() / DATA_LAKE_FOLDER).resolve()
+
+
+def default_root_help() -> str:
+    """``default_root`` in words for ``scl --help``: in a checkout the repository's folder, wherever
+    ``scl`` is started; for an installed package the one in the current folder."""
+    where = f"./{DATA_LAKE_FOLDER}" if is_installed() else f"{data_root() / DATA_LAKE_FOLDER} (this checkout's)"
+    return f"${DATA_LAKE_ENV}, else {where}"
 
 
 @dataclass(frozen=True)

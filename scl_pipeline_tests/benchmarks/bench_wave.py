@@ -37,7 +37,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import dagster as dg  # noqa: E402
 import numpy as np  # noqa: E402
 
-from scl_pipeline.cli import parse_settings as cli_settings  # noqa: E402
+from scl_pipeline.cli_settings import parse_settings as cli_settings  # noqa: E402
 from scl_pipeline.definitions import build_defs  # noqa: E402
 from scl_pipeline.lib.demo import generate_demo_org  # noqa: E402
 from scl_pipeline.lib.lake import DataLake  # noqa: E402
@@ -247,7 +247,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def parse_settings(assignments: list[str], exact: bool = False) -> dict[str, dict[str, object]] | None:
     """``["metrics.betweenness_workers=1"]`` -> ``{"metrics": {"betweenness_workers": 1}}`` for
-    ``build_defs``: parsed as ``scl run --set`` parses (``cli.parse_settings``), values then read as
+    ``build_defs``: parsed as ``scl run --set`` parses (``cli_settings.parse_settings``), values then read as
     Python literals (numbers, True/False) or else kept as strings, since the benchmark also hands
     them to the library's configs, which do not convert text. ``exact`` adds
     ``metrics.exact_betweenness_max_nodes`` = 10**9."""

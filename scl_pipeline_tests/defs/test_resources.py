@@ -58,7 +58,7 @@ def test_impact_settings_check_their_values():
 
 
 def test_the_old_key_of_the_network_settings_names_the_new_one():
-    from scl_pipeline.cli import CliError, parse_settings
+    from scl_pipeline.cli_settings import CliError, parse_settings
 
     assert project_resources("/lake", network={"strong_threshold": 3})["network"].strong_threshold == 3
     with pytest.raises(ValueError, match=r"no settings resource\(s\) \['settings'\].*\('settings' is now 'network'\)"):

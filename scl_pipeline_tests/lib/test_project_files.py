@@ -5,7 +5,7 @@ e2e/test_installed_wheel.py)."""
 from pathlib import Path
 
 from scl_pipeline.lib import project_files
-from scl_pipeline.lib.lake import DATA_LAKE_ENV, default_root
+from scl_pipeline.lib.lake import DATA_LAKE_ENV, default_root, default_root_help
 
 
 def test_a_checkout_uses_the_repository_folders(monkeypatch, tmp_path):
@@ -18,6 +18,7 @@ def test_a_checkout_uses_the_repository_folders(monkeypatch, tmp_path):
     assert project_files.instance_settings() == root / "dagster_home" / "dagster.yaml"
     assert project_files.instance_settings().is_file()
     assert default_root() == (root / "data_lake").resolve()
+    assert default_root_help() == f"$SCL_DATA_LAKE, else {root / 'data_lake'} (this checkout's)"
 
 
 def test_an_installed_package_uses_its_own_copies_and_the_current_folder(monkeypatch, tmp_path):
@@ -34,5 +35,6 @@ def test_an_installed_package_uses_its_own_copies_and_the_current_folder(monkeyp
     assert project_files.instance_settings() == package / "dagster_home" / "dagster.yaml"
     assert project_files.data_root() == Path.cwd()
     assert default_root() == (work / "data_lake").resolve()
+    assert default_root_help() == "$SCL_DATA_LAKE, else ./data_lake"
     monkeypatch.setenv(DATA_LAKE_ENV, str(tmp_path / "elsewhere"))
     assert default_root() == (tmp_path / "elsewhere").resolve()
