@@ -56,7 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _demo_key_needed() -> bool:
     """The demo publishes its serving copy without a secret: the public demo key, said loudly."""
-    from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+    from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 
     if os.environ.get(PSEUDONYM_KEY_ENV, "").strip():
         return False

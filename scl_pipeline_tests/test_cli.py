@@ -62,7 +62,7 @@ def test_run_prints_the_quarantined_rows_per_file(lake, capsys, monkeypatch, tmp
     # Issue 15.5: rows set aside must not go unmentioned in the CLI output.
     import pandas as pd
 
-    from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+    from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv(PSEUDONYM_KEY_ENV, "cli-test-key-0123456789abcdef")

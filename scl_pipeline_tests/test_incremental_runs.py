@@ -6,7 +6,7 @@ import pandas as pd
 
 from scl_pipeline.definitions import build_defs
 from scl_pipeline.defs.runs.incremental import INPUTS_TAG
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.waves import wave_to_partition_key
 from scl_pipeline.runner import run_pipeline
 from scl_pipeline_tests.helpers.landing import small_org, write_wave

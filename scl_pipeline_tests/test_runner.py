@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 
 from scl_pipeline.definitions import build_defs
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.runner import run_pipeline
 from scl_pipeline_tests.helpers.dagster import query
 from scl_pipeline_tests.helpers.landing import small_org, write_wave
@@ -53,7 +53,7 @@ def test_jobs_run_per_wave_with_a_line_per_stage_and_a_bad_wave_stops_alone(lake
 
 
 def test_the_demo_key_is_allowed_through_the_definitions_not_the_environment(lake, monkeypatch):
-    from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV
+    from scl_pipeline.lib.serving.pseudonyms import ALLOW_DEMO_KEY_ENV
 
     monkeypatch.delenv(PSEUDONYM_KEY_ENV, raising=False)
     monkeypatch.delenv(ALLOW_DEMO_KEY_ENV, raising=False)

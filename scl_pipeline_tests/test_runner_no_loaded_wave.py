@@ -8,7 +8,7 @@ import pytest
 
 from scl_pipeline.definitions import build_defs
 from scl_pipeline.defs.jobs import cross_wave_job
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.warehouse.nothing_to_measure import METADATA_KEY, NO_WAVE_LOADED
 from scl_pipeline.runner import run_pipeline
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
 
 PEOPLE, WAVES = 13_000, 9

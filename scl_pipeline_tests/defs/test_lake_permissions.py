@@ -9,7 +9,7 @@ import dagster as dg
 
 from scl_pipeline.definitions import build_defs
 from scl_pipeline.lib.lake_access import SERVING_GROUP_ENV
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.runner import run_pipeline
 from scl_pipeline_tests.helpers.landing import small_org, write_wave
 from scl_pipeline_tests.lib.test_lake_access import other_group

@@ -16,7 +16,7 @@ import pytest
 
 from scl_pipeline.lib.project_files import REPO_ROOT
 from scl_pipeline.lib.lake import DataLake
-from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
 from scl_pipeline.definitions import build_defs
 from scl_pipeline.runner import run_pipeline
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave

@@ -25,7 +25,7 @@ from dagster._core.scheduler.instigation import InstigatorType, TickStatus
 
 from scl_pipeline.lib.demo import generate_demo_org
 from scl_pipeline.lib.lake import DATA_LAKE_ENV, DataLake
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.waves import wave_to_partition_key
 from scl_pipeline_tests.e2e.deployed_dagster import DeployedDagster
 from scl_pipeline_tests.helpers.dagster import wave_asset_keys

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.lake import DATA_LAKE_ENV, DataLake
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.waves import wave_to_partition_key
 from scl_pipeline_tests.e2e.dagster_dev import DagsterDev
 from scl_pipeline_tests.helpers.dagster import wave_asset_keys

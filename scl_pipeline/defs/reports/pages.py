@@ -13,7 +13,7 @@ from scl_pipeline.lib.lake_access import AccessSettingError, serving_group, shar
 from scl_pipeline.lib.network.wave_graphs import SnapshotMissingError
 from scl_pipeline.lib.reports.document import Report
 from scl_pipeline.lib.reports.inputs import ReportInputError
-from scl_pipeline.lib.serving.privacy import PseudonymKey, PseudonymKeyError, key_from_environment
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey, PseudonymKeyError, key_from_environment
 
 REPORTS_GROUP = "reports"
 WAVE_REPORT_KEY = dg.AssetKey([REPORTS_GROUP, "wave_report"])

@@ -35,7 +35,7 @@ from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.lake_access import SERVING_GROUP_ENV
 from scl_pipeline.lib.ingestion.survey_config import SURVEY_LAYOUT_FILE
 from scl_pipeline.lib.runs.inputs import Fingerprint, code_version, landing_parts, settings_part
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.waves import is_wave, parse_wave, wave_to_partition_key
 
 INPUTS_TAG = "scl/inputs"

@@ -14,7 +14,7 @@ from scl_pipeline.defs.serving.automation import AFTER_UPSTREAM_UPDATES
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, WAREHOUSE_POOL
 from scl_pipeline.defs.resources import DataLakeResource, ServingSettings
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
-from scl_pipeline.lib.serving.privacy import PseudonymKeyError, key_from_environment
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKeyError, key_from_environment
 from scl_pipeline.lib.lake_access import AccessSettingError, serving_group
 from scl_pipeline.lib.serving.publish import publish_serving
 from scl_pipeline.lib.warehouse.connection import retry_on_lock

@@ -18,7 +18,7 @@ from scl_pipeline.lib.network.pairs import id_pairs
 from scl_pipeline.lib.network.snapshot import GraphSnapshot
 from scl_pipeline.lib.reports.build import ReportInputs
 from scl_pipeline.lib.reports.inputs import BRIDGE_CRITICALITY, PERSON, ReportInputError
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.warehouse.connection import connect
 from scl_pipeline.lib.warehouse.reads import wave_rows, whole_table
 

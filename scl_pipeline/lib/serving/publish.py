@@ -44,7 +44,7 @@ from scl_pipeline.lib.serving.atomic_files import (
     swap_link,
 )
 from scl_pipeline.lib.serving.catalog import MARTS_SCHEMA, REGISTRY, MartTable
-from scl_pipeline.lib.serving.privacy import PseudonymKey, register_pseudonym_function
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey, register_pseudonym_function
 from scl_pipeline.lib.serving.suppression import register_withheld_groups
 from scl_pipeline.lib.serving.publication import (
     MANIFEST,

@@ -17,7 +17,7 @@ from scl_pipeline.lib.serving.catalog import (
     MartTable,
     mart_tables,
 )
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.suppression import quote, serving_query
 from scl_pipeline.lib.serving.publication import META_SCHEMA, PublishError, TableReport, sql_str
 

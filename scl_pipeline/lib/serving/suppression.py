@@ -1,6 +1,6 @@
 """Privacy for the serving copy, part two: small-group suppression with complementary
 suppression, and the SELECT that turns a mart's rows into serving rows (ids pseudonymised by
-:mod:`.privacy`'s DuckDB function, small groups withheld).
+:mod:`.pseudonyms`'s DuckDB function, small groups withheld).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from scl_pipeline.lib.serving.catalog import (
     CatalogError,
     MartTable,
 )
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_FUNCTION
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_FUNCTION
 from scl_pipeline.lib.serving.publication import sql_str
 from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
 

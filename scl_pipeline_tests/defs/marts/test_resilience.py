@@ -14,7 +14,7 @@ import pytest
 from scl_pipeline.defs.marts.bridges import BRIDGES_KEY
 from scl_pipeline.defs.marts.resilience import BASELINE_SCENARIOS_KEY, CURVE_KEY, SUMMARY_KEY, WAVE_SCENARIOS_KEY
 from scl_pipeline.lib.lake import DataLake
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
 from scl_pipeline_tests.helpers.dagster import (
     materialization_metadata, materialize_unpartitioned, materialize_wave, query,

@@ -14,7 +14,7 @@ from scl_pipeline.defs.jobs import cross_wave_job, wave_report_job
 from scl_pipeline.defs.partitions import GRAIN_TAG, WAREHOUSE_POOL
 from scl_pipeline.defs.reports.pages import PROGRAM_REPORT_KEY, WAVE_REPORT_KEY
 from scl_pipeline.defs.serving.automation import AFTER_CROSS_WAVE_UPDATES, AFTER_UPSTREAM_UPDATES
-from scl_pipeline.lib.serving.privacy import key_from_environment
+from scl_pipeline.lib.serving.pseudonyms import key_from_environment
 from scl_pipeline.lib.waves import wave_to_partition_key
 from scl_pipeline_tests.helpers.dagster import project_defs
 from scl_pipeline_tests.helpers.reports import (

@@ -4,7 +4,7 @@ they are re-built, and not again until they change."""
 import dagster as dg
 
 from scl_pipeline.defs.reports.pages import WAVE_REPORT_KEY
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.waves import wave_to_partition_key
 from scl_pipeline_tests.helpers.dagster import project_defs, resources_for, wave_asset_keys
 from scl_pipeline_tests.helpers.landing import small_org, write_wave

@@ -18,7 +18,7 @@ from scl_pipeline.defs.partitions import GRAIN_TAG
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.defs.serving.assets import SERVING_KEY, build_serving_asset, mart_asset_keys
 from scl_pipeline.lib.serving.catalog import REGISTRY, person
-from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV, PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV, PseudonymKey
 from scl_pipeline_tests.helpers.dagster import project_defs, resources_for
 from scl_pipeline_tests.helpers.landing import write_frame, write_wave
 

@@ -16,7 +16,7 @@ import pytest
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.defs.serving.assets import SERVING_KEY, build_serving_asset
 from scl_pipeline.lib.serving.catalog import REGISTRY, group, person
-from scl_pipeline.lib.serving.privacy import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
+from scl_pipeline.lib.serving.pseudonyms import ALLOW_DEMO_KEY_ENV, PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.serving.publication import current_parquet_dir
 from scl_pipeline_tests.helpers.dagster import project_defs, resources_for, wave_asset_keys
 from scl_pipeline_tests.helpers.landing import small_org, write_wave
@@ -177,7 +177,7 @@ def test_serving_refuses_without_a_key_and_demo_key_needs_explicit_consent(lake,
 
 @pytest.mark.parametrize("value", ["0", "yes", ""])
 def test_only_the_value_1_allows_the_demo_key(value):
-    from scl_pipeline.lib.serving.privacy import PseudonymKeyError, key_from_environment
+    from scl_pipeline.lib.serving.pseudonyms import PseudonymKeyError, key_from_environment
 
     with pytest.raises(PseudonymKeyError):
         key_from_environment({ALLOW_DEMO_KEY_ENV: value})

@@ -4,7 +4,7 @@ import duckdb
 import pandas as pd
 
 from scl_pipeline.lib.reports.sources import baseline_and_latest, pseudonymised, with_baseline
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.warehouse.reads import wave_rows, whole_table
 
 NETWORK = pd.DataFrame({"wave": ["2021-Q3", "2021-Q1", "2021-Q2"], "baseline_wave": ["2021-Q2"] * 3})

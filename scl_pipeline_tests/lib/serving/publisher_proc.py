@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from scl_pipeline.lib.serving.privacy import load_pseudonym_key
+from scl_pipeline.lib.serving.pseudonyms import load_pseudonym_key
 from scl_pipeline.lib.serving.publish import publish_serving
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from scl_pipeline.lib.small_groups import MIN_GROUP_SIZE
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
 
 KEY = PseudonymKey("complementary-suppression-key-0123456789")

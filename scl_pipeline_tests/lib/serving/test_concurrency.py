@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from scl_pipeline.lib.project_files import REPO_ROOT
-from scl_pipeline.lib.serving.privacy import PSEUDONYM_KEY_ENV, PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV, PseudonymKey
 from scl_pipeline.lib.serving.publish import STAGES, publish_serving
 from scl_pipeline_tests.lib.serving.helpers import TEST_KEY, build_warehouse, serving_state
 

@@ -5,7 +5,7 @@ import duckdb
 import pytest
 
 from scl_pipeline.lib.serving.catalog import REGISTRY, CatalogError, aggregate, person
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
 
 KEY = PseudonymKey("id-guard-test-key-0123456789abcdef")

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from scl_pipeline.lib.serving.catalog import REGISTRY, CatalogError, aggregate, person
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.publish import PublishError, publish_serving
 from scl_pipeline_tests.lib.serving.helpers import (
     COUNTRY_SIZES,

@@ -3,7 +3,7 @@
 import duckdb
 
 from scl_pipeline.lib.serving.catalog import person
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.publish import publish_serving
 
 KEY = PseudonymKey("a-test-key-of-enough-length-123")

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from scl_pipeline.lib.serving import publish as publish_module
-from scl_pipeline.lib.serving.privacy import PseudonymKey
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey
 from scl_pipeline.lib.serving.publication import SERVING_STORAGE_VERSION, PublishError
 from scl_pipeline.lib.serving.publish import publish_serving
 from scl_pipeline_tests.lib.serving.helpers import TEST_KEY, build_warehouse

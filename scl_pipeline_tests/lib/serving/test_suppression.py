@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from scl_pipeline.lib.serving.catalog import aggregate, group, person
-from scl_pipeline.lib.serving.privacy import PseudonymKey, register_pseudonym_function
+from scl_pipeline.lib.serving.pseudonyms import PseudonymKey, register_pseudonym_function
 from scl_pipeline.lib.serving.suppression import register_withheld_groups, serving_query, withheld_groups
 from scl_pipeline_tests.lib.serving.helpers import TEST_KEY
 

@@ -6,7 +6,7 @@ import re
 import duckdb
 import pytest
 
-from scl_pipeline.lib.serving.privacy import (
+from scl_pipeline.lib.serving.pseudonyms import (
     PSEUDONYM_KEY_ENV,
     PseudonymKey,
     PseudonymKeyError,
