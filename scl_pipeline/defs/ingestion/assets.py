@@ -31,7 +31,7 @@ from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.loading import Gates, LoadOutcome, load_validated, record_quality
 from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
-from scl_pipeline.lib.ingestion.survey_input import FrameSource
+from scl_pipeline.lib.ingestion.survey_read import FrameSource
 from scl_pipeline.lib.ingestion.validation import (
     ValidationReport,
     validate_experiment,

@@ -23,7 +23,8 @@ from scl_pipeline.lib.contract import (
 from scl_pipeline.lib.ingestion.landing_files import find_landing_file, refuse_outside_links
 from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile, open_landing_file
 from scl_pipeline.lib.ingestion.survey_config import SURVEY_LAYOUT_FILE, SurveyLayouts
-from scl_pipeline.lib.ingestion.survey_input import SurveyRead, open_survey
+from scl_pipeline.lib.ingestion.survey_input import open_survey
+from scl_pipeline.lib.ingestion.survey_read import SurveyRead
 from scl_pipeline.lib.lake import DataLake
 from scl_pipeline.lib.waves import is_wave, parse_wave
 

@@ -185,7 +185,7 @@ def _open_source(path: Path, spec: FileSpec, aliases: AliasMap) -> tuple[RowSour
 def read_as_written(path: Path, spec: FileSpec, aliases: AliasMap | None = None) -> tuple[list[str], pd.DataFrame]:
     """A file's header cells as written and all its rows as strings by position (blank cells
     missing), nothing mapped to the contract: for a survey tool's export, whose layout
-    :mod:`.survey_layouts` reads. Read whole: such exports have one row per respondent."""
+    :mod:`.survey_recognition` reads. Read whole: such exports have one row per respondent."""
     path = Path(path)
     source, _ = _open_source(path, spec, aliases or AliasMap.default())
     parts = [chunk for chunk in source.read_rows(CHUNK_ROWS) if len(chunk)]

@@ -1,5 +1,5 @@
 """How a landing root's survey files are laid out: ``survey_layout.toml`` beside
-``column_aliases.toml`` (optional; without it every layout is recognised, :mod:`.survey_layouts`).
+``column_aliases.toml`` (optional; without it every layout is recognised, :mod:`.survey_recognition`).
 
 A sibling file rather than a section of ``column_aliases.toml``: that file maps headers to the
 contract, this one says how a tool's export becomes the contract's rows, and each stays short.

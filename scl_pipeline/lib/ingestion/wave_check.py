@@ -16,7 +16,7 @@ from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.gates import GateConfig, GateResult
 from scl_pipeline.lib.ingestion.roster_presence import RosterPresence
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
-from scl_pipeline.lib.ingestion.survey_input import SurveySummary
+from scl_pipeline.lib.ingestion.survey_read import SurveySummary
 from scl_pipeline.lib.ingestion.validation.records import landing_relative
 from scl_pipeline.lib.ingestion.vitals import WaveVitals
 from scl_pipeline.lib.ingestion.wave_intake import PreviousWave, intake_wave, previous_in_warehouse

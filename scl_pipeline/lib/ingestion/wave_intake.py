@@ -31,7 +31,8 @@ from scl_pipeline.lib.ingestion.roster_presence import (
     roster_presence,
 )
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
-from scl_pipeline.lib.ingestion.survey_input import SurveyRead, with_layout_checks
+from scl_pipeline.lib.ingestion.survey_input import with_layout_checks
+from scl_pipeline.lib.ingestion.survey_read import SurveyRead
 from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
 from scl_pipeline.lib.ingestion.validation.wave import WaveValidation
 from scl_pipeline.lib.ingestion.values import MatchOptions

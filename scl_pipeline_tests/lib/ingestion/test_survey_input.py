@@ -10,7 +10,8 @@ from scl_pipeline.lib.contract import HR_EXPORT
 from scl_pipeline.lib.ingestion.errors import LandingFileError
 from scl_pipeline.lib.ingestion.readers import StreamedFile, open_landing_file
 from scl_pipeline.lib.ingestion.survey_config import SurveyLayoutConfig, SurveyLayouts
-from scl_pipeline.lib.ingestion.survey_input import FrameSource, open_survey, with_layout_checks
+from scl_pipeline.lib.ingestion.survey_input import open_survey, with_layout_checks
+from scl_pipeline.lib.ingestion.survey_read import FrameSource
 from scl_pipeline.lib.ingestion.survey_stream import validate_wave_streamed
 from scl_pipeline.lib.ingestion.validation.layout_checks import (
     NOMINEE_IDENTIFIED,
