@@ -22,16 +22,8 @@ import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.demo.bonds import overlay_participant_ties, plan_bonds
-from scl_pipeline.lib.demo.experiment import (
-    CASE_STUDY_RATES,
-    DEFINITIONS,
-    INDICATORS,
-    E,
-    K,
-    build_experiment,
-    kbi_rates,
-    member_neighbours,
-)
+from scl_pipeline.lib.demo.experiment import DEFINITIONS, INDICATORS, build_experiment, kbi_rates, member_neighbours
+from scl_pipeline.lib.demo.experiment_plan import CASE_STUDY_RATES, E, K
 from scl_pipeline.lib.demo.measures import (
     bridge_criticality,
     difference_in_differences,

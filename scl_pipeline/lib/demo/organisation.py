@@ -1,4 +1,5 @@
-"""The demo organisation: people, countries, departments, levels and the manager hierarchy.
+"""The demo organisation: people, countries, departments, levels and the manager hierarchy
+(the countries: :mod:`.countries`; names and e-mails: :mod:`.names`).
 
 Everything is drawn from one ``numpy.random.Generator`` so a seed fixes the organisation.
 People are held as parallel numpy arrays (one row per person who is ever employed, joiners
@@ -14,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 
 from scl_pipeline.lib.contract import HR_EXPORT
+from scl_pipeline.lib.demo.countries import country_sizes, pick_countries
+from scl_pipeline.lib.demo.names import draw_names
 
 DEPARTMENTS: tuple[str, ...] = (
     "Research & Development",
@@ -35,21 +38,6 @@ GENDERS: tuple[str, ...] = ("F", "M", "X")
 _GENDER_WEIGHTS = np.array([0.495, 0.495, 0.01])
 
 STATUSES: tuple[str, ...] = ("active", "on_leave")
-
-# Synthetic names; e-mail addresses use the reserved example.com domain (RFC 2606).
-_FIRST_NAMES = (
-    "Ana Ben Chen Dara Eli Fatima Georg Hana Ivan Jana Kofi Lena Mateo Nia Omar Priya Quinn Rosa "
-    "Sven Tariq Uma Viktor Wen Ximena Yusuf Zara Amir Bea Carlos Dilnoza Emil Freya Goran Ines "
-    "Jonas Keiko Luis Mei Nikos Olga"
-).split()
-_LAST_NAMES = (
-    "Abara Berg Costa Dlamini Eriksen Fischer Garcia Haddad Ito Jansen Kowalski Larsen Moreau "
-    "Nakamura Okafor Petrov Quispe Rossi Silva Tanaka Urban Varga Weber Xu Yilmaz Zhang Almeida "
-    "Bauer Chowdhury Dubois Evans Fontaine Gupta Horvat Ivanova Jovanovic Kim Lopez Meyer Novak"
-).split()
-
-# The last countries of the size ranking are made tiny (1-4 people), as in real multinationals.
-TINY_COUNTRY_SHARE = 0.08
 
 
 @dataclass(frozen=True)
@@ -80,53 +68,6 @@ class Organisation:
     def active(self, wave_index: int) -> np.ndarray:
         """Boolean mask of people in the HR export of wave ``wave_index``."""
         return (self.join_wave <= wave_index) & (self.leave_wave > wave_index)
-
-
-def country_sizes(rng: np.random.Generator, people: int, n_countries: int) -> np.ndarray:
-    """Zipf-like head-count per country (largest first), summing to ``people``.
-
-    A power law ``(rank + 1) ** -1.3`` gives a few countries with thousands of people at the
-    default size; the last ``TINY_COUNTRY_SHARE`` of countries get 1-4 people each.
-    """
-    if n_countries < 2 or people < 5 * n_countries:
-        raise ValueError(f"{people} people cannot fill {n_countries} countries of >= 5 on average")
-    n_tiny = max(2, round(TINY_COUNTRY_SHARE * n_countries))
-    tiny = rng.integers(1, 5, size=n_tiny)
-    n_big = n_countries - n_tiny
-    weights = (np.arange(1, n_big + 1) + 1.0) ** -1.3
-    share = (people - tiny.sum()) * weights / weights.sum()
-    big = np.floor(share).astype(np.int64)
-    # Largest remainder keeps the total exact.
-    big[np.argsort(-(share - big), kind="stable")[: people - tiny.sum() - big.sum()]] += 1
-    big = np.maximum(big, 5)
-    big[0] -= big.sum() + tiny.sum() - people
-    return np.concatenate([big, np.sort(tiny)[::-1]])
-
-
-# Where a global pharmaceutical company employs people, roughly largest first: the size ranking
-# follows this order, so the biggest countries are plausible ones and the tiny tail is small
-# markets. (Namibia, "NA", is left out: default CSV readers take it for a missing value.)
-_COUNTRIES_BY_PRESENCE = (
-    "US CH DE CN JP GB FR IN BR IT ES CA MX KR AU PL NL BE SE AT TR RU AR CO IL DK IE SG PT CZ "
-    "HU RO GR FI NO ZA EG SA AE MY TH ID PH VN NZ CL PE PK NG KE MA DZ TN UA HR SI SK BG RS LT "
-    "LV EE UY EC CR GT PA DO VE BO PY JO LB KW QA BH OM LU IS CY MT BA MK AL KZ UZ AZ GE AM BY "
-    "MD LK BD NP MM KH TW HK"
-).split()
-
-
-def pick_countries(rng: np.random.Generator, n_countries: int) -> tuple[str, ...]:
-    """The ``n_countries`` first countries of the presence ranking (ISO alpha-2), largest first.
-
-    ``rng`` swaps neighbours of similar rank now and then, so seeds differ without putting a
-    micro-state at the top.
-    """
-    codes = list(_COUNTRIES_BY_PRESENCE)
-    if n_countries > len(codes):
-        raise ValueError(f"the demo knows {len(codes)} countries, {n_countries} requested")
-    for i in range(0, n_countries - 1, 2):
-        if rng.random() < 0.3:
-            codes[i], codes[i + 1] = codes[i + 1], codes[i]
-    return tuple(codes[:n_countries])
 
 
 def _assign_managers(
@@ -212,13 +153,7 @@ def build_organisation(
 
     width = max(6, len(str(n)))
     employee_id = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), width))
-    first = np.asarray(_FIRST_NAMES)[rng.integers(0, len(_FIRST_NAMES), size=n)]
-    last = np.asarray(_LAST_NAMES)[rng.integers(0, len(_LAST_NAMES), size=n)]
-    full_name = _unique_names(first, last)
-    email = np.char.add(
-        np.char.add(np.char.lower(np.char.add(np.char.add(first, "."), last)), "."),
-        np.char.add(np.char.lower(employee_id), "@example.com"),
-    )
+    full_name, email = draw_names(rng, employee_id)
     popularity = rng.lognormal(0.0, 0.9, size=n) * np.array([1.0, 1.6, 2.0, 2.2, 2.5])[level]
     return Organisation(
         employee_id=employee_id,
@@ -238,28 +173,6 @@ def build_organisation(
         leave_wave=np.full(n, n_waves, dtype=np.int64),
         countries=countries,
     )
-
-
-def _unique_names(first: np.ndarray, last: np.ndarray) -> np.ndarray:
-    """``First Last``, with middle names from the first-name list for the second and later
-    people sharing a first and last name (bijective base-40 count: every name differs), so a
-    survey naming people by full name matches each to one person. Real exports do have
-    namesakes: matching sets those aside as ambiguous (lib/ingestion/people_matching.py)."""
-    pair = np.char.add(np.char.add(first, " "), last)
-    _, inverse = np.unique(pair, return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[order], inverse[order], side="left")
-    occurrence = np.empty(len(pair), dtype=np.int64)
-    occurrence[order] = np.arange(len(pair)) - starts
-    names = first.astype(object).copy()
-    base = len(_FIRST_NAMES)
-    for i in np.flatnonzero(occurrence):
-        count, middle = int(occurrence[i]), []
-        while count:
-            count, digit = divmod(count - 1, base)
-            middle.insert(0, _FIRST_NAMES[digit])
-        names[i] = f"{first[i]} {' '.join(middle)}"
-    return np.char.add(np.char.add(names.astype(str), " "), last)
 
 
 def plan_leavers(
