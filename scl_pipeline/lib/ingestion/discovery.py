@@ -64,18 +64,6 @@ def _read(lake: DataLake, folder: Path, spec: FileSpec, aliases: AliasMap, allow
     return _open(lake, folder, spec, aliases, allow_outside_links).read()
 
 
-def open_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, StreamedFile]:
-    """The wave's HR export and survey, opened (headers read, rows when iterated) as the
-    contract's files, the survey in the long layout (a tool's export: :func:`open_wave_survey`);
-    raises LandingFileError naming the file."""
-    parse_wave(wave)
-    aliases = landing_aliases(lake, allow_outside_links)
-    return {
-        spec.name: _open(lake, lake.wave_folder(wave), spec, aliases, allow_outside_links)
-        for spec in (HR_EXPORT, ONA_SURVEY)
-    }
-
-
 def survey_layouts(lake: DataLake, allow_outside_links: bool = False) -> SurveyLayouts:
     """The landing root's ``survey_layout.toml`` (refused if it links outside), or the defaults."""
     refuse_outside_links(lake.landing / SURVEY_LAYOUT_FILE, lake.root, allow_outside_links)
@@ -99,11 +87,6 @@ def open_wave_survey(
     refuse_outside_links(path, lake.root, allow_outside_links)
     config = survey_layouts(lake, allow_outside_links).for_wave(wave)
     return open_survey(path, landing_aliases(lake, allow_outside_links), config, hr_file, hr, f"{wave} HR export")
-
-
-def read_wave(lake: DataLake, wave: str, allow_outside_links: bool = False) -> dict[str, LandedFile]:
-    """The wave's HR export and survey, read whole; raises LandingFileError naming the file."""
-    return {name: opened.read() for name, opened in open_wave(lake, wave, allow_outside_links).items()}
 
 
 def read_program(lake: DataLake, allow_outside_links: bool = False) -> LandedFile | None:
