@@ -102,7 +102,7 @@ def test_demo_regenerate_keeps_the_tracked_placeholders(lake, capsys, monkeypatc
 
     monkeypatch.setattr(demo, "generate_demo_org", generate)
     ran = {}
-    monkeypatch.setattr(cli, "_run", lambda lake, waves, allow_demo_key=False, force=False: ran.setdefault("waves", waves) and 0)
+    monkeypatch.setattr(cli, "run_waves", lambda lake, waves, allow_demo_key=False, force=False: ran.setdefault("waves", waves) and 0)
     assert main(["--lake", str(lake.root), "demo", "--regenerate", "--people", "1000"]) == 0
     assert ran["waves"] == ["2021-Q1"] and not old_wave.exists()
     assert not lake.warehouse_path.exists() and not (lake.serving / "parquet").is_symlink()
