@@ -6,11 +6,12 @@ quarantine, the gates and the load then treat exactly as a long file's.
   Whether a long file is one is told from its first :data:`PEEK_ROWS` rows.
 - Anything else (a wide or multi-select export, tool header rows, people by e-mail or name,
   answer labels) is read whole (one row per respondent: small), its layout recognised or taken
-  from ``survey_layout.toml`` (:mod:`.survey_layouts`), its people matched through the HR
-  export (:mod:`.people_matching`) and its labels mapped (:mod:`.answer_scales`). What this
+  from ``survey_layout.toml`` (:mod:`.survey_recognition`), reshaped (:mod:`.survey_layouts`),
+  its people matched through the HR export and its labels mapped (:mod:`.survey_matching`). What this
   step sets aside (people matching nobody or several people, blank respondents) and what it
   finds (labels off the scale) become findings and quarantine rows of the survey's report
-  (:func:`with_layout_checks`), by row and column, never with the name or e-mail.
+  (:func:`with_layout_checks`), by row and column, never with the name or e-mail. What the
+  step gives: :mod:`.survey_read`.
 
 For a wide or multi-select file, ``source_row`` numbers the nominations in file order (row by
 row, column by column: one file row gives several); the quarantine's values carry each one's

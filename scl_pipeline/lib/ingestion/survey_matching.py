@@ -37,6 +37,9 @@ def matched_read(
     path: Path, recognised: Recognised, long: pd.DataFrame, people: People, config: SurveyLayoutConfig, hr_label: str,
     dropped: list[str], ignored: list[str], answer_rows: int,
 ) -> SurveyRead:
+    """The read of a tool's export from its nominations ``long`` (:func:`.survey_layouts.reshape`):
+    people matched, labels mapped, the rest set aside; raises :class:`LandingFileError` when no
+    nomination names people of the wave."""
     for column in ("relation", "strength", "answered_at"):
         if column not in long.columns:
             long[column] = None
