@@ -24,7 +24,8 @@ from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wav
 
 WAVE = "2021-Q1"
 INGESTION = [dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])]
-PROTECTED = ["raw.hr_export", "raw.ona_survey", "raw.quarantine", "raw.participants"]
+# The steps' own quarantine tables: raw.quarantine is their union (lib.ingestion.check_tables).
+PROTECTED = ["raw.hr_export", "raw.ona_survey", "raw.wave_quarantine", "raw.program_quarantine", "raw.participants"]
 
 
 def good_wave() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -370,7 +371,7 @@ def test_bad_input_outcome(lake, loaded, name):
     land, expected = CASES[name]
     land(lake)
     result = materialize_wave(lake, WAVE, INGESTION, raise_on_error=False, **expected.settings)
-    quality = query(lake, "select * from marts.data_quality where run_id = $run", {"run": result.run_id})
+    quality = query(lake, "select * from raw.wave_data_quality where run_id = $run", {"run": result.run_id})
     if isinstance(expected, Rejected):
         assert not result.success
         failure = next(e for e in result.all_events if e.is_step_failure)
@@ -380,7 +381,7 @@ def test_bad_input_outcome(lake, loaded, name):
         assert warehouse_state(lake).keys() == loaded.keys()
         for table, before in loaded.items():
             pd.testing.assert_frame_equal(query(lake, f"select * from {table} order by all"), before, obj=table)
-        assert (quality["outcome"] == "failed").any(), "the rejection is recorded in marts.data_quality"
+        assert (quality["outcome"] == "failed").any(), "the rejection is recorded in the wave step's part of marts.data_quality"
         for text in [message, *quality["detail"].dropna()]:  # issue 15.2: no personal value, no secret
             assert "Zebulon" not in text and "s3cr3t" not in text and "SECRET" not in text
         if not expected.check:  # unreadable: one data-quality row naming the file and the problem
@@ -401,7 +402,7 @@ def test_bad_input_outcome(lake, loaded, name):
                 assert row["rows_failed"] == len(expected.rows)
     else:
         assert result.success, name
-        quarantine = query(lake, "select * from raw.quarantine where scope = $w", {"w": WAVE})
+        quarantine = query(lake, "select * from raw.wave_quarantine where scope = $w", {"w": WAVE})
         got = {}
         for expectation, rows in quarantine.groupby("expectation")["source_row"]:
             got[expectation] = tuple(sorted(rows))
@@ -440,13 +441,13 @@ def test_wrongly_named_wave_folder_is_skipped_with_a_warning(lake, caplog):
 def test_fixed_wave_reloads_and_replaces_its_quarantine(lake, loaded):
     _edit(survey_edit=_set("nominee_id", 4, "E99"))(lake)
     assert materialize_wave(lake, WAVE, INGESTION).success
-    assert len(query(lake, "select * from raw.quarantine where scope = $w", {"w": WAVE})) == 1
+    assert len(query(lake, "select * from raw.wave_quarantine where scope = $w", {"w": WAVE})) == 1
     _edit(survey_edit=_set("strength", 0, "x"))(lake)
     assert not materialize_wave(lake, WAVE, INGESTION, raise_on_error=False).success
-    assert len(query(lake, "select * from raw.quarantine where scope = $w", {"w": WAVE})) == 1
+    assert len(query(lake, "select * from raw.wave_quarantine where scope = $w", {"w": WAVE})) == 1
     _edit()(lake)
     assert materialize_wave(lake, WAVE, INGESTION).success
-    assert query(lake, "select count(*) as n from raw.quarantine where scope = $w", {"w": WAVE})["n"][0] == 0
+    assert query(lake, "select count(*) as n from raw.wave_quarantine where scope = $w", {"w": WAVE})["n"][0] == 0
     assert query(lake, "select count(*) as n from raw.ona_survey")["n"][0] == len(good_wave()[1])
 
 
@@ -465,7 +466,7 @@ def test_roster_participant_outside_hr_is_quarantined_and_bad_roster_rejected(la
     write_frame(pd.DataFrame({"employee_id": ["E1", "Z9"], "cohort": ["C1", "C1"]}), roster)
     result = _materialize_program(lake, [dg.AssetKey(["raw", "participants"])])
     assert result.success
-    quarantine = query(lake, "select * from raw.quarantine where scope = 'program'")
+    quarantine = query(lake, "select * from raw.program_quarantine where scope = 'program'")
     assert quarantine["expectation"].tolist() == ["participants.employee_id_in_hr"]
     write_frame(
         pd.DataFrame({"employee_id": ["E1"], "cohort": ["C1"], "start_date": ["2021-03-01"], "end_date": ["2021-01-01"]}), roster

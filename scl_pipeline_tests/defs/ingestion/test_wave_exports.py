@@ -77,10 +77,10 @@ def test_a_survey_streamed_in_chunks_loads_the_same_rows_and_says_its_progress(l
     tables = {
         "raw.hr_export": CONTENT.format(table="raw.hr_export"),
         "raw.ona_survey": CONTENT.format(table="raw.ona_survey"),
-        "raw.quarantine": "select file, source_row, expectation, reason, values from raw.quarantine order by all",
+        "raw.wave_quarantine": "select file, source_row, expectation, reason, values from raw.wave_quarantine order by all",
     }
     whole = {table: query(lake, sql) for table, sql in tables.items()}
-    assert len(whole["raw.quarantine"]) == 1
+    assert len(whole["raw.wave_quarantine"]) == 1
     result = materialize_wave(lake, "2021-Q1", INGESTION, ingestion={"chunk_rows": 4})
     for table, sql in tables.items():
         assert query(lake, sql).equals(whole[table]), table
