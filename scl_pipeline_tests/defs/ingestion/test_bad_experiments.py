@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.lake import DataLake
-from scl_pipeline_tests.helpers.dagster import _INSTANCE, materialize_wave, project_defs, query, resources_for
+from scl_pipeline_tests.helpers.dagster import _INSTANCE, materialize_wave, project_defs, query, resources_for, whole_steps
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
 
 WAVE = "2021-Q1"
@@ -126,7 +126,7 @@ CASES: dict[str, Case] = {
 def _materialize_experiments(lake: DataLake) -> dg.ExecuteInProcessResult:
     d = project_defs()
     return dg.materialize(
-        list(d.assets) + list(d.asset_checks or []), selection=EXPERIMENT_KEYS, resources=resources_for(lake),
+        list(d.assets) + list(d.asset_checks or []), selection=whole_steps(EXPERIMENT_KEYS), resources=resources_for(lake),
         instance=_INSTANCE, raise_on_error=False,
     )
 
