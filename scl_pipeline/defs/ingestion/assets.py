@@ -227,8 +227,9 @@ def _results(
     if outcome.gates:
         checks.append(gate_check_result(outcome.gates))
     tables = check_tables(scope)
-    yield _quality_result(lake, scope, outcome.checks_written[tables.quality], outcome.accepted)
+    quality = _quality_result(lake, scope, outcome.checks_written[tables.quality], outcome.accepted)
     if not outcome.accepted:
+        yield quality  # the rejected attempt's checks were recorded
         yield from checks
         problems = [f.message for _, report in reports for f in report.errors]
         gates = [g.message for g in outcome.failed_gates]
@@ -261,6 +262,7 @@ def _results(
                 **(extra or {}).get(spec, {}),
             },
         )
+    yield quality
     yield _quarantine_result(lake, scope, outcome.checks_written[tables.quarantine])
     yield from checks
 
