@@ -20,6 +20,13 @@ from typing import TypeVar
 import dagster as dg
 import pandas as pd
 
+from scl_pipeline.defs.ingestion.check_assets import (
+    Unreadable,
+    check_table_specs,
+    quality_result,
+    quarantine_result,
+    recording,
+)
 from scl_pipeline.defs.ingestion.checks import (
     column_profile,
     file_check_results,
@@ -30,13 +37,7 @@ from scl_pipeline.defs.ingestion.checks import (
 )
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
-from scl_pipeline.lib.ingestion.check_tables import (
-    CHECK_TABLES,
-    EXPERIMENTS_SCOPE,
-    PROGRAM_SCOPE,
-    check_tables,
-    quarantine_counts,
-)
+from scl_pipeline.lib.ingestion.check_tables import EXPERIMENTS_SCOPE, PROGRAM_SCOPE, check_tables
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
 from scl_pipeline.lib.ingestion.discovery import landing_aliases, read_experiments, read_program
@@ -68,107 +69,33 @@ _GRAIN = {"wave": WAVE_GRAIN, "program": PROGRAM_GRAIN, "experiment": ALL_WAVES_
 _DEPS = {"experiment": [raw_key(HR_EXPORT)]}
 
 
+def _spec_args(grain: str) -> dict:
+    return {"group_name": GROUP, "kinds": {"duckdb"}, "tags": _GRAIN[grain], "deps": _DEPS.get(grain, [])}
+
+
 def _spec(spec: FileSpec, description: str) -> dg.AssetSpec:
-    return dg.AssetSpec(
-        raw_key(spec), description=description, group_name=GROUP, kinds={"duckdb"}, tags=_GRAIN[spec.grain],
-        deps=_DEPS.get(spec.grain, []),
-    )
-
-
-def _table_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(table.split("."))
+    return dg.AssetSpec(raw_key(spec), description=description, **_spec_args(spec.grain))
 
 
 def _check_table_specs(grain: str) -> list[dg.AssetSpec]:
-    """The step's own check tables (lib.ingestion.check_tables), written by it alone."""
-    tables = CHECK_TABLES[grain]
-    common = {"group_name": GROUP, "kinds": {"duckdb"}, "tags": _GRAIN[grain], "deps": _DEPS.get(grain, [])}
-    return [
-        dg.AssetSpec(
-            _table_key(tables.quarantine),
-            description=f"The rows this {grain} step set aside, with their reasons and original values, for the "
-            "loaded run of each scope (warehouse only). raw/quarantine unions the steps' tables.",
-            **common,
-        ),
-        dg.AssetSpec(
-            _table_key(tables.quality),
-            description=f"Every check this {grain} step ran, per scope: the loaded run's and the latest rejected "
-            "attempt's (load_status). marts/data_quality unions the steps' tables for BI.",
-            **common,
-        ),
-    ]
+    return check_table_specs(grain, **_spec_args(grain))
 
 
 def _now() -> pd.Timestamp:
     return pd.Timestamp.now(tz="UTC").tz_localize(None)
 
 
-class _Unreadable(Exception):
-    """A landing file could not be read: its data-quality row is recorded (``recorded``), the run
-    fails with ``failure`` (:func:`_recording`)."""
-
-    def __init__(self, recorded: dg.MaterializeResult, failure: dg.Failure):
-        super().__init__(failure.description)
-        self.recorded, self.failure = recorded, failure
-
-
-def _recording(body: Iterator[dg.MaterializeResult | dg.AssetCheckResult]) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    """``body``'s results; an unreadable file ends them with its data-quality table's
-    materialisation (the row was written), then the run's failure."""
-    try:
-        yield from body
-    except _Unreadable as exc:
-        yield exc.recorded
-        raise exc.failure from None
-
-
 def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, read: Callable):
     """Read a slice's files; an unreadable file is recorded in its step's data-quality table and
-    fails the run clearly (call within :func:`_recording`)."""
+    fails the run clearly (call within :func:`~.check_assets.recording`)."""
     try:
         return read()
     except LandingFileError as exc:
         kind = next((s.name for s in (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS) if s.stem in exc.path), "landing")
         row = unreadable_file_row(context.run_id, scope, kind, exc.path, exc.published, _now())
         held = record_quality(lake.warehouse, row, scope)
-        recorded = _quality_result(lake, scope, held, accepted=False)
-        raise _Unreadable(recorded, dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem})) from None
-
-
-def _quality_result(lake: DataLakeResource, scope: str, rows: int, accepted: bool) -> dg.MaterializeResult:
-    """The step's data-quality table after a write: the scope's rows and a preview of them (the
-    table is published to BI: it holds row numbers and counts, never values)."""
-    table = check_tables(scope).quality
-    with lake.warehouse() as con:
-        preview = con.execute(
-            f"SELECT load_status, file_kind, check_name, rows_checked, rows_failed, outcome FROM {table} "
-            "WHERE scope = $scope ORDER BY load_status, file_kind, check_name LIMIT 60",
-            {"scope": scope},
-        ).df()
-    return dg.MaterializeResult(
-        asset_key=_table_key(table),
-        metadata={
-            "scope": scope,
-            "accepted": accepted,
-            "dagster/row_count": dg.MetadataValue.int(rows),
-            "preview": dg.MetadataValue.md(preview.to_markdown(index=False)),
-        },
-    )
-
-
-def _quarantine_result(lake: DataLakeResource, scope: str, rows: int) -> dg.MaterializeResult:
-    """The step's quarantine table after a load: the scope's rows, counted by file and reason."""
-    table = check_tables(scope).quarantine
-    with lake.warehouse() as con:
-        counts = quarantine_counts(con, table, scope)
-    return dg.MaterializeResult(
-        asset_key=_table_key(table),
-        metadata={
-            "scope": scope,
-            "dagster/row_count": dg.MetadataValue.int(rows),
-            "rows_by_reason": dg.MetadataValue.md(counts.to_markdown(index=False) if len(counts) else "no row set aside"),
-        },
-    )
+        recorded = quality_result(lake, scope, held, accepted=False)
+        raise Unreadable(recorded, dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem})) from None
 
 
 def _options(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, config: IngestionConfig) -> MatchOptions:
@@ -227,7 +154,7 @@ def _results(
     if outcome.gates:
         checks.append(gate_check_result(outcome.gates))
     tables = check_tables(scope)
-    quality = _quality_result(lake, scope, outcome.checks_written[tables.quality], outcome.accepted)
+    quality = quality_result(lake, scope, outcome.checks_written[tables.quality], outcome.accepted)
     if not outcome.accepted:
         yield quality  # the rejected attempt's checks were recorded
         yield from checks
@@ -263,7 +190,7 @@ def _results(
             },
         )
     yield quality
-    yield _quarantine_result(lake, scope, outcome.checks_written[tables.quarantine])
+    yield quarantine_result(lake, scope, outcome.checks_written[tables.quarantine])
     yield from checks
 
 
@@ -284,7 +211,7 @@ def wave_exports(
 ):
     """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction,
     unless an expectation or a sanity gate rejects the wave."""
-    yield from _recording(_wave_exports(context, lake, network, gates, ingestion))
+    yield from recording(_wave_exports(context, lake, network, gates, ingestion))
 
 
 def _wave_exports(
@@ -338,7 +265,7 @@ def _wave_exports(
 )
 def participants(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     """Load the roster; participants absent from every loaded HR export are quarantined."""
-    yield from _recording(_participants(context, lake, ingestion))
+    yield from recording(_participants(context, lake, ingestion))
 
 
 def _participants(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
@@ -371,7 +298,7 @@ def _participants(context: dg.AssetExecutionContext, lake: DataLakeResource, ing
 )
 def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     """Load every experiment folder; replaces both tables whole, so a removed experiment disappears."""
-    yield from _recording(_experiments(context, lake, ingestion))
+    yield from recording(_experiments(context, lake, ingestion))
 
 
 def _experiments(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
