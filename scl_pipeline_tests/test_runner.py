@@ -21,7 +21,8 @@ def test_jobs_run_per_wave_with_a_line_per_stage_and_a_bad_wave_stops_alone(lake
     write_wave(lake, "2021-Q3", hr, survey)
     instance = dg.DagsterInstance.ephemeral()
     lines: list[str] = []
-    results = run_pipeline(build_defs(lake.root), ["2021-Q1", "2021-Q2", "2021-Q3"], instance, echo=lines.append)
+    defs = build_defs(lake.root)
+    results = run_pipeline(defs, ["2021-Q1", "2021-Q2", "2021-Q3"], instance, echo=lines.append)
 
     stages = [(r.wave, r.stage, r.success) for r in results]
     good = ["ingestion", "staging", "network", "marts"]
@@ -50,6 +51,11 @@ def test_jobs_run_per_wave_with_a_line_per_stage_and_a_bad_wave_stops_alone(lake
         ("wave_report_job", "2021-Q1"), ("wave_report_job", "2021-Q3"),
     ]
     assert query(lake, "select wave from marts.wave_summary order by wave")["wave"].tolist() == ["2021-Q1", "2021-Q3"]
+    # Issue 25 §4: every table the runs wrote to the warehouse is an asset of the definitions.
+    assets = {".".join(k.path) for k in defs.resolve_asset_graph().materializable_asset_keys}
+    tables = set(query(lake, "select schema_name || '.' || table_name as t from duckdb_tables()")["t"])
+    assert {"raw.wave_data_quality", "marts.data_quality", "raw.quarantine"} <= tables
+    assert tables - assets == set()
 
 
 def test_the_demo_key_is_allowed_through_the_definitions_not_the_environment(lake, monkeypatch):

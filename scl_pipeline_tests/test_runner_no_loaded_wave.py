@@ -3,6 +3,7 @@ cross-wave asset materialises with "nothing to measure" and its reason, with and
 roster and experiments; the run's only failures are the rejected waves' ingestion."""
 
 import dagster as dg
+import duckdb
 import pandas as pd
 import pytest
 
@@ -17,6 +18,8 @@ WAVES = ["2021-Q1", "2021-Q2"]
 # What measures the waves (the experiments' ingestion and the serving copy have something to
 # load or publish all the same: the experiment files, the data-quality rows).
 MEASURING = ("marts", "reports")
+# The union of the ingestion steps' checks: it records why the waves were rejected.
+DATA_QUALITY = dg.AssetKey(["marts", "data_quality"])
 
 
 @pytest.mark.parametrize("with_program", [False, True], ids=["bare", "roster_and_experiment"])
@@ -42,7 +45,7 @@ def test_every_cross_wave_asset_has_nothing_to_measure_when_no_wave_loaded(lake,
 
     graph = defs.resolve_asset_graph()
     cross_wave = defs.resolve_job_def(cross_wave_job.name).asset_layer.selected_asset_keys
-    measuring = sorted(k for k in cross_wave if graph.get(k).group_name in MEASURING)
+    measuring = sorted(k for k in cross_wave if graph.get(k).group_name in MEASURING and k != DATA_QUALITY)
     assert len(measuring) >= 7  # the impact marts, experiment KBIs, resilience scenarios, program report
     for key in measuring:
         event = instance.get_latest_materialization_event(key)
@@ -50,3 +53,9 @@ def test_every_cross_wave_asset_has_nothing_to_measure_when_no_wave_loaded(lake,
         metadata = event.asset_materialization.metadata
         assert metadata[METADATA_KEY].value == NO_WAVE_LOADED, key
         assert metadata["dagster/row_count"].value == 0, key
+    quality = instance.get_latest_materialization_event(DATA_QUALITY).asset_materialization.metadata
+    assert METADATA_KEY not in quality and quality["dagster/row_count"].value > 0
+    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+        rejected = con.execute("SELECT DISTINCT scope FROM marts.data_quality WHERE load_status = 'rejected' "
+                               "AND outcome = 'failed' ORDER BY 1").fetchall()
+    assert [r[0] for r in rejected] == WAVES

@@ -48,3 +48,39 @@ def test_models_reading_each_other_in_a_cycle_do_not_load(tmp_path):
 def test_project_models_parse_and_order():
     order = _order(_defs(SQL_ROOT))
     assert order.index("staging/hr") < order.index("staging/ties") < order.index("marts/wave_summary")
+
+
+def test_the_check_unions_are_cross_wave_models_of_the_steps_tables():
+    from scl_pipeline.lib.ingestion.check_tables import CHECK_TABLES
+    from scl_pipeline_tests.helpers.dagster import project_defs
+
+    graph = project_defs().resolve_asset_graph()
+    for union, part in (("raw/quarantine", "quarantine"), ("marts/data_quality", "quality")):
+        node = graph.get(dg.AssetKey.from_user_string(union))
+        assert node.parent_keys == {dg.AssetKey(getattr(t, part).split(".")) for t in CHECK_TABLES.values()}
+        assert node.partitions_def is None and node.tags["scl/grain"] == "all_waves"
+    assert graph.get(dg.AssetKey(["raw", "quarantine"])).group_name == "ingestion"
+
+
+def test_a_model_of_the_check_tables_builds_with_no_wave_loaded_and_its_preview_is_chosen(tmp_path):
+    import duckdb
+    import pandas as pd
+
+    from scl_pipeline.lib.ingestion.check_tables import write_quarantine
+    from scl_pipeline.lib.ingestion.validation.records import quarantine_rows
+
+    _write(tmp_path, "raw.quarantine_count", "select scope, count(*) as n from raw.wave_quarantine group by all")
+    _write(tmp_path, "marts.needs_waves", "select * from raw.hr_export")
+    lake = DataLakeResource(root=str(tmp_path / "lake"))
+    lake.lake.warehouse_path.parent.mkdir(parents=True)
+    with duckdb.connect(str(lake.lake.warehouse_path)) as con:  # a rejected-only lake: check tables, no loaded wave
+        write_quarantine(con, quarantine_rows([], "run-1", pd.Timestamp(2024, 1, 1)), "2021-Q1")
+    models = load_models(tmp_path)
+    shown = pd.DataFrame({"what": ["counts only"]})
+    assets = [build_sql_asset(models["raw.quarantine_count"], "ingestion", preview=lambda con, model, _: shown),
+              build_sql_asset(models["marts.needs_waves"])]
+    result = dg.materialize(assets, resources={"lake": lake, "network": NetworkSettings()})
+    metadata = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert "nothing_to_measure" not in metadata["raw/quarantine_count"]
+    assert metadata["raw/quarantine_count"]["preview"].value == shown.to_markdown(index=False)
+    assert "nothing_to_measure" in metadata["marts/needs_waves"]

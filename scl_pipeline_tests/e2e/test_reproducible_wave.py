@@ -7,15 +7,18 @@ else) must hash the same.
 Columns left out, because they are meant to change with the run, not with the data:
 - ``raw.*.loaded_at``: the wall-clock time the rows were stored (when, not what), and
   ``staging.wave_vitals.loaded_at``, that of the raw rows it counted.
-- ``marts.data_quality.run_id`` and ``checked_at``: which run checked and when. The table is an
-  append-only history (each run adds its rows), so only the latest run's rows are compared.
-- ``raw.quarantine.run_id`` and ``quarantined_at``: which run set a row aside and when.
+- the data-quality tables' ``run_id`` and ``checked_at`` (``raw.<grain>_data_quality``, whose
+  union is ``marts.data_quality``): which run checked and when; only the latest run's rows are
+  compared.
+- the quarantine tables' ``run_id`` and ``quarantined_at`` (``raw.<grain>_quarantine``, whose union
+  is ``raw.quarantine``): which run set a row aside and when.
 Every other column of every table must be identical to the bit.
 """
 
 import pytest
 
 from scl_pipeline.lib.demo import generate_demo_org
+from scl_pipeline.lib.ingestion.check_tables import CHECK_TABLES
 from scl_pipeline.lib.network import source_betweenness
 from scl_pipeline_tests.helpers.content_hashes import differences, warehouse_hashes
 from scl_pipeline_tests.helpers.dagster import materialize_unpartitioned, materialize_wave
@@ -30,11 +33,12 @@ RUN_COLUMNS = {
     "raw.experiment_assignment": {"loaded_at"},
     "raw.experiment_interactions": {"loaded_at"},
     "staging.wave_vitals": {"loaded_at"},
-    "raw.quarantine": {"run_id", "quarantined_at"},
-    "marts.data_quality": {"run_id", "checked_at"},
+    **{tables.quarantine: {"run_id", "quarantined_at"} for tables in CHECK_TABLES.values()},
+    **{tables.quality: {"run_id", "checked_at"} for tables in CHECK_TABLES.values()},
 }
 LATEST_RUN = {
-    "marts.data_quality": "run_id = (SELECT run_id FROM marts.data_quality ORDER BY checked_at DESC LIMIT 1)",
+    tables.quality: f"run_id = (SELECT run_id FROM {tables.quality} ORDER BY checked_at DESC LIMIT 1)"
+    for tables in CHECK_TABLES.values()
 }
 
 

@@ -86,14 +86,14 @@ def test_a_name_of_two_people_and_an_unknown_respondent_email_are_quarantined_no
 
     lake = _lake(tmp_path, write, hr=_ambiguous_hr())
     result = materialize_wave(lake, WAVE, gates={"max_quarantined_share": 1.0})
-    quarantine = query(lake, "select * from raw.quarantine where file_kind = 'ona_survey'")
+    quarantine = query(lake, "select * from raw.wave_quarantine where file_kind = 'ona_survey'")
     ambiguous = quarantine[quarantine["reason"].str.contains("is ambiguous: it matches 2 people")]
     unknown = quarantine[quarantine["reason"].str.contains("respondent's e-mail \\(column 'RecipientEmail'", regex=True)]
     assert len(ambiguous) == int(SURVEY["nominee_id"].isin(["E2", "E8"]).sum())
     assert len(unknown) == int((SURVEY["respondent_id"] == "E7").sum()) and unknown["reason"].str.contains("matches nobody").all()
     loaded = query(lake, "select count(*) as n from raw.ona_survey")["n"].item()
     assert loaded + len(quarantine) == len(SURVEY)
-    quality = query(lake, "select check_name, outcome, rows_failed from marts.data_quality where check_name like '%identified'")
+    quality = query(lake, "select check_name, outcome, rows_failed from raw.wave_data_quality where check_name like '%identified'")
     assert set(quality["outcome"]) == {"quarantined"}
     _no_personal_data(lake, str(materialization_metadata(result)), quarantine.to_json())
 
@@ -144,10 +144,10 @@ def test_bad_input_fails_clearly_and_keeps_the_loaded_wave(tmp_path, case):
     after = warehouse_tables(lake)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(after[name], frame, obj=name)
-    quality = query(lake, "select detail from marts.data_quality where load_status = 'rejected'")
+    quality = query(lake, "select detail from raw.wave_data_quality where load_status = 'rejected'")
     assert len(quality) and not any(v.lower() in " ".join(quality["detail"].dropna()).lower() for v in PERSONAL)
     if case == "label off the scale":
-        detail = query(lake, "select detail from marts.data_quality where check_name = 'ona_survey.strength_label_on_scale' "
+        detail = query(lake, "select detail from raw.wave_data_quality where check_name = 'ona_survey.strength_label_on_scale' "
                        "and load_status = 'rejected'")["detail"].item()
         count = int((SURVEY["strength"] == 2).sum())
         assert f"'Hardly ever' on {count} row(s)" in detail and "Q2_" in detail

@@ -41,6 +41,13 @@ def wave_asset_keys() -> list[dg.AssetKey]:
             if graph.get(k).is_materializable and graph.get(k).tags.get(GRAIN_TAG) == "wave"]
 
 
+def whole_steps(selection) -> dg.AssetSelection:
+    """``selection`` (asset keys or key strings) with the other assets their steps write: an
+    ingestion step writes its raw tables and its check tables together and is never subset."""
+    keys = [dg.AssetKey.from_user_string(k) if isinstance(k, str) else k for k in selection]
+    return dg.AssetSelection.keys(*keys).required_multi_asset_neighbors()
+
+
 def materialize_wave(
     lake: DataLake, wave: str, selection=None, raise_on_error: bool = True,
     roles: dict | None = None, metrics: dict | None = None, resilience: dict | None = None,
@@ -49,7 +56,7 @@ def materialize_wave(
     d = project_defs()
     return dg.materialize(
         list(d.assets) + list(d.asset_checks or []),
-        selection=selection or wave_asset_keys(),
+        selection=whole_steps(selection) if selection else wave_asset_keys(),
         partition_key=wave_to_partition_key(wave),
         resources=resources_for(lake, roles, metrics, resilience, gates, ingestion, **network),
         instance=_INSTANCE,
@@ -66,7 +73,7 @@ def materialize_unpartitioned(lake: DataLake, selection, **settings):
     """Materialize unpartitioned assets (e.g. the program roster ``raw/participants``)."""
     d = project_defs()
     return dg.materialize(
-        list(d.assets), selection=selection, resources=resources_for(lake, **settings), instance=_INSTANCE
+        list(d.assets), selection=whole_steps(selection), resources=resources_for(lake, **settings), instance=_INSTANCE
     )
 
 

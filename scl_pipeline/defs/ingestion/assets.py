@@ -5,6 +5,12 @@ validated with great-expectations before anything is written; a slice with an ER
 a wave failing a sanity gate (lib.ingestion.gates), is rejected whole (its blocking checks fail,
 the run fails with the reasons, downstream assets do not run, the warehouse keeps its previous
 rows). WARNING findings quarantine rows (or count repaired ids).
+
+Each step also writes, and declares, its own two check tables (lib.ingestion.check_tables):
+``raw/<grain>_quarantine`` (rows set aside, written when the slice loads) and
+``raw/<grain>_data_quality`` (every check, written when the slice loads and when it is rejected:
+that asset materialises before the failure). ``raw/quarantine`` and ``marts/data_quality`` are the
+SQL models that union them.
 """
 
 import logging
@@ -14,6 +20,13 @@ from typing import TypeVar
 import dagster as dg
 import pandas as pd
 
+from scl_pipeline.defs.ingestion.check_assets import (
+    Unreadable,
+    check_table_specs,
+    quality_result,
+    quarantine_result,
+    recording,
+)
 from scl_pipeline.defs.ingestion.checks import (
     column_profile,
     file_check_results,
@@ -24,6 +37,7 @@ from scl_pipeline.defs.ingestion.checks import (
 )
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
+from scl_pipeline.lib.ingestion.check_tables import EXPERIMENTS_SCOPE, PROGRAM_SCOPE, check_tables
 from scl_pipeline.lib.ingestion.coerce import CoercionError
 from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
 from scl_pipeline.lib.ingestion.discovery import landing_aliases, read_experiments, read_program
@@ -55,11 +69,16 @@ _GRAIN = {"wave": WAVE_GRAIN, "program": PROGRAM_GRAIN, "experiment": ALL_WAVES_
 _DEPS = {"experiment": [raw_key(HR_EXPORT)]}
 
 
+def _spec_args(grain: str) -> dict:
+    return {"group_name": GROUP, "kinds": {"duckdb"}, "tags": _GRAIN[grain], "deps": _DEPS.get(grain, [])}
+
+
 def _spec(spec: FileSpec, description: str) -> dg.AssetSpec:
-    return dg.AssetSpec(
-        raw_key(spec), description=description, group_name=GROUP, kinds={"duckdb"}, tags=_GRAIN[spec.grain],
-        deps=_DEPS.get(spec.grain, []),
-    )
+    return dg.AssetSpec(raw_key(spec), description=description, **_spec_args(spec.grain))
+
+
+def _check_table_specs(grain: str) -> list[dg.AssetSpec]:
+    return check_table_specs(grain, **_spec_args(grain))
 
 
 def _now() -> pd.Timestamp:
@@ -67,14 +86,16 @@ def _now() -> pd.Timestamp:
 
 
 def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, read: Callable):
-    """Read a slice's files; an unreadable file is recorded in data_quality and fails the run clearly."""
+    """Read a slice's files; an unreadable file is recorded in its step's data-quality table and
+    fails the run clearly (call within :func:`~.check_assets.recording`)."""
     try:
         return read()
     except LandingFileError as exc:
         kind = next((s.name for s in (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS) if s.stem in exc.path), "landing")
         row = unreadable_file_row(context.run_id, scope, kind, exc.path, exc.published, _now())
-        record_quality(lake.warehouse, row, scope)
-        raise dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem}) from None
+        held = record_quality(lake.warehouse, row, scope)
+        recorded = quality_result(lake, scope, held, accepted=False)
+        raise Unreadable(recorded, dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem})) from None
 
 
 def _options(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, config: IngestionConfig) -> MatchOptions:
@@ -118,6 +139,7 @@ def _warn(context: dg.AssetExecutionContext, text: str) -> None:
 
 
 def _results(
+    lake: DataLakeResource,
     scope: str,
     reports: list[tuple[FileSpec, ValidationReport]],
     outcome: LoadOutcome,
@@ -131,7 +153,10 @@ def _results(
     checks = [result for spec, report in reports for result in file_check_results(spec, report)]
     if outcome.gates:
         checks.append(gate_check_result(outcome.gates))
+    tables = check_tables(scope)
+    quality = quality_result(lake, scope, outcome.checks_written[tables.quality], outcome.accepted)
     if not outcome.accepted:
+        yield quality  # the rejected attempt's checks were recorded
         yield from checks
         problems = [f.message for _, report in reports for f in report.errors]
         gates = [g.message for g in outcome.failed_gates]
@@ -164,6 +189,8 @@ def _results(
                 **(extra or {}).get(spec, {}),
             },
         )
+    yield quality
+    yield quarantine_result(lake, scope, outcome.checks_written[tables.quarantine])
     yield from checks
 
 
@@ -171,6 +198,7 @@ def _results(
     [
         _spec(HR_EXPORT, "The wave's HR export: the population of the wave (one row per employee), validated."),
         _spec(ONA_SURVEY, "The wave's ONA survey answers: one row per nomination, validated; quarantined rows excluded."),
+        *_check_table_specs("wave"),
     ],
     check_specs=[*file_check_specs(HR_EXPORT), *file_check_specs(ONA_SURVEY), gate_check_spec()],
 )
@@ -183,6 +211,16 @@ def wave_exports(
 ):
     """Load one wave's HR export and survey; replaces exactly that wave's rows in one transaction,
     unless an expectation or a sanity gate rejects the wave."""
+    yield from recording(_wave_exports(context, lake, network, gates, ingestion))
+
+
+def _wave_exports(
+    context: dg.AssetExecutionContext,
+    lake: DataLakeResource,
+    network: NetworkSettings,
+    gates: GateSettings,
+    ingestion: IngestionSettings,
+):
     wave = partition_key_to_wave(context.partition_key)
     relation, threshold = network.primary_relation, network.strong_threshold
 
@@ -210,41 +248,49 @@ def wave_exports(
     typed = {} if intake.typed_hr is None else {HR_EXPORT: intake.typed_hr, ONA_SURVEY: intake.typed_survey}
     outcome = _load(context, lake, reports, {}, wave, wave, intake.options, lambda _: intake.gates, typed)
     yield from _results(
-        wave, reports, outcome, {HR_EXPORT: [intake.hr], ONA_SURVEY: [intake.survey.source]},
+        lake, wave, reports, outcome, {HR_EXPORT: [intake.hr], ONA_SURVEY: [intake.survey.source]},
         profiled={ONA_SURVEY: intake.typed_survey},
         extra={ONA_SURVEY: {"survey_layout": dg.MetadataValue.json(intake.survey.summary.metadata())}},
     )
 
 
 @dg.multi_asset(
-    specs=[_spec(PARTICIPANTS, "The SCL program roster across waves (who took part, in which cohort), validated.")],
+    specs=[
+        _spec(PARTICIPANTS, "The SCL program roster across waves (who took part, in which cohort), validated."),
+        *_check_table_specs("program"),
+    ],
     check_specs=file_check_specs(PARTICIPANTS),
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
 def participants(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     """Load the roster; participants absent from every loaded HR export are quarantined."""
+    yield from recording(_participants(context, lake, ingestion))
+
+
+def _participants(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     config = ingestion.config()
-    options = _options(context, lake, "program", config)
-    landed = _read(context, lake, "program", lambda: read_program(lake.lake, config.allow_outside_links))
+    options = _options(context, lake, PROGRAM_SCOPE, config)
+    landed = _read(context, lake, PROGRAM_SCOPE, lambda: read_program(lake.lake, config.allow_outside_links))
     if landed is None:
         context.log.info("no program roster has landed (landing/program/participants.*): the roster is empty")
         reports = [(PARTICIPANTS, _nothing_landed(PARTICIPANTS))]
-        outcome = _load(context, lake, reports, {PARTICIPANTS: _EMPTY}, None, "program", options)
-        yield from _results("program", reports, outcome, {PARTICIPANTS: []})
+        outcome = _load(context, lake, reports, {PARTICIPANTS: _EMPTY}, None, PROGRAM_SCOPE, options)
+        yield from _results(lake, PROGRAM_SCOPE, reports, outcome, {PARTICIPANTS: []})
         return
     report = validate_participants(
         landed.frame, _known_employee_ids(lake), hr_label="HR exports of the loaded waves", options=options
     )
     reports = [(PARTICIPANTS, report)]
-    outcome = _load(context, lake, reports, {PARTICIPANTS: report.clean}, None, "program", options)
-    yield from _results("program", reports, outcome, {PARTICIPANTS: [landed]})
+    outcome = _load(context, lake, reports, {PARTICIPANTS: report.clean}, None, PROGRAM_SCOPE, options)
+    yield from _results(lake, PROGRAM_SCOPE, reports, outcome, {PARTICIPANTS: [landed]})
 
 
 @dg.multi_asset(
     specs=[
         _spec(ASSIGNMENT, "Experiment group assignment (program or control), all experiments, validated."),
         _spec(INTERACTIONS, "Experiment question/answer logs, all experiments, validated."),
+        *_check_table_specs("experiment"),
     ],
     check_specs=[*file_check_specs(ASSIGNMENT), *file_check_specs(INTERACTIONS)],
     pool=WAREHOUSE_POOL,
@@ -252,9 +298,13 @@ def participants(context: dg.AssetExecutionContext, lake: DataLakeResource, inge
 )
 def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     """Load every experiment folder; replaces both tables whole, so a removed experiment disappears."""
+    yield from recording(_experiments(context, lake, ingestion))
+
+
+def _experiments(context: dg.AssetExecutionContext, lake: DataLakeResource, ingestion: IngestionSettings):
     config = ingestion.config()
-    options = _options(context, lake, "experiments", config)
-    landed = _read(context, lake, "experiments", lambda: read_experiments(lake.lake, config.allow_outside_links))
+    options = _options(context, lake, EXPERIMENTS_SCOPE, config)
+    landed = _read(context, lake, EXPERIMENTS_SCOPE, lambda: read_experiments(lake.lake, config.allow_outside_links))
     hr_ids = _known_employee_ids(lake)
     reports: list[tuple[FileSpec, ValidationReport]] = []
     clean: dict[FileSpec, list[pd.DataFrame]] = {ASSIGNMENT: [], INTERACTIONS: []}
@@ -270,9 +320,10 @@ def experiments(context: dg.AssetExecutionContext, lake: DataLakeResource, inges
         reports = [(spec, _nothing_landed(spec)) for spec in (ASSIGNMENT, INTERACTIONS)]
     no_experiment = _EMPTY.assign(experiment_id=pd.Series(dtype="string"))
     frames = {spec: pd.concat(parts, ignore_index=True) if parts else no_experiment for spec, parts in clean.items()}
-    outcome = _load(context, lake, reports, frames, None, "experiments", options)
+    outcome = _load(context, lake, reports, frames, None, EXPERIMENTS_SCOPE, options)
     yield from _results(
-        "experiments",
+        lake,
+        EXPERIMENTS_SCOPE,
         reports,
         outcome,
         {spec: [files[spec.name] for files in landed.values()] for spec in (ASSIGNMENT, INTERACTIONS)},

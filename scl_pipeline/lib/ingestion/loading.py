@@ -5,10 +5,12 @@ in one transaction. Rejected (an ERROR finding, or a failed sanity gate): only t
 data-quality rows change, so the previous good contents of the warehouse stay exactly as they
 were.
 
-``marts.data_quality`` keeps, per scope (a wave, ``program``, ``experiments``), the checks of
-the run whose files are loaded (``load_status = 'loaded'``) and those of the latest rejected
-attempt after it (``'rejected'``): re-running a wave replaces its rows instead of adding a
-copy, and BI reads the quality of what is loaded with one filter.
+The data-quality rows keep, per scope (a wave, ``program``, ``experiments``), the checks of the
+run whose files are loaded (``load_status = 'loaded'``) and those of the latest rejected attempt
+after it (``'rejected'``): re-running a wave replaces its rows instead of adding a copy, and BI
+reads the quality of what is loaded with one filter. Each step writes them, and its quarantined
+rows, to tables of its own (lib.ingestion.check_tables); ``marts.data_quality`` and
+``raw.quarantine`` are their unions.
 """
 
 from __future__ import annotations
@@ -20,24 +22,15 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from scl_pipeline.lib.ingestion.check_tables import check_tables, write_quality, write_quarantine
 from scl_pipeline.lib.ingestion.coerce import coerce_frame
 from scl_pipeline.lib.contract import FileSpec
 from scl_pipeline.lib.ingestion.gates import GateResult
 from scl_pipeline.lib.ingestion.raw_tables import SLICE_COLUMN, ensure_raw_tables, replace_slice_rows
 from scl_pipeline.lib.ingestion.validation import ValidationReport
-from scl_pipeline.lib.ingestion.validation.records import (
-    DATA_QUALITY_TABLE,
-    LOAD_STATUS,
-    LOADED,
-    QUARANTINE_TABLE,
-    REJECTED,
-    gate_rows,
-    quality_rows,
-    quarantine_rows,
-)
+from scl_pipeline.lib.ingestion.validation.records import gate_rows, quality_rows, quarantine_rows
 from scl_pipeline.lib.ingestion.values import MatchOptions
 from scl_pipeline.lib.warehouse.connection import transaction
-from scl_pipeline.lib.warehouse.tables import replace_partition, replace_slice, table_exists
 
 Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 # Called with the typed frames of a slice whose files passed every ERROR expectation.
@@ -51,6 +44,8 @@ class LoadOutcome:
     quarantined: int = 0
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     gates: list[GateResult] = field(default_factory=list)
+    # Rows each check table (lib.ingestion.check_tables) holds for the scope after the load.
+    checks_written: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed_gates(self) -> list[GateResult]:
@@ -79,8 +74,8 @@ def load_validated(
     """
     quality = quality_rows(reports, run_id, scope, now)
     if not all(report.passed for report in reports):
-        record_quality(connect, quality, scope, accepted=False)
-        return LoadOutcome(accepted=False, quality=quality)
+        held = record_quality(connect, quality, scope, accepted=False)
+        return LoadOutcome(accepted=False, quality=quality, checks_written={check_tables(scope).quality: held})
     typed = dict(typed or {})
     for spec, frame in clean.items():
         typed[spec] = coerce_frame(frame, spec, options)
@@ -92,55 +87,24 @@ def load_validated(
         files = {report.file_kind: report.file for report in reports}
         quality = pd.concat([quality, gate_rows(results, files, run_id, scope, now)], ignore_index=True)
     if not all(gate.passed for gate in results):
-        record_quality(connect, quality, scope, accepted=False)
-        return LoadOutcome(accepted=False, quality=quality, gates=results)
+        held = record_quality(connect, quality, scope, accepted=False)
+        return LoadOutcome(accepted=False, quality=quality, gates=results, checks_written={check_tables(scope).quality: held})
     quarantine = quarantine_rows(reports, run_id, now)
+    tables = check_tables(scope)
     with connect() as con:
         ensure_raw_tables(con)
         with transaction(con):
             written = replace_slice_rows(con, typed, slice_value, now)
-            replace_partition(con, QUARANTINE_TABLE, quarantine, "scope", scope)
-            _write_quality(con, quality, scope, accepted=True)
-    return LoadOutcome(accepted=True, written=written, quarantined=len(quarantine), quality=quality, gates=results)
+            checks = {tables.quarantine: write_quarantine(con, quarantine, scope)}
+            checks[tables.quality] = write_quality(con, quality, scope, accepted=True)
+    return LoadOutcome(
+        accepted=True, written=written, quarantined=len(quarantine), quality=quality, gates=results, checks_written=checks
+    )
 
 
-def record_quality(connect: Connect, quality: pd.DataFrame, scope: str, accepted: bool = False) -> None:
-    """Record data-quality rows alone (a rejected or unreadable slice)."""
+def record_quality(connect: Connect, quality: pd.DataFrame, scope: str, accepted: bool = False) -> int:
+    """Record data-quality rows alone (a rejected or unreadable slice); returns the rows the
+    scope's step's data-quality table now holds for the scope."""
     with connect() as con:
         with transaction(con):
-            _write_quality(con, quality, scope, accepted)
-
-
-def _write_quality(con: duckdb.DuckDBPyConnection, quality: pd.DataFrame, scope: str, accepted: bool) -> None:
-    """Replace the scope's rows: all of them when the run loaded, its rejected ones otherwise."""
-    _upgrade_quality_table(con)
-    status = LOADED if accepted else REJECTED
-    rows = quality.assign(**{LOAD_STATUS: pd.Series(status, index=quality.index, dtype="string")})
-    replace_slice(con, DATA_QUALITY_TABLE, rows, {"scope": scope} if accepted else {"scope": scope, LOAD_STATUS: REJECTED})
-
-
-def _upgrade_quality_table(con: duckdb.DuckDBPyConnection) -> None:
-    """A table written before ``load_status`` existed (one row per run, a growing history) keeps,
-    per scope, its latest run that loaded and the latest rejected one after it."""
-    if not table_exists(con, DATA_QUALITY_TABLE):
-        return
-    columns = [d[0] for d in con.execute(f"SELECT * FROM {DATA_QUALITY_TABLE} LIMIT 0").description]
-    if LOAD_STATUS in columns:
-        return
-    table = DATA_QUALITY_TABLE
-    con.execute(f"ALTER TABLE {table} ADD COLUMN {LOAD_STATUS} VARCHAR")
-    statuses = {"loaded": LOADED, "rejected": REJECTED}
-    con.execute(
-        f"UPDATE {table} AS d SET {LOAD_STATUS} = CASE WHEN EXISTS (SELECT 1 FROM {table} AS f WHERE "
-        "f.run_id = d.run_id AND f.scope = d.scope AND f.outcome = 'failed') THEN $rejected ELSE $loaded END",
-        statuses,
-    )
-    con.execute(
-        f"DELETE FROM {table} AS d WHERE d.checked_at < (SELECT max(l.checked_at) FROM {table} AS l "
-        f"WHERE l.scope = d.scope AND l.{LOAD_STATUS} = d.{LOAD_STATUS})"
-    )
-    con.execute(
-        f"DELETE FROM {table} AS d WHERE d.{LOAD_STATUS} = $rejected AND d.checked_at < (SELECT "
-        f"max(l.checked_at) FROM {table} AS l WHERE l.scope = d.scope AND l.{LOAD_STATUS} = $loaded)",
-        statuses,
-    )
+            return write_quality(con, quality, scope, accepted)

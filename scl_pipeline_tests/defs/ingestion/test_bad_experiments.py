@@ -2,7 +2,7 @@
 
 Every case starts from a warehouse holding one good wave (eight people E1..E8), lands an
 experiment (program E1..E3, control E4..E6, four log rows) with one kind of problem, and runs the
-experiments' ingestion. The experiment loads; exactly the offending rows go to ``raw.quarantine``
+experiments' ingestion. The experiment loads; exactly the offending rows go to ``raw.experiment_quarantine`` (its step's part of ``raw.quarantine``)
 with their reason, and every landed row is either in the raw tables or in quarantine.
 """
 
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from scl_pipeline.lib.lake import DataLake
-from scl_pipeline_tests.helpers.dagster import _INSTANCE, materialize_wave, project_defs, query, resources_for
+from scl_pipeline_tests.helpers.dagster import _INSTANCE, materialize_wave, project_defs, query, resources_for, whole_steps
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
 
 WAVE = "2021-Q1"
@@ -126,7 +126,7 @@ CASES: dict[str, Case] = {
 def _materialize_experiments(lake: DataLake) -> dg.ExecuteInProcessResult:
     d = project_defs()
     return dg.materialize(
-        list(d.assets) + list(d.asset_checks or []), selection=EXPERIMENT_KEYS, resources=resources_for(lake),
+        list(d.assets) + list(d.asset_checks or []), selection=whole_steps(EXPERIMENT_KEYS), resources=resources_for(lake),
         instance=_INSTANCE, raise_on_error=False,
     )
 
@@ -145,7 +145,7 @@ def test_good_experiment_loads_without_quarantine(wave_loaded):
     write_frame(good_assignment(), lake.experiments_folder / EXPERIMENT / "assignment.csv")
     write_frame(good_log(), lake.experiments_folder / EXPERIMENT / "interactions.csv")
     assert _materialize_experiments(lake).success
-    assert query(lake, "select count(*) as n from raw.quarantine where scope = 'experiments'")["n"][0] == 0
+    assert query(lake, "select count(*) as n from raw.experiment_quarantine where scope = 'experiments'")["n"][0] == 0
     assert len(query(lake, "select * from raw.experiment_interactions")) == len(good_log())
 
 
@@ -160,7 +160,7 @@ def test_bad_experiment_log_is_quarantined_and_nothing_lost(wave_loaded, name):
     result = _materialize_experiments(lake)
     assert result.success, name
 
-    quarantine = query(lake, "select * from raw.quarantine where scope = 'experiments' order by file, source_row")
+    quarantine = query(lake, "select * from raw.experiment_quarantine where scope = 'experiments' order by file, source_row")
     quarantine["file"] = [Path(f).relative_to(lake.landing).as_posix() for f in quarantine["file"]]
     got = {(f, e): tuple(sorted(rows)) for (f, e), rows in quarantine.groupby(["file", "expectation"])["source_row"]}
     assert got == case.quarantined

@@ -19,12 +19,13 @@ import pytest
 
 from scl_pipeline.lib.ingestion.discovery import landed_waves
 from scl_pipeline.lib.lake import DataLake
-from scl_pipeline_tests.helpers.dagster import materialize_wave, project_defs, query, resources_for
+from scl_pipeline_tests.helpers.dagster import materialize_wave, project_defs, query, resources_for, whole_steps
 from scl_pipeline_tests.helpers.landing import small_org, write_frame, write_wave
 
 WAVE = "2021-Q1"
 INGESTION = [dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])]
-PROTECTED = ["raw.hr_export", "raw.ona_survey", "raw.quarantine", "raw.participants"]
+# The steps' own quarantine tables: raw.quarantine is their union (lib.ingestion.check_tables).
+PROTECTED = ["raw.hr_export", "raw.ona_survey", "raw.wave_quarantine", "raw.program_quarantine", "raw.participants"]
 
 
 def good_wave() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -53,7 +54,8 @@ def _materialize_program(lake, keys):
     from scl_pipeline_tests.helpers.dagster import _INSTANCE
 
     return dg.materialize(
-        list(d.assets) + list(d.asset_checks or []), selection=keys, resources=resources_for(lake), instance=_INSTANCE, raise_on_error=False
+        list(d.assets) + list(d.asset_checks or []), selection=whole_steps(keys), resources=resources_for(lake), instance=_INSTANCE,
+        raise_on_error=False,
     )
 
 
@@ -370,7 +372,7 @@ def test_bad_input_outcome(lake, loaded, name):
     land, expected = CASES[name]
     land(lake)
     result = materialize_wave(lake, WAVE, INGESTION, raise_on_error=False, **expected.settings)
-    quality = query(lake, "select * from marts.data_quality where run_id = $run", {"run": result.run_id})
+    quality = query(lake, "select * from raw.wave_data_quality where run_id = $run", {"run": result.run_id})
     if isinstance(expected, Rejected):
         assert not result.success
         failure = next(e for e in result.all_events if e.is_step_failure)
@@ -380,7 +382,7 @@ def test_bad_input_outcome(lake, loaded, name):
         assert warehouse_state(lake).keys() == loaded.keys()
         for table, before in loaded.items():
             pd.testing.assert_frame_equal(query(lake, f"select * from {table} order by all"), before, obj=table)
-        assert (quality["outcome"] == "failed").any(), "the rejection is recorded in marts.data_quality"
+        assert (quality["outcome"] == "failed").any(), "the rejection is recorded in the wave step's part of marts.data_quality"
         for text in [message, *quality["detail"].dropna()]:  # issue 15.2: no personal value, no secret
             assert "Zebulon" not in text and "s3cr3t" not in text and "SECRET" not in text
         if not expected.check:  # unreadable: one data-quality row naming the file and the problem
@@ -401,7 +403,7 @@ def test_bad_input_outcome(lake, loaded, name):
                 assert row["rows_failed"] == len(expected.rows)
     else:
         assert result.success, name
-        quarantine = query(lake, "select * from raw.quarantine where scope = $w", {"w": WAVE})
+        quarantine = query(lake, "select * from raw.wave_quarantine where scope = $w", {"w": WAVE})
         got = {}
         for expectation, rows in quarantine.groupby("expectation")["source_row"]:
             got[expectation] = tuple(sorted(rows))
@@ -440,13 +442,13 @@ def test_wrongly_named_wave_folder_is_skipped_with_a_warning(lake, caplog):
 def test_fixed_wave_reloads_and_replaces_its_quarantine(lake, loaded):
     _edit(survey_edit=_set("nominee_id", 4, "E99"))(lake)
     assert materialize_wave(lake, WAVE, INGESTION).success
-    assert len(query(lake, "select * from raw.quarantine where scope = $w", {"w": WAVE})) == 1
+    assert len(query(lake, "select * from raw.wave_quarantine where scope = $w", {"w": WAVE})) == 1
     _edit(survey_edit=_set("strength", 0, "x"))(lake)
     assert not materialize_wave(lake, WAVE, INGESTION, raise_on_error=False).success
-    assert len(query(lake, "select * from raw.quarantine where scope = $w", {"w": WAVE})) == 1
+    assert len(query(lake, "select * from raw.wave_quarantine where scope = $w", {"w": WAVE})) == 1
     _edit()(lake)
     assert materialize_wave(lake, WAVE, INGESTION).success
-    assert query(lake, "select count(*) as n from raw.quarantine where scope = $w", {"w": WAVE})["n"][0] == 0
+    assert query(lake, "select count(*) as n from raw.wave_quarantine where scope = $w", {"w": WAVE})["n"][0] == 0
     assert query(lake, "select count(*) as n from raw.ona_survey")["n"][0] == len(good_wave()[1])
 
 
@@ -455,7 +457,8 @@ def test_rejected_wave_never_reaches_downstream_assets(lake, loaded):
     result = materialize_wave(lake, WAVE, raise_on_error=False)
     materialized = {e.asset_key for e in result.get_asset_materialization_events()} if result.all_events else set()
     assert not result.success
-    assert materialized == set()
+    # Only the record of the rejected attempt: the wave step's own data-quality table.
+    assert materialized == {dg.AssetKey(["raw", "wave_data_quality"])}
     started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
     assert started == {"wave_exports"}, "no graph or metric step starts after a rejected wave"
 
@@ -465,7 +468,7 @@ def test_roster_participant_outside_hr_is_quarantined_and_bad_roster_rejected(la
     write_frame(pd.DataFrame({"employee_id": ["E1", "Z9"], "cohort": ["C1", "C1"]}), roster)
     result = _materialize_program(lake, [dg.AssetKey(["raw", "participants"])])
     assert result.success
-    quarantine = query(lake, "select * from raw.quarantine where scope = 'program'")
+    quarantine = query(lake, "select * from raw.program_quarantine where scope = 'program'")
     assert quarantine["expectation"].tolist() == ["participants.employee_id_in_hr"]
     write_frame(
         pd.DataFrame({"employee_id": ["E1"], "cohort": ["C1"], "start_date": ["2021-03-01"], "end_date": ["2021-01-01"]}), roster

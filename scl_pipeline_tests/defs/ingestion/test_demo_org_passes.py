@@ -11,6 +11,7 @@ PROGRAM = [
     dg.AssetKey(["raw", "experiment_assignment"]),
     dg.AssetKey(["raw", "experiment_interactions"]),
 ]
+CHECK_UNIONS = [dg.AssetKey(["marts", "data_quality"]), dg.AssetKey(["raw", "quarantine"])]
 
 
 def test_demo_org_passes_every_check(lake):
@@ -18,8 +19,9 @@ def test_demo_org_passes_every_check(lake):
     evaluations = []
     for wave in (truth.baseline_wave, "2022-Q4"):
         evaluations += materialize_wave(lake, wave, INGESTION).get_asset_check_evaluations()
-    # After the waves, so the roster and experiments are checked against the loaded HR exports.
-    evaluations += materialize_unpartitioned(lake, PROGRAM).get_asset_check_evaluations()
+    # After the waves, so the roster and experiments are checked against the loaded HR exports;
+    # then the unions of the steps' check tables.
+    evaluations += materialize_unpartitioned(lake, PROGRAM + CHECK_UNIONS).get_asset_check_evaluations()
     names = {(e.asset_key.to_user_string(), e.check_name) for e in evaluations}
     assert len(names) == 11, names  # two per file, and the wave's sanity gates
     assert [e.check_name for e in evaluations if not e.passed] == []

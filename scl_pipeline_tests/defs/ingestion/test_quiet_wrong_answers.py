@@ -128,11 +128,11 @@ def test_a_blank_strength_setting_loads_the_rows_and_counts_them(lake, policy, l
     survey = _partly_blank_strength(lake)
     result = materialize_wave(lake, WAVE, catalogue.INGESTION, ingestion={"blank_strength": policy})
     loaded = query(lake, "select source_row, strength from raw.ona_survey where wave = $w order by source_row", {"w": WAVE})
-    assert len(loaded) == len(survey) and query(lake, "select count(*) as n from raw.quarantine")["n"][0] == 0
+    assert len(loaded) == len(survey) and query(lake, "select count(*) as n from raw.wave_quarantine")["n"][0] == 0
     blank = survey["strength"].isna().to_numpy()
     assert blank.sum() == 60
     assert loaded["strength"][blank].isna().all() if loaded_as is None else (loaded["strength"][blank] == loaded_as).all()
-    row = query(lake, "select * from marts.data_quality where check_name = 'ona_survey.strength_not_blank'").iloc[0]
+    row = query(lake, "select * from raw.wave_data_quality where check_name = 'ona_survey.strength_not_blank'").iloc[0]
     assert (row["outcome"], row["rows_failed"], row["severity"]) == ("loaded_by_setting", 60, "WARNING")
     assert f"ingestion.blank_strength = {policy}" in row["detail"]
     check = {e.check_name: e for e in result.get_asset_check_evaluations()}["ona_survey_quarantine"]
@@ -156,7 +156,7 @@ def test_participants_missing_from_a_wave_are_counted_warned_and_gated(lake, loa
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data.user_failure_data.description
     assert "0 of 2 roster participants are in the 2021-Q2 population; 2 were in 2021-Q1" in failure
-    rows = query(lake, "select * from marts.data_quality where scope = '2021-Q2' and check_name = 'wave.roster_presence'")
+    rows = query(lake, "select * from raw.wave_data_quality where scope = '2021-Q2' and check_name = 'wave.roster_presence'")
     assert rows["outcome"].tolist() == ["failed"] and rows["load_status"].tolist() == ["rejected"]
     assert query(lake, "select count(*) as n from raw.hr_export where wave = '2021-Q2'")["n"][0] == 0
 
@@ -165,6 +165,6 @@ def test_participants_missing_from_a_wave_are_counted_warned_and_gated(lake, loa
         result = materialize_wave(lake, "2021-Q2", catalogue.INGESTION, gates={"min_roster_presence_ratio": 0})
     assert result.success
     assert "0 of 2 roster participants are in the 2021-Q2 population; 2 were in 2021-Q1" in caplog.text
-    row = query(lake, "select * from marts.data_quality where scope = '2021-Q2' and check_name = 'wave.roster_presence'")
+    row = query(lake, "select * from raw.wave_data_quality where scope = '2021-Q2' and check_name = 'wave.roster_presence'")
     assert row[["outcome", "rows_checked", "load_status"]].values.tolist() == [["passed", 2, "loaded"]]
     assert row["detail"][0].startswith("0 of 2 roster participants are in the 2021-Q2 population; 2 were in 2021-Q1")

@@ -16,7 +16,7 @@ from scl_pipeline_tests.helpers.datasets import lazega
 from scl_pipeline_tests.helpers.landing import write_wave
 
 INGESTION = [dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])]
-PROTECTED = ["raw.hr_export", "raw.ona_survey", "raw.quarantine"]
+PROTECTED = ["raw.hr_export", "raw.ona_survey", "raw.wave_quarantine"]
 PEOPLE = 60
 
 
@@ -53,11 +53,11 @@ def test_spreadsheet_ids_load_repaired_and_counted(lake, name, survey_ids, kind)
     result = materialize_wave(lake, "2021-Q1", INGESTION)
     loaded = query(lake, "select respondent_id, nominee_id from raw.ona_survey order by source_row")
     assert list(zip(loaded["respondent_id"], loaded["nominee_id"])) == list(zip(survey["respondent_id"], survey["nominee_id"]))
-    quality = query(lake, "select * from marts.data_quality where outcome = 'repaired' order by check_name")
+    quality = query(lake, "select * from raw.wave_data_quality where outcome = 'repaired' order by check_name")
     assert quality["check_name"].tolist() == ["ona_survey.nominee_id_repaired", "ona_survey.respondent_id_repaired"]
     assert quality["rows_failed"].tolist() == [len(survey), len(survey)]
     assert all(kind in detail for detail in quality["detail"])
-    assert query(lake, "select count(*) as n from raw.quarantine")["n"][0] == 0
+    assert query(lake, "select count(*) as n from raw.wave_quarantine")["n"][0] == 0
     warned = {e.check_name: e for e in result.get_asset_check_evaluations()}["ona_survey_quarantine"]
     assert warned.metadata["repaired_by"].value == {
         "ona_survey.respondent_id_repaired": len(survey), "ona_survey.nominee_id_repaired": len(survey),
@@ -114,14 +114,14 @@ def test_a_wave_collapsing_against_the_previous_one_is_rejected(lake, name, seco
     assert gate in evaluation.metadata["failed_gates"].value
     for table, frame in before.items():
         pd.testing.assert_frame_equal(query(lake, f"select * from {table} order by all"), frame, obj=table)
-    quality = query(lake, "select * from marts.data_quality where scope = '2021-Q2' and check_name = $g", {"g": gate})
+    quality = query(lake, "select * from raw.wave_data_quality where scope = '2021-Q2' and check_name = $g", {"g": gate})
     assert quality["outcome"].tolist() == ["failed"] and quality["load_status"].tolist() == ["rejected"]
     # The same wave loads once the user says the change is real.
     off = {"wave.population_change": {"max_population_change": 1.0, "max_quarantined_share": 1.0, "min_arcs_ratio": 0.0},
            "wave.response_rate_vs_previous":
            {"min_response_rate_ratio": 0.0, "min_arcs_ratio": 0.0}, "wave.arcs_vs_previous": {"min_arcs_ratio": 0.0}}[gate]
     assert materialize_wave(lake, "2021-Q2", INGESTION, gates=off).success
-    statuses = query(lake, "select distinct load_status from marts.data_quality where scope = '2021-Q2'")
+    statuses = query(lake, "select distinct load_status from raw.wave_data_quality where scope = '2021-Q2'")
     assert statuses["load_status"].tolist() == ["loaded"]
 
 

@@ -10,7 +10,7 @@ from scl_pipeline.defs.ingestion.schedules import quarterly_wave_schedule
 from scl_pipeline.defs.ingestion.sensors import landing_sensor
 from scl_pipeline.defs.resources import DataLakeResource
 from scl_pipeline.lib.waves import previous_wave
-from scl_pipeline_tests.helpers.dagster import project_defs
+from scl_pipeline_tests.helpers.dagster import project_defs, whole_steps
 from scl_pipeline_tests.helpers.landing import small_org, write_wave
 
 
@@ -115,7 +115,7 @@ def test_sensor_skips_waves_already_loaded_after_their_files_changed(instance, l
     d = project_defs()
     dg.materialize(
         list(d.assets),
-        selection=[dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])],
+        selection=whole_steps([dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])]),
         partition_key=wave_to_partition_key("2021-Q1"),
         resources=resources_for(lake),
         instance=instance,
@@ -143,7 +143,7 @@ def test_changed_roster_loads_first_then_reruns_loaded_waves(instance, lake):
     everything = list(d.assets)
 
     def load(selection, partition=None):
-        dg.materialize(everything, selection=selection, partition_key=partition, resources=resources_for(lake), instance=instance)
+        dg.materialize(everything, selection=whole_steps(selection), partition_key=partition, resources=resources_for(lake), instance=instance)
 
     load([dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])], wave_to_partition_key("2021-Q1"))
     quiet = _sense(instance, lake)

@@ -77,10 +77,10 @@ def test_a_survey_streamed_in_chunks_loads_the_same_rows_and_says_its_progress(l
     tables = {
         "raw.hr_export": CONTENT.format(table="raw.hr_export"),
         "raw.ona_survey": CONTENT.format(table="raw.ona_survey"),
-        "raw.quarantine": "select file, source_row, expectation, reason, values from raw.quarantine order by all",
+        "raw.wave_quarantine": "select file, source_row, expectation, reason, values from raw.wave_quarantine order by all",
     }
     whole = {table: query(lake, sql) for table, sql in tables.items()}
-    assert len(whole["raw.quarantine"]) == 1
+    assert len(whole["raw.wave_quarantine"]) == 1
     result = materialize_wave(lake, "2021-Q1", INGESTION, ingestion={"chunk_rows": 4})
     for table, sql in tables.items():
         assert query(lake, sql).equals(whole[table]), table
@@ -89,3 +89,20 @@ def test_a_survey_streamed_in_chunks_loads_the_same_rows_and_says_its_progress(l
     for stage in ("duplicate check", "validation"):
         progress = [line for line in lines if line.startswith(f"progress: survey of wave 2021-Q1, {stage}:")]
         assert progress and progress[-1].endswith(f": {rows}/{rows} rows (100%)"), lines
+
+
+def test_the_wave_step_declares_its_check_tables_with_counts_and_previews(lake):
+    from scl_pipeline_tests.helpers.dagster import materialization_metadata
+
+    hr, survey = small_org()
+    survey.loc[0, "nominee_id"] = "E99"  # not in the HR export: quarantined
+    write_wave(lake, "2021-Q1", hr, survey)
+    metadata = materialization_metadata(materialize_wave(lake, "2021-Q1", INGESTION))
+    quarantine = metadata[dg.AssetKey(["raw", "wave_quarantine"])]
+    assert quarantine["dagster/row_count"].value == 1
+    assert "ona_survey.nominee_id_in_hr" in quarantine["rows_by_reason"].value
+    assert "E99" not in str(quarantine), "counts only: quarantined rows hold ids"
+    quality = metadata[dg.AssetKey(["raw", "wave_data_quality"])]
+    rows = query(lake, "select count(*) as n from raw.wave_data_quality where scope = '2021-Q1'")["n"][0]
+    assert quality["dagster/row_count"].value == rows > 0
+    assert "ona_survey.nominee_id_in_hr" in quality["preview"].value and "quarantined" in quality["preview"].value

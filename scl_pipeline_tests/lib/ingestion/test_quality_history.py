@@ -1,5 +1,7 @@
 """``marts.data_quality`` keeps one set of rows per scope: the loaded run's, plus the latest
-rejected attempt after it. Re-running a wave never adds a copy (issue 15.5)."""
+rejected attempt after it. Re-running a wave never adds a copy (issue 15.5). Each ingestion step
+writes its scopes' rows to a table of its own (lib.ingestion.check_tables); the table is their
+union, built by its SQL model (``dbt_like_sql/marts/data_quality.sql``), as here."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from scl_pipeline.lib.ingestion.gates import GateResult
 from scl_pipeline.lib.ingestion.loading import load_validated, record_quality
 from scl_pipeline.lib.ingestion.validation import validate_wave
 from scl_pipeline.lib.ingestion.validation.records import unreadable_file_row
+from scl_pipeline.lib.ingestion.check_tables import CHECK_TABLE_NAMES
 from scl_pipeline.lib.warehouse.connection import connect
+from scl_pipeline.lib.warehouse.sql_models import project_models, run_model
 from scl_pipeline_tests.lib.ingestion.validation.frames import HR_FILE, HR_ROWS, SURVEY_FILE, frame, rows_of
 
 WAVE = "2021-Q3"
@@ -33,7 +37,9 @@ def _load(path, run: str, minute: int, strength: str = "5", gate_passes: bool = 
 
 
 def _quality(path) -> pd.DataFrame:
-    with duckdb.connect(str(path), read_only=True) as con:
+    """``marts.data_quality`` as its model builds it from the steps' tables."""
+    with duckdb.connect(str(path)) as con:
+        run_model(con, project_models()["marts.data_quality"], {})
         return con.execute("select * from marts.data_quality order by run_id, check_name").df()
 
 
@@ -80,10 +86,12 @@ def test_a_history_table_from_before_load_status_is_upgraded(tmp_path):
     runs = [("old-1", 1, "5"), ("old-2", 2, "5"), ("old-3", 3, "9"), ("old-4", 4, "5"), ("old-5", 5, "9")]
     history = pd.concat([_load(path, *run).quality for run in runs], ignore_index=True)
     with duckdb.connect(str(path)) as con:  # the table as the previous version left it: every run
-        con.execute("drop table marts.data_quality")
+        con.execute("create schema if not exists marts")
+        for table in CHECK_TABLE_NAMES:  # which every step wrote, before the steps had tables of their own
+            con.execute(f"drop table {table}")
         con.register("history", history)
         con.execute("create table marts.data_quality as select * from history")
-    assert len(_quality(path)["run_id"].unique()) == 5
+        assert len(con.execute("select distinct run_id from marts.data_quality").fetchall()) == 5
     _load(path, "new-1", 9, strength="9")  # rejected: keeps the loaded run, replaces rejected ones
     quality = _quality(path)
     assert quality.groupby("run_id")["load_status"].first().to_dict() == {"new-1": "rejected", "old-4": "loaded"}

@@ -1,4 +1,8 @@
-"""Validation results as warehouse rows: the data-quality history and the quarantine table."""
+"""Validation results as warehouse rows: data-quality rows and quarantined rows.
+
+Each ingestion step writes them to tables of its own (lib.ingestion.check_tables); the names
+below are of the unions BI and the CLI read.
+"""
 
 from __future__ import annotations
 
@@ -119,14 +123,17 @@ def quarantine_rows(reports: Iterable[ValidationReport], run_id: str, quarantine
     frame = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     frame["source_row"] = frame["source_row"].astype("int64")
     frame["run_id"] = run_id
-    frame["quarantined_at"] = quarantined_at
+    # Typed even when empty (the check tables are created from an empty frame): DuckDB TIMESTAMP.
+    frame["quarantined_at"] = pd.Series(quarantined_at, index=frame.index, dtype="datetime64[us]")
     # Explicit string dtype: an all-missing object column would reach DuckDB as type NULL.
     return frame.astype({c: "string" for c in [*columns, "run_id"] if c != "source_row"})
 
 
 def _typed_quality(frame: pd.DataFrame) -> pd.DataFrame:
     text = [c for c in _QUALITY_COLUMNS if c not in ("checked_at", "rows_checked", "rows_failed")]
-    return frame.astype({**{c: "string" for c in text}, "rows_checked": "int64", "rows_failed": "int64"})
+    # Typed even when empty (the check tables are created from an empty frame): DuckDB TIMESTAMP_NS.
+    types = {"checked_at": "datetime64[ns]", "rows_checked": "int64", "rows_failed": "int64"}
+    return frame.astype({**{c: "string" for c in text}, **types})
 
 
 def landing_relative(path: str) -> str:
