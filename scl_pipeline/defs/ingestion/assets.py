@@ -14,8 +14,7 @@ SQL models that union them.
 """
 
 import logging
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Callable
 
 import dagster as dg
 import pandas as pd
@@ -24,28 +23,18 @@ from scl_pipeline.defs.ingestion.check_assets import (
     Unreadable,
     check_table_specs,
     quality_result,
-    quarantine_result,
     recording,
 )
-from scl_pipeline.defs.ingestion.checks import (
-    column_profile,
-    file_check_results,
-    file_check_specs,
-    gate_check_result,
-    gate_check_spec,
-    raw_key,
-)
+from scl_pipeline.defs.ingestion.checks import file_check_specs, gate_check_spec, raw_key
+from scl_pipeline.defs.ingestion.step_results import load, now, step_results, typing
 from scl_pipeline.defs.partitions import ALL_WAVES_GRAIN, PROGRAM_GRAIN, WAREHOUSE_POOL, WAVE_GRAIN, wave_multi_asset
 from scl_pipeline.defs.resources import DataLakeResource, GateSettings, IngestionSettings, NetworkSettings
-from scl_pipeline.lib.ingestion.check_tables import EXPERIMENTS_SCOPE, PROGRAM_SCOPE, check_tables
-from scl_pipeline.lib.ingestion.coerce import CoercionError
+from scl_pipeline.lib.ingestion.check_tables import EXPERIMENTS_SCOPE, PROGRAM_SCOPE
 from scl_pipeline.lib.contract import ASSIGNMENT, HR_EXPORT, INTERACTIONS, ONA_SURVEY, PARTICIPANTS, FileSpec
 from scl_pipeline.lib.ingestion.discovery import landing_aliases, read_experiments, read_program
 from scl_pipeline.lib.ingestion.errors import LandingFileError
-from scl_pipeline.lib.ingestion.loading import Gates, LoadOutcome, load_validated, record_quality
-from scl_pipeline.lib.ingestion.readers import LandedFile, StreamedFile
+from scl_pipeline.lib.ingestion.loading import record_quality
 from scl_pipeline.lib.ingestion.settings import IngestionConfig
-from scl_pipeline.lib.ingestion.survey_read import FrameSource
 from scl_pipeline.lib.ingestion.validation import (
     ValidationReport,
     validate_experiment,
@@ -60,7 +49,6 @@ from scl_pipeline.lib.waves import partition_key_to_wave
 
 GROUP = "ingestion"
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 # Experiments are checked against every loaded HR export: they read all waves, so they load with
@@ -81,10 +69,6 @@ def _check_table_specs(grain: str) -> list[dg.AssetSpec]:
     return check_table_specs(grain, **_spec_args(grain))
 
 
-def _now() -> pd.Timestamp:
-    return pd.Timestamp.now(tz="UTC").tz_localize(None)
-
-
 def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str, read: Callable):
     """Read a slice's files; an unreadable file is recorded in its step's data-quality table and
     fails the run clearly (call within :func:`~.check_assets.recording`)."""
@@ -92,7 +76,7 @@ def _read(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: str,
         return read()
     except LandingFileError as exc:
         kind = next((s.name for s in (HR_EXPORT, ONA_SURVEY, PARTICIPANTS, ASSIGNMENT, INTERACTIONS) if s.stem in exc.path), "landing")
-        row = unreadable_file_row(context.run_id, scope, kind, exc.path, exc.published, _now())
+        row = unreadable_file_row(context.run_id, scope, kind, exc.path, exc.published, now())
         held = record_quality(lake.warehouse, row, scope)
         recorded = quality_result(lake, scope, held, accepted=False)
         raise Unreadable(recorded, dg.Failure(description=str(exc), metadata={"file": exc.path, "problem": exc.problem})) from None
@@ -105,93 +89,10 @@ def _options(context: dg.AssetExecutionContext, lake: DataLakeResource, scope: s
     return MatchOptions(case_insensitive_ids=config.case_insensitive_ids, country_aliases=aliases.countries, blanks=config.blanks())
 
 
-def _load(
-    context: dg.AssetExecutionContext,
-    lake: DataLakeResource,
-    reports: list[tuple[FileSpec, ValidationReport]],
-    clean: dict[FileSpec, pd.DataFrame],
-    slice_value: str | None,
-    scope: str,
-    options: MatchOptions,
-    gates: Gates | None = None,
-    typed: dict[FileSpec, pd.DataFrame] | None = None,
-) -> LoadOutcome:
-    return _typing(
-        lambda: load_validated(
-            lake.warehouse, [r for _, r in reports], clean, slice_value, scope, context.run_id, _now(), options, gates,
-            typed,
-        )
-    )
-
-
-def _typing(call: Callable[[], T]) -> T:
-    """``call()``, a value validation let through but typing refused failing the run clearly."""
-    try:
-        return call()
-    except CoercionError as exc:
-        raise dg.Failure(description=str(exc), metadata={"file": exc.file, "column": exc.column}) from None
-
-
 def _warn(context: dg.AssetExecutionContext, text: str) -> None:
     """A warning in the run's log (the UI) and in Python's (``scl run`` prints it as a note)."""
     context.log.warning(text)
     log.warning(text)
-
-
-def _results(
-    lake: DataLakeResource,
-    scope: str,
-    reports: list[tuple[FileSpec, ValidationReport]],
-    outcome: LoadOutcome,
-    landed: dict[FileSpec, list[LandedFile | StreamedFile | FrameSource]],
-    profiled: dict[FileSpec, pd.DataFrame] | None = None,
-    extra: dict[FileSpec, dict[str, object]] | None = None,
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    """Materializations (when accepted) and check results; a rejection ends in a clear Failure.
-    The column profile is of each kind's first landed frame, or of ``profiled``'s frame (a
-    streamed survey: its loaded rows)."""
-    checks = [result for spec, report in reports for result in file_check_results(spec, report)]
-    if outcome.gates:
-        checks.append(gate_check_result(outcome.gates))
-    tables = check_tables(scope)
-    quality = quality_result(lake, scope, outcome.checks_written[tables.quality], outcome.accepted)
-    if not outcome.accepted:
-        yield quality  # the rejected attempt's checks were recorded
-        yield from checks
-        problems = [f.message for _, report in reports for f in report.errors]
-        gates = [g.message for g in outcome.failed_gates]
-        files = ", ".join(report.file for _, report in reports)
-        what = f"{len(problems)} failed expectation(s)" if problems else f"{len(gates)} failed sanity gate(s) of {files}"
-        raise dg.Failure(
-            description=f"{scope} rejected, warehouse unchanged: {what}\n- " + "\n- ".join((problems + gates)[:10]),
-            metadata={
-                "failed_expectations": [f.expectation for _, r in reports for f in r.errors],
-                "failed_gates": [g.name for g in outcome.failed_gates],
-            },
-        )
-    for spec, files in landed.items():
-        profiled_frame = (profiled or {}).get(spec)
-        frames = [profiled_frame] if profiled_frame is not None else [f.frame for f in files if isinstance(f, LandedFile)]
-        # A header found below a title (readers.find_header): which row was used, per file.
-        below_title = {str(f.path): f.header_row for f in files if f.header_row > 1}
-        yield dg.MaterializeResult(
-            asset_key=raw_key(spec),
-            metadata={
-                "scope": scope,
-                "dagster/row_count": dg.MetadataValue.int(outcome.written.get(spec.table, 0)),
-                "quarantined_rows": int(sum(len(r.quarantine) for s, r in reports if s == spec)),
-                "source_files": dg.MetadataValue.json([str(f.path) for f in files]),
-                "dropped_pii_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.dropped_pii})),
-                "ignored_columns": dg.MetadataValue.json(sorted({c for f in files for c in f.ignored_columns})),
-                # Counts per column, never rows: event metadata is no place for ids or names.
-                "columns": dg.MetadataValue.md(column_profile(frames[0]) if frames else "no rows"),
-                **({"header_row": dg.MetadataValue.json(below_title)} if below_title else {}),
-                **(extra or {}).get(spec, {}),
-            },
-        )
-    yield quality
-    yield quarantine_result(lake, scope, outcome.checks_written[tables.quarantine])
-    yield from checks
 
 
 @wave_multi_asset(
@@ -236,7 +137,7 @@ def _wave_exports(
     # Read, match, validate, type and gate: the one sequence `scl check` runs too.
     intake = _read(
         context, lake, wave,
-        lambda: _typing(
+        lambda: typing(
             lambda: intake_wave(lake.lake, wave, ingestion.config(), gates.config(), relation, threshold, previous, progress)
         ),
     )
@@ -246,8 +147,8 @@ def _wave_exports(
     validation = intake.validation
     reports = [(HR_EXPORT, validation.hr), (ONA_SURVEY, validation.survey)]
     typed = {} if intake.typed_hr is None else {HR_EXPORT: intake.typed_hr, ONA_SURVEY: intake.typed_survey}
-    outcome = _load(context, lake, reports, {}, wave, wave, intake.options, lambda _: intake.gates, typed)
-    yield from _results(
+    outcome = load(context, lake, reports, {}, wave, wave, intake.options, lambda _: intake.gates, typed)
+    yield from step_results(
         lake, wave, reports, outcome, {HR_EXPORT: [intake.hr], ONA_SURVEY: [intake.survey.source]},
         profiled={ONA_SURVEY: intake.typed_survey},
         extra={ONA_SURVEY: {"survey_layout": dg.MetadataValue.json(intake.survey.summary.metadata())}},
@@ -275,15 +176,15 @@ def _participants(context: dg.AssetExecutionContext, lake: DataLakeResource, ing
     if landed is None:
         context.log.info("no program roster has landed (landing/program/participants.*): the roster is empty")
         reports = [(PARTICIPANTS, _nothing_landed(PARTICIPANTS))]
-        outcome = _load(context, lake, reports, {PARTICIPANTS: _EMPTY}, None, PROGRAM_SCOPE, options)
-        yield from _results(lake, PROGRAM_SCOPE, reports, outcome, {PARTICIPANTS: []})
+        outcome = load(context, lake, reports, {PARTICIPANTS: _EMPTY}, None, PROGRAM_SCOPE, options)
+        yield from step_results(lake, PROGRAM_SCOPE, reports, outcome, {PARTICIPANTS: []})
         return
     report = validate_participants(
         landed.frame, _known_employee_ids(lake), hr_label="HR exports of the loaded waves", options=options
     )
     reports = [(PARTICIPANTS, report)]
-    outcome = _load(context, lake, reports, {PARTICIPANTS: report.clean}, None, PROGRAM_SCOPE, options)
-    yield from _results(lake, PROGRAM_SCOPE, reports, outcome, {PARTICIPANTS: [landed]})
+    outcome = load(context, lake, reports, {PARTICIPANTS: report.clean}, None, PROGRAM_SCOPE, options)
+    yield from step_results(lake, PROGRAM_SCOPE, reports, outcome, {PARTICIPANTS: [landed]})
 
 
 @dg.multi_asset(
@@ -320,8 +221,8 @@ def _experiments(context: dg.AssetExecutionContext, lake: DataLakeResource, inge
         reports = [(spec, _nothing_landed(spec)) for spec in (ASSIGNMENT, INTERACTIONS)]
     no_experiment = _EMPTY.assign(experiment_id=pd.Series(dtype="string"))
     frames = {spec: pd.concat(parts, ignore_index=True) if parts else no_experiment for spec, parts in clean.items()}
-    outcome = _load(context, lake, reports, frames, None, EXPERIMENTS_SCOPE, options)
-    yield from _results(
+    outcome = load(context, lake, reports, frames, None, EXPERIMENTS_SCOPE, options)
+    yield from step_results(
         lake,
         EXPERIMENTS_SCOPE,
         reports,
