@@ -29,9 +29,10 @@ from typing import Any
 
 import dagster as dg
 
-from scl_pipeline.defs.runs.recovery import end_run, pool_slots, process_tags
+from scl_pipeline.defs.runs.recovery import end_run, pool_slots, process_tags, run_locks
 from scl_pipeline.lib.runs.pool_wait import timeout_message, wait_line, waits_of
 from scl_pipeline.lib.runs.progress import NOTE_FORMAT, progress_text
+from scl_pipeline.lib.runs.run_locks import forget_run_lock, hold_run_lock
 
 POLL_SECONDS = 0.5
 SAY_EVERY_SECONDS = 60.0
@@ -93,16 +94,32 @@ def execute_supervised(
         return instance.get_run_by_id(run_id)
     if rebuild is None:
         raise ValueError("a run recorded in a persistent instance executes in a child process: pass rebuild")
-    # Each child forks from a server process that imported the pipeline once (a clean process: no
-    # state of this one is copied), so a run starts in about the time ``rebuild`` takes. The
-    # pipeline imports great-expectations only when a wave is validated (3-4 s): once, here too.
+    # Each child forks from a server process that built the pipeline once (preload.py; a clean
+    # process: no state of this one is copied), so a run starts in about a second.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scl_pipeline.definitions", "great_expectations", "great_expectations.expectations"])
+    context.set_forkserver_preload(["scl_pipeline.preload"])
     reasons, reasons_in = context.Pipe(duplex=False)
     child = context.Process(
         target=_child, args=(rebuild, job.name, instance.get_ref(), args, reasons_in, _process_state()),
         name=f"run {run_id}", daemon=True,
     )
+    # This process holds the run's lock while the child runs: if it dies, so does the child, and
+    # the next `scl run` (or the recovery sensor) finds the lock free (defs/runs/recovery.py).
+    locks = run_locks(instance)
+    with hold_run_lock(locks, run_id):
+        try:
+            run = _supervise(child, reasons, reasons_in, instance, run_id, job.name, pool_wait_timeout, echo)
+        except (RunStopped, dg.DagsterError):  # the run is recorded as ended, or never started
+            forget_run_lock(locks, run_id)
+            raise
+        forget_run_lock(locks, run_id)
+    return run
+
+
+def _supervise(
+    child: Any, reasons: Any, reasons_in: Any, instance: dg.DagsterInstance, run_id: str, job_name: str,
+    pool_wait_timeout: float, echo: Callable[[str], None],
+) -> dg.DagsterRun:
     child.start()
     reasons_in.close()
     try:
@@ -125,7 +142,7 @@ def execute_supervised(
         end_run(instance, run, run_id, f"Marked failed by scl: its process ended (exit code {child.exitcode}) before the run did.")
         run = instance.get_run_by_id(run_id)
     if run is None:
-        raise dg.DagsterError(f"{job.name}: its process ended (exit code {child.exitcode}) before the run started")
+        raise dg.DagsterError(f"{job_name}: its process ended (exit code {child.exitcode}) before the run started")
     return run
 
 
