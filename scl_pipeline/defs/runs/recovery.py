@@ -119,3 +119,16 @@ def recover_dead_runs(instance: dg.DagsterInstance, echo: Callable[[str], None] 
     for line in lines:
         echo(line)
     return lines
+
+
+@dg.sensor(
+    name="dead_run_recovery_sensor",
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Every 30 s, while the UI's daemon runs: marks failed the runs whose process is gone (every run "
+    "using the `lake` resource holds a lock while its process lives) and frees the concurrency-pool slots they, "
+    "or runs that ended, still hold.",
+)
+def dead_run_recovery_sensor(context: dg.SensorEvaluationContext):
+    lines = recover_dead_runs(context.instance, echo=context.log.info)
+    return dg.SkipReason("; ".join(lines) if lines else "no dead run holds anything")

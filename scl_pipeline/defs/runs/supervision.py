@@ -34,9 +34,7 @@ from scl_pipeline.lib.runs.pool_wait import timeout_message, wait_line, waits_of
 from scl_pipeline.lib.runs.progress import NOTE_FORMAT, progress_text
 from scl_pipeline.lib.runs.run_locks import forget_run_lock, hold_run_lock
 
-POLL_SECONDS = 0.5
-SAY_EVERY_SECONDS = 60.0
-MAX_FAILED_POLLS = 20
+POLL_SECONDS, SAY_EVERY_SECONDS, MAX_FAILED_POLLS = 0.5, 60.0, 20
 
 
 class Interrupted(BaseException):
@@ -92,8 +90,6 @@ def execute_supervised(
     if instance.is_ephemeral:
         job.execute_in_process(instance=instance, raise_on_error=False, **args)
         return instance.get_run_by_id(run_id)
-    if rebuild is None:
-        raise ValueError("a run recorded in a persistent instance executes in a child process: pass rebuild")
     # Each child forks from a server process that built the pipeline once (preload.py; a clean
     # process: no state of this one is copied), so a run starts in about a second.
     context = multiprocessing.get_context("forkserver")
@@ -105,50 +101,35 @@ def execute_supervised(
     )
     # This process holds the run's lock while the child runs: if it dies, so does the child, and
     # the next `scl run` (or the recovery sensor) finds the lock free (defs/runs/recovery.py).
-    locks = run_locks(instance)
-    with hold_run_lock(locks, run_id):
+    with hold_run_lock(run_locks(instance), run_id):
+        child.start()
+        reasons_in.close()
         try:
-            run = _supervise(child, reasons, reasons_in, instance, run_id, job.name, pool_wait_timeout, echo)
-        except (RunStopped, dg.DagsterError):  # the run is recorded as ended, or never started
-            forget_run_lock(locks, run_id)
+            _watch(child, instance, run_id, pool_wait_timeout, echo)
+        except Interrupted as exc:
+            name = signal.Signals(exc.signum).name
+            stopped = f"stopped by {name}: run {run_id} canceled, its pool slots freed"
+            _stop(child, instance, run_id, f"Stopped by {name} sent to the scl process.", RunStopped(stopped, 128 + exc.signum))
+        except Exception:  # a RunStopped (its child killed already), or the watch failed:
+            child.kill()  # no run goes on unwatched (the next `scl run` recovers it)
             raise
-        forget_run_lock(locks, run_id)
-    return run
-
-
-def _supervise(
-    child: Any, reasons: Any, reasons_in: Any, instance: dg.DagsterInstance, run_id: str, job_name: str,
-    pool_wait_timeout: float, echo: Callable[[str], None],
-) -> dg.DagsterRun:
-    child.start()
-    reasons_in.close()
-    try:
-        _watch(child, instance, run_id, pool_wait_timeout, echo)
-    except Interrupted as exc:
-        name = signal.Signals(exc.signum).name
-        _stop(child, instance, run_id, f"Stopped by {name} sent to the scl process.", canceled=True)
-        raise RunStopped(f"stopped by {name}: run {run_id} canceled, its pool slots freed", 128 + exc.signum) from None
-    except Exception:
-        child.kill()  # the watch failed: no run goes on unwatched (the next `scl run` recovers it)
-        raise
-    try:
-        reason = reasons.recv() if reasons.poll() else None
-    except EOFError:  # the child ended without a word: the run started (or the child died)
-        reason = None
-    if reason is not None:
-        raise dg.DagsterError(reason)
-    run = instance.get_run_by_id(run_id)
-    if run is None or not run.is_finished:  # the child died (out of memory, killed by someone else)
-        end_run(instance, run, run_id, f"Marked failed by scl: its process ended (exit code {child.exitcode}) before the run did.")
+        try:
+            reason = reasons.recv() if reasons.poll() else None
+        except EOFError:  # the child ended without a word: the run started (or the child died)
+            reason = None
         run = instance.get_run_by_id(run_id)
-    if run is None:
-        raise dg.DagsterError(f"{job_name}: its process ended (exit code {child.exitcode}) before the run started")
+        if reason is None and (run is None or not run.is_finished):  # the child died (out of memory, killed)
+            end_run(instance, run, run_id, f"Marked failed by scl: its process ended (exit code {child.exitcode}) before the run did.")
+            run = instance.get_run_by_id(run_id)
+        forget_run_lock(run_locks(instance), run_id)  # the run is recorded as ended, or never started
+    if run is None or reason is not None:
+        raise dg.DagsterError(reason or f"{job.name}: its process ended (exit code {child.exitcode}) before the run started")
     return run
 
 
 def _watch(child: Any, instance: dg.DagsterInstance, run_id: str, timeout: float, echo: Callable[[str], None]) -> None:
-    """Until the child ends: echo its progress lines, say what a pool wait waits for, and kill the
-    child once a wait passes ``timeout`` seconds."""
+    """Until the child ends: echo its progress lines, say what a pool wait waits for, and stop
+    the run once a wait passes ``timeout`` seconds."""
     cursor: list[str | None] = [None]
     waiting_since: dict[tuple[str, str], float] = {}
     said: dict[tuple[str, str], float] = {}
@@ -176,8 +157,7 @@ def _watch(child: Any, instance: dg.DagsterInstance, run_id: str, timeout: float
             waited = now - waiting_since[key]
             if waited > timeout:
                 message = timeout_message(wait, timeout)
-                _stop(child, instance, run_id, message, canceled=False)
-                raise RunStopped(message, 1)
+                _stop(child, instance, run_id, message, RunStopped(message, 1), canceled=False)
             if now - said.get(key, -SAY_EVERY_SECONDS) >= SAY_EVERY_SECONDS:
                 said[key] = now
                 echo(wait_line(wait, waited, timeout))
@@ -198,11 +178,13 @@ def _echo_progress(instance: dg.DagsterInstance, run_id: str, cursor: list[str |
             return
 
 
-def _stop(child: Any, instance: dg.DagsterInstance, run_id: str, message: str, canceled: bool) -> None:
-    """Kill the child, then record the end of its run and free what it holds."""
+def _stop(child: Any, instance: dg.DagsterInstance, run_id: str, message: str, stop: RunStopped, canceled: bool = True) -> None:
+    """Kill the child, record the end of its run, free what it holds, and raise ``stop``."""
     child.kill()
     child.join()
     end_run(instance, instance.get_run_by_id(run_id), run_id, message, canceled)
+    forget_run_lock(run_locks(instance), run_id)
+    raise stop
 
 
 def _process_state() -> tuple[dict[str, str], int, str]:

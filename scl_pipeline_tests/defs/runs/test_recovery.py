@@ -10,8 +10,9 @@ import dagster as dg
 import pytest
 
 from scl_pipeline.defs.resources import DataLakeResource
-from scl_pipeline.defs.runs.recovery import PID_TAG, PROCESS_RUN_TAG, process_tags, recover_dead_runs, run_locks
-from scl_pipeline.defs.runs.sensors import dead_run_recovery_sensor
+from scl_pipeline.defs.runs.recovery import (
+    PID_TAG, PROCESS_RUN_TAG, dead_run_recovery_sensor, process_tags, recover_dead_runs, run_locks,
+)
 from scl_pipeline.defs.runs.supervision import RunStopped, execute_supervised, signals_interrupt
 from scl_pipeline.lib.lake import REPO_ROOT
 from scl_pipeline.lib.runs.run_locks import gone_processes, hold_run_lock
