@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from scl_pipeline.defs.jobs import JOB_ORDER
-from scl_pipeline.defs.runs.incremental import INPUTS_TAG, fingerprint, outputs_present, unchanged_since_last_run
+from scl_pipeline.defs.runs.incremental import INPUTS_TAG, fingerprint, up_to_date
 from scl_pipeline.defs.runs.supervision import execute_supervised
 from scl_pipeline.lib.runs.pool_wait import DEFAULT_POOL_WAIT_TIMEOUT
 from scl_pipeline.lib.waves import wave_to_partition_key
@@ -68,7 +68,7 @@ def run_pipeline(
     def run(job: dg.UnresolvedAssetJobDefinition, wave: str | None) -> None:
         started = time.monotonic()
         inputs = fingerprint(defs, instance, lake, job.name, wave)
-        if not force and unchanged_since_last_run(instance, job.name, wave, inputs) and outputs_present(lake, job.name, wave):
+        if not force and up_to_date(instance, lake, job.name, wave, inputs):
             outcomes = [StageResult(wave, job.name, True, time.monotonic() - started, skipped=True)]
         else:
             outcomes = run_job(
