@@ -14,6 +14,7 @@ import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import dagster as dg
 
@@ -26,14 +27,7 @@ from scl_pipeline.lib.waves import partition_key_to_wave
 # Which process runs a run, for the UI (the lock says whether it lives). A re-executed run
 # inherits its parent's tags: PROCESS_RUN_TAG tells its own from inherited ones.
 PID_TAG, HOST_TAG, PROCESS_RUN_TAG = "scl/pid", "scl/host", "scl/process_run"
-# Statuses of a run that has a worker (or is about to): candidates for "its process died".
-ACTIVE_STATUSES = [
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-    dg.DagsterRunStatus.CANCELING,
-]
-_HELD: dict[str, object] = {}  # the locks this process holds for runs it executes (resource setup)
+_HELD: dict[str, IO[str]] = {}  # the locks this process holds for runs it executes (resource setup)
 
 
 def process_tags(run_id: str) -> dict[str, str]:
@@ -102,7 +96,7 @@ def recover_dead_runs(instance: dg.DagsterInstance, echo: Callable[[str], None] 
     folder = run_locks(instance)
     for run_id, pid in gone_processes(folder).items():
         run = instance.get_run_by_id(run_id)
-        if run is not None and run.status in ACTIVE_STATUSES:
+        if run is not None and not run.is_finished:
             reason = f"its process {pid} on {socket.gethostname()} is gone"
             end_run(instance, run, run_id, f"Marked failed by scl: {reason} (killed, or the machine stopped) before the run ended.")
             lines.append(recovery_line(run_id, _label(run), reason, pools_of.pop(run_id, ())))

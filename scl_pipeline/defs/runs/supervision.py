@@ -4,11 +4,12 @@ timeout, and stop on Ctrl-C or SIGTERM whatever the run is doing.
 Why a child process: while a step waits for a pool slot, Dagster's in-process execution loop does
 not return and only step code reacts to SIGINT/SIGTERM, so a run executed in this process could
 not be stopped while it waits. A child process can always be killed (``multiprocessing``'s
-``forkserver``: children fork from a clean server process, never from this one). This process (the parent)
-keeps the signals, polls the instance's pool tables and the run's progress lines, and decides;
-a run it stops is killed, then reported ended (failed, or canceled) and its pool slots freed
-through the instance, since Dagster frees them only when the run's own process ends it. A killed
-child leaves no half-written table: every warehouse write is one transaction.
+``forkserver``: children fork from a clean server process, never from this one). This process (the
+parent) holds the run's lock (``defs/runs/recovery.py``), keeps the signals, polls the instance's
+pool tables and the run's progress lines, and decides; a run it stops is killed, then reported
+ended (failed, or canceled) and its pool slots freed through the instance, since Dagster frees
+them only when the run's own process ends it. A killed child leaves no half-written table: every
+warehouse write is one transaction.
 
 An ephemeral instance lives in this process's memory (tests, benchmarks): no other process can
 record a run in it, and its storage has no pools to wait for, so its runs execute in this process.
@@ -90,6 +91,8 @@ def execute_supervised(
     if instance.is_ephemeral:
         job.execute_in_process(instance=instance, raise_on_error=False, **args)
         return instance.get_run_by_id(run_id)
+    if rebuild is None:
+        raise ValueError("a run recorded in a persistent instance executes in a child process: pass rebuild")
     # Each child forks from a server process that built the pipeline once (preload.py; a clean
     # process: no state of this one is copied), so a run starts in about a second.
     context = multiprocessing.get_context("forkserver")
