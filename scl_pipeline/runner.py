@@ -8,9 +8,9 @@ made here is in the UI's run history. After each run, one line per stage (an ass
 ingestion, staging, network, marts, serving, reports) with its seconds and row counts, read from
 the run's events (:func:`run_steps`, which the benchmarks read too). A failed wave stops at its
 failed step (the steps downstream of it do not run); the next wave still runs. Each run executes
-under ``defs/runs/supervision`` (in a child process when the instance is persistent): tagged with
-this process (so a run left behind by a killed process is recognised), its pool waits shown and
-bounded, Ctrl-C and SIGTERM obeyed. A job whose inputs (landing files, settings, code, upstream
+under ``defs/runs/supervision`` (in a child process when the instance is persistent): its lock
+held by this process (so a run left behind by a killed process is recognised), its pool waits
+shown and bounded, Ctrl-C and SIGTERM obeyed. A job whose inputs (landing files, settings, code, upstream
 materializations) did not change since its last successful run is not run: its line says
 "unchanged, skipped" (``defs/runs/incremental.py``; ``force`` runs it).
 """
