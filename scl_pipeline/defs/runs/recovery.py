@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
@@ -48,8 +49,10 @@ def tag_run_with_process(instance: dg.DagsterInstance, run_id: str) -> None:
     if run is None or run.tags.get(PROCESS_RUN_TAG) == run_id:
         return
     instance.add_run_tags(run_id, process_tags(run_id))
-    if not instance.is_ephemeral:
-        _HELD[run_id] = hold_run_lock(run_locks(instance), run_id)
+    # A Dagster home this process cannot write costs the run its recovery, never the run itself.
+    with suppress(OSError):
+        if not instance.is_ephemeral:
+            _HELD[run_id] = hold_run_lock(run_locks(instance), run_id)
 
 
 def pool_slots(instance: dg.DagsterInstance) -> tuple[list[Slot], list[Slot], list[Slot]]:
