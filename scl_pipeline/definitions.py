@@ -1,5 +1,6 @@
 """The code location: everything under ``defs/`` plus the serving copy and project-wide settings."""
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -24,10 +25,7 @@ def build_defs(
     by resource key (``{"gates": {"max_population_change": 0.5}}``, ``scl run --set``)."""
     root = lake_root if lake_root is not None else default_root()
     loaded = dg.Definitions.merge(
-        # What load_from_defs_folder builds, from the package itself rather than from the
-        # [tool.dg] table of a pyproject.toml above it: an installed wheel has none. The code
-        # location's name is the one it is loaded under (workspace.yaml, dagster dev -m).
-        dg.ComponentTree.from_module(defs_module=scl_pipeline.defs, project_root=REPO_ROOT).build_defs(),
+        component_defs(),
         dg.Definitions(
             resources=project_resources(root, allow_demo_key, **(settings or {})),
             # One step at a time inside a run: runs are serialised on the warehouse by the pool,
@@ -39,6 +37,18 @@ def build_defs(
     # by any defs/ folder feed the BI copy without a hand-kept list.
     serving = build_serving_asset(mart_asset_keys(loaded))
     return with_code_version(with_cross_wave_automation(dg.Definitions.merge(loaded, dg.Definitions(assets=[serving]))))
+
+
+@functools.cache
+def component_defs() -> dg.Definitions:
+    """Everything under ``defs/``, built once per process: it depends on no lake and no setting,
+    and takes seconds (importing the defs modules, parsing the SQL models, Dagster's catalogue
+    of component types). The server that forks each run's child process builds it before it
+    forks (``preload.py``)."""
+    # What load_from_defs_folder builds, from the package itself rather than from the [tool.dg]
+    # table of a pyproject.toml above it: an installed wheel has none. The code location's name
+    # is the one it is loaded under (workspace.yaml, dagster dev -m).
+    return dg.ComponentTree.from_module(defs_module=scl_pipeline.defs, project_root=REPO_ROOT).build_defs()
 
 
 def with_code_version(defs: dg.Definitions) -> dg.Definitions:

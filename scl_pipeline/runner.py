@@ -8,9 +8,9 @@ made here is in the UI's run history. After each run, one line per stage (an ass
 ingestion, staging, network, marts, serving, reports) with its seconds and row counts, read from
 the run's events (:func:`run_steps`, which the benchmarks read too). A failed wave stops at its
 failed step (the steps downstream of it do not run); the next wave still runs. Each run executes
-under ``defs/runs/supervision`` (in a child process when the instance is persistent): tagged with
-this process (so a run left behind by a killed process is recognised), its pool waits shown and
-bounded, Ctrl-C and SIGTERM obeyed. A job whose inputs (landing files, settings, code, upstream
+under ``defs/runs/supervision`` (in a child process when the instance is persistent): its lock
+held by this process (so a run left behind by a killed process is recognised), its pool waits
+shown and bounded, Ctrl-C and SIGTERM obeyed. A job whose inputs (landing files, settings, code, upstream
 materializations) did not change since its last successful run is not run: its line says
 "unchanged, skipped" (``defs/runs/incremental.py``; ``force`` runs it).
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from scl_pipeline.defs.jobs import JOB_ORDER
-from scl_pipeline.defs.runs.incremental import INPUTS_TAG, fingerprint, outputs_present, unchanged_since_last_run
+from scl_pipeline.defs.runs.incremental import INPUTS_TAG, fingerprint, up_to_date
 from scl_pipeline.defs.runs.supervision import execute_supervised
 from scl_pipeline.lib.runs.pool_wait import DEFAULT_POOL_WAIT_TIMEOUT
 from scl_pipeline.lib.waves import wave_to_partition_key
@@ -68,7 +68,7 @@ def run_pipeline(
     def run(job: dg.UnresolvedAssetJobDefinition, wave: str | None) -> None:
         started = time.monotonic()
         inputs = fingerprint(defs, instance, lake, job.name, wave)
-        if not force and unchanged_since_last_run(instance, job.name, wave, inputs) and outputs_present(lake, job.name, wave):
+        if not force and up_to_date(instance, lake, job.name, wave, inputs):
             outcomes = [StageResult(wave, job.name, True, time.monotonic() - started, skipped=True)]
         else:
             outcomes = run_job(

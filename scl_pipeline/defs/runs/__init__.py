@@ -1,2 +1,2 @@
-"""Run hygiene: recovering runs whose process died (``recovery``, ``sensors``) and supervising
-the runs ``scl`` executes (``supervision``: pool waits, timeout, Ctrl-C and SIGTERM)."""
+"""Run hygiene: recovering runs whose process died (``recovery``), supervising the runs ``scl``
+executes (``supervision``) and skipping those whose inputs did not change (``incremental``)."""

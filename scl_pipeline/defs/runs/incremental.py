@@ -39,17 +39,9 @@ from scl_pipeline.lib.serving.pseudonyms import PSEUDONYM_KEY_ENV
 from scl_pipeline.lib.waves import is_wave, parse_wave, wave_to_partition_key
 
 INPUTS_TAG = "scl/inputs"
-PARTITION_TAG = "dagster/partition"  # the partition of a run, as Dagster tags it
 # Landing files at the root that every wave reads (ingestion's aliases and survey layouts,
 # resilience's scenarios).
 WAVE_LANDING_FILES: tuple[str, ...] = ("column_aliases.toml", SURVEY_LAYOUT_FILE, "scenarios.toml")
-# Resources that only say where things are: the lake's root is the data itself.
-_NOT_SETTINGS = {"lake"}
-
-
-def job_asset_keys(defs: dg.Definitions, job_name: str) -> set[dg.AssetKey]:
-    job = defs.resolve_job_def(job_name)
-    return set(job.asset_layer.selected_asset_keys)
 
 
 def fingerprint(
@@ -57,45 +49,34 @@ def fingerprint(
 ) -> Fingerprint:
     """The fingerprint of ``job_name`` (for ``wave``'s partition) as things stand now."""
     graph = defs.resolve_asset_graph()
-    keys = job_asset_keys(defs, job_name)
-    parts: dict[str, str] = {"code": code_version()}
-    parts.update(landing_parts(lake.root, _landing_inputs(lake, wave)))
-    required = set().union(*(graph.get(k).assets_def.required_resource_keys for k in keys)) - _NOT_SETTINGS
-    resources = defs.resources or {}
-    for name in sorted(required):
-        resource = resources.get(name)
-        if isinstance(resource, dg.ConfigurableResource):
+    keys = set(defs.resolve_job_def(job_name).asset_layer.selected_asset_keys)
+    parts = {"code": code_version(), **landing_parts(lake.root, _landing_inputs(lake, wave))}
+    # The lake resource says where the data is, not how it is computed.
+    required = set().union(*(graph.get(k).assets_def.required_resource_keys for k in keys)) - {"lake"}
+    for name in required:
+        if isinstance(resource := (defs.resources or {}).get(name), dg.ConfigurableResource):
             parts[f"settings:{name}"] = settings_part(resource.model_dump())
     if "serving" in required:
-        parts.update(_publishing_environment())
-    partition = wave_to_partition_key(wave) if wave else None
-    upstream = {p for k in keys for p in graph.get(k).parent_keys} - keys
-    for key in sorted(upstream, key=lambda k: k.to_user_string()):
-        if not graph.has(key) or not graph.get(key).is_materializable:
-            continue
-        same_partition = partition if graph.get(key).partitions_def is not None else None
-        latest = _latest(instance, key, same_partition)
-        parts[f"upstream:{key.to_user_string()}"] = str(latest.storage_id if latest else 0)
+        key = os.environ.get(PSEUDONYM_KEY_ENV, "").strip()
+        # A keyed hash: the fingerprint says the key changed without saying anything about the key.
+        parts["env:pseudonym_key"] = hmac.new(key.encode(), b"scl-inputs", hashlib.sha256).hexdigest()[:16] if key else "none"
+        parts["env:serving_group"] = os.environ.get(SERVING_GROUP_ENV, "").strip()
+    for key in {p for k in keys for p in graph.get(k).parent_keys} - keys:
+        if graph.has(key) and graph.get(key).is_materializable:
+            partition = wave_to_partition_key(wave) if wave and graph.get(key).partitions_def else None
+            latest = _latest(instance, key, partition)
+            parts[f"upstream:{key.to_user_string()}"] = str(latest.storage_id if latest else 0)
     return Fingerprint(parts)
 
 
 def _landing_inputs(lake: DataLake, wave: str | None) -> list[Path]:
     if wave is None:
         return [p for p in sorted(lake.landing.iterdir()) if p.name != "waves"] if lake.landing.is_dir() else []
-    folders = [lake.wave_folder(wave)]
     # The sanity gates compare a wave with the one landed before it.
     folder = lake.landing / "waves"
     earlier = [p.name for p in folder.iterdir() if is_wave(p.name) and parse_wave(p.name) < parse_wave(wave)] if folder.is_dir() else []
-    if earlier:
-        folders.append(lake.wave_folder(max(earlier, key=parse_wave)))
-    return [*folders, *(lake.landing / name for name in WAVE_LANDING_FILES)]
-
-
-def _publishing_environment() -> dict[str, str]:
-    key = os.environ.get(PSEUDONYM_KEY_ENV, "").strip()
-    # A keyed hash: the fingerprint says the key changed without saying anything about the key.
-    key_id = hmac.new(key.encode(), b"scl-inputs", hashlib.sha256).hexdigest()[:16] if key else "none"
-    return {"env:pseudonym_key": key_id, "env:serving_group": os.environ.get(SERVING_GROUP_ENV, "").strip()}
+    previous = [lake.wave_folder(max(earlier, key=parse_wave))] if earlier else []
+    return [lake.wave_folder(wave), *previous, *(lake.landing / name for name in WAVE_LANDING_FILES)]
 
 
 def _latest(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str | None) -> dg.EventLogRecord | None:
@@ -106,12 +87,11 @@ def _latest(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str | Non
     return records[0] if records else None
 
 
-def unchanged_since_last_run(
-    instance: dg.DagsterInstance, job_name: str, wave: str | None, current: Fingerprint
-) -> bool:
-    """Whether the latest run of ``job_name`` (for ``wave``) succeeded with ``current``'s digest
-    and what it materialized is still the latest materialization of each of its assets."""
-    tags = {PARTITION_TAG: wave_to_partition_key(wave)} if wave else {}
+def up_to_date(instance: dg.DagsterInstance, lake: DataLake, job_name: str, wave: str | None, current: Fingerprint) -> bool:
+    """Whether the latest run of ``job_name`` (for ``wave``) succeeded with ``current``'s digest,
+    what it materialized is still the latest materialization of each of its assets, and what it
+    wrote is still on disk."""
+    tags = {"dagster/partition": wave_to_partition_key(wave)} if wave else {}
     runs = instance.get_runs(filters=dg.RunsFilter(job_name=job_name, tags=tags), limit=1)
     if not runs or runs[0].status != dg.DagsterRunStatus.SUCCESS or runs[0].tags.get(INPUTS_TAG) != current.digest:
         return False
@@ -121,12 +101,12 @@ def unchanged_since_last_run(
     return bool(materialized) and all(
         (latest := _latest(instance, key, partition)) is not None and latest.run_id == run.run_id
         for key, partition in materialized
-    )
+    ) and _outputs_present(lake, job_name, wave)
 
 
-def outputs_present(lake: DataLake, job_name: str, wave: str | None) -> bool:
-    """What the job's last run wrote is still on disk (a warehouse deleted or replaced by hand
-    while the Dagster instance was kept must not be taken for up to date)."""
+def _outputs_present(lake: DataLake, job_name: str, wave: str | None) -> bool:
+    """A warehouse deleted or replaced by hand while the Dagster instance was kept must not be
+    taken for up to date."""
     from scl_pipeline.defs.jobs import cross_wave_job, wave_job, wave_report_job
     from scl_pipeline.lib.reports.build import wave_folder
     from scl_pipeline.lib.reports.document import HTML_NAME

@@ -4,11 +4,12 @@ timeout, and stop on Ctrl-C or SIGTERM whatever the run is doing.
 Why a child process: while a step waits for a pool slot, Dagster's in-process execution loop does
 not return and only step code reacts to SIGINT/SIGTERM, so a run executed in this process could
 not be stopped while it waits. A child process can always be killed (``multiprocessing``'s
-``forkserver``: children fork from a clean server process, never from this one). This process (the parent)
-keeps the signals, polls the instance's pool tables and the run's progress lines, and decides;
-a run it stops is killed, then reported ended (failed, or canceled) and its pool slots freed
-through the instance, since Dagster frees them only when the run's own process ends it. A killed
-child leaves no half-written table: every warehouse write is one transaction.
+``forkserver``: children fork from a clean server process, never from this one). This process (the
+parent) holds the run's lock (``defs/runs/recovery.py``), keeps the signals, polls the instance's
+pool tables and the run's progress lines, and decides; a run it stops is killed, then reported
+ended (failed, or canceled) and its pool slots freed through the instance, since Dagster frees
+them only when the run's own process ends it. A killed child leaves no half-written table: every
+warehouse write is one transaction.
 
 An ephemeral instance lives in this process's memory (tests, benchmarks): no other process can
 record a run in it, and its storage has no pools to wait for, so its runs execute in this process.
@@ -29,13 +30,12 @@ from typing import Any
 
 import dagster as dg
 
-from scl_pipeline.defs.runs.recovery import end_run, pool_slots, process_tags
+from scl_pipeline.defs.runs.recovery import end_run, pool_slots, process_tags, run_locks
 from scl_pipeline.lib.runs.pool_wait import timeout_message, wait_line, waits_of
 from scl_pipeline.lib.runs.progress import NOTE_FORMAT, progress_text
+from scl_pipeline.lib.runs.run_locks import forget_run_lock, hold_run_lock
 
-POLL_SECONDS = 0.5
-SAY_EVERY_SECONDS = 60.0
-MAX_FAILED_POLLS = 20
+POLL_SECONDS, SAY_EVERY_SECONDS, MAX_FAILED_POLLS = 0.5, 60.0, 20
 
 
 class Interrupted(BaseException):
@@ -93,45 +93,46 @@ def execute_supervised(
         return instance.get_run_by_id(run_id)
     if rebuild is None:
         raise ValueError("a run recorded in a persistent instance executes in a child process: pass rebuild")
-    # Each child forks from a server process that imported the pipeline once (a clean process: no
-    # state of this one is copied), so a run starts in about the time ``rebuild`` takes. The
-    # pipeline imports great-expectations only when a wave is validated (3-4 s): once, here too.
+    # Each child forks from a server process that built the pipeline once (preload.py; a clean
+    # process: no state of this one is copied), so a run starts in about a second.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scl_pipeline.definitions", "great_expectations", "great_expectations.expectations"])
+    context.set_forkserver_preload(["scl_pipeline.preload"])
     reasons, reasons_in = context.Pipe(duplex=False)
     child = context.Process(
         target=_child, args=(rebuild, job.name, instance.get_ref(), args, reasons_in, _process_state()),
         name=f"run {run_id}", daemon=True,
     )
-    child.start()
-    reasons_in.close()
-    try:
-        _watch(child, instance, run_id, pool_wait_timeout, echo)
-    except Interrupted as exc:
-        name = signal.Signals(exc.signum).name
-        _stop(child, instance, run_id, f"Stopped by {name} sent to the scl process.", canceled=True)
-        raise RunStopped(f"stopped by {name}: run {run_id} canceled, its pool slots freed", 128 + exc.signum) from None
-    except Exception:
-        child.kill()  # the watch failed: no run goes on unwatched (the next `scl run` recovers it)
-        raise
-    try:
-        reason = reasons.recv() if reasons.poll() else None
-    except EOFError:  # the child ended without a word: the run started (or the child died)
-        reason = None
-    if reason is not None:
-        raise dg.DagsterError(reason)
-    run = instance.get_run_by_id(run_id)
-    if run is None or not run.is_finished:  # the child died (out of memory, killed by someone else)
-        end_run(instance, run, run_id, f"Marked failed by scl: its process ended (exit code {child.exitcode}) before the run did.")
+    # This process holds the run's lock while the child runs: if it dies, so does the child, and
+    # the next `scl run` (or the recovery sensor) finds the lock free (defs/runs/recovery.py).
+    with hold_run_lock(run_locks(instance), run_id):
+        child.start()
+        reasons_in.close()
+        try:
+            _watch(child, instance, run_id, pool_wait_timeout, echo)
+        except Interrupted as exc:
+            name = signal.Signals(exc.signum).name
+            stopped = f"stopped by {name}: run {run_id} canceled, its pool slots freed"
+            _stop(child, instance, run_id, f"Stopped by {name} sent to the scl process.", RunStopped(stopped, 128 + exc.signum))
+        except Exception:  # a RunStopped (its child killed already), or the watch failed:
+            child.kill()  # no run goes on unwatched (the next `scl run` recovers it)
+            raise
+        try:
+            reason = reasons.recv() if reasons.poll() else None
+        except EOFError:  # the child ended without a word: the run started (or the child died)
+            reason = None
         run = instance.get_run_by_id(run_id)
-    if run is None:
-        raise dg.DagsterError(f"{job.name}: its process ended (exit code {child.exitcode}) before the run started")
+        if reason is None and (run is None or not run.is_finished):  # the child died (out of memory, killed)
+            end_run(instance, run, run_id, f"Marked failed by scl: its process ended (exit code {child.exitcode}) before the run did.")
+            run = instance.get_run_by_id(run_id)
+        forget_run_lock(run_locks(instance), run_id)  # the run is recorded as ended, or never started
+    if run is None or reason is not None:
+        raise dg.DagsterError(reason or f"{job.name}: its process ended (exit code {child.exitcode}) before the run started")
     return run
 
 
 def _watch(child: Any, instance: dg.DagsterInstance, run_id: str, timeout: float, echo: Callable[[str], None]) -> None:
-    """Until the child ends: echo its progress lines, say what a pool wait waits for, and kill the
-    child once a wait passes ``timeout`` seconds."""
+    """Until the child ends: echo its progress lines, say what a pool wait waits for, and stop
+    the run once a wait passes ``timeout`` seconds."""
     cursor: list[str | None] = [None]
     waiting_since: dict[tuple[str, str], float] = {}
     said: dict[tuple[str, str], float] = {}
@@ -159,8 +160,7 @@ def _watch(child: Any, instance: dg.DagsterInstance, run_id: str, timeout: float
             waited = now - waiting_since[key]
             if waited > timeout:
                 message = timeout_message(wait, timeout)
-                _stop(child, instance, run_id, message, canceled=False)
-                raise RunStopped(message, 1)
+                _stop(child, instance, run_id, message, RunStopped(message, 1), canceled=False)
             if now - said.get(key, -SAY_EVERY_SECONDS) >= SAY_EVERY_SECONDS:
                 said[key] = now
                 echo(wait_line(wait, waited, timeout))
@@ -181,11 +181,13 @@ def _echo_progress(instance: dg.DagsterInstance, run_id: str, cursor: list[str |
             return
 
 
-def _stop(child: Any, instance: dg.DagsterInstance, run_id: str, message: str, canceled: bool) -> None:
-    """Kill the child, then record the end of its run and free what it holds."""
+def _stop(child: Any, instance: dg.DagsterInstance, run_id: str, message: str, stop: RunStopped, canceled: bool = True) -> None:
+    """Kill the child, record the end of its run, free what it holds, and raise ``stop``."""
     child.kill()
     child.join()
     end_run(instance, instance.get_run_by_id(run_id), run_id, message, canceled)
+    forget_run_lock(run_locks(instance), run_id)
+    raise stop
 
 
 def _process_state() -> tuple[dict[str, str], int, str]:

@@ -2,8 +2,7 @@
 
 A fingerprint is a set of named parts (a landing file's content hash, a settings resource's
 values, the code version, ...) and one digest over them. Two runs with the same digest compute
-the same tables (issue 22 §2 makes that hold to the bit), so the second can be skipped; the
-parts say what changed when the digests differ. Dagster wiring (which parts a job has, where the
+the same tables (issue 22 §2 makes that hold to the bit), so the second can be skipped. Dagster wiring (which parts a job has, where the
 last digest is kept): ``defs/runs/incremental.py``.
 """
 
@@ -94,7 +93,3 @@ class Fingerprint:
     def digest(self) -> str:
         text = json.dumps(dict(sorted(self.parts.items())), separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-    def changed_since(self, before: Mapping[str, str]) -> list[str]:
-        """The parts added, removed or different from ``before``."""
-        return sorted(k for k in set(self.parts) | set(before) if self.parts.get(k) != before.get(k))

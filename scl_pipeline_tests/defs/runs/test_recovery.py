@@ -10,11 +10,12 @@ import dagster as dg
 import pytest
 
 from scl_pipeline.defs.resources import DataLakeResource
-from scl_pipeline.defs.runs.recovery import process_tags, recover_dead_runs
-from scl_pipeline.defs.runs.sensors import dead_run_recovery_sensor
+from scl_pipeline.defs.runs.recovery import (
+    PID_TAG, PROCESS_RUN_TAG, dead_run_recovery_sensor, process_tags, recover_dead_runs, run_locks,
+)
 from scl_pipeline.defs.runs.supervision import RunStopped, execute_supervised, signals_interrupt
 from scl_pipeline.lib.lake import REPO_ROOT
-from scl_pipeline.lib.runs.processes import PID_TAG, PROCESS_RUN_TAG, PROCESS_START_TAG
+from scl_pipeline.lib.runs.run_locks import gone_processes, hold_run_lock
 
 POOL = "duckdb"
 
@@ -44,18 +45,30 @@ def _holders(instance) -> set[str]:
     return {s.run_id for s in info.claimed_slots} | {p.run_id for p in info.pending_steps}
 
 
-def _dead_tags(run_id: str) -> dict:
-    # This very pid, but a process start that is not this process's: the pid was reused.
-    return {**process_tags(run_id), PROCESS_START_TAG: "1"}
+def _dead(instance, run_id: str) -> None:
+    """Run ``run_id``'s process held its lock and is gone: the lock file is there, its lock free
+    (a process killed for real: lib/runs/test_run_locks.py)."""
+    hold_run_lock(run_locks(instance), run_id).close()
+
+
+def _lock_files(instance) -> set[str]:
+    folder = run_locks(instance)
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
 
 
 def test_a_dead_run_is_marked_failed_and_its_slot_freed_live_and_untagged_runs_are_left_alone(instance):
     instance.event_log_storage.set_concurrency_slots(POOL, 4)
-    _run(instance, "dead", dg.DagsterRunStatus.STARTED, _dead_tags("dead"))
+    _run(instance, "dead", dg.DagsterRunStatus.STARTED, process_tags("dead"))
+    _dead(instance, "dead")
     _run(instance, "alive", dg.DagsterRunStatus.STARTED, process_tags("alive"))
+    alive = hold_run_lock(run_locks(instance), "alive")
     _run(instance, "untagged", dg.DagsterRunStatus.STARTED, {})
-    # Re-executed from the dead run: its inherited tags name another run's process.
-    _run(instance, "reexecuted", dg.DagsterRunStatus.STARTED, _dead_tags("dead"))
+    # Re-executed from the dead run: its inherited tags name another run's process, and it has
+    # no lock of its own yet.
+    _run(instance, "reexecuted", dg.DagsterRunStatus.STARTED, process_tags("dead"))
+    # A run that ended while its lock file stayed (its process died after recording the end).
+    _run(instance, "finished", dg.DagsterRunStatus.SUCCESS, process_tags("finished"))
+    _dead(instance, "finished")
     for run_id in ("dead", "alive", "untagged", "reexecuted"):
         _hold(instance, run_id)
     said = []
@@ -68,7 +81,10 @@ def test_a_dead_run_is_marked_failed_and_its_slot_freed_live_and_untagged_runs_a
     assert _holders(instance) == {"alive", "untagged", "reexecuted"}
     for run_id in ("alive", "untagged", "reexecuted"):
         assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.STARTED
+    assert instance.get_run_by_id("finished").status == dg.DagsterRunStatus.SUCCESS
+    assert _lock_files(instance) == {"alive.lock"}  # the dead processes' files are gone
     assert recover_dead_runs(instance, echo=said.append) == []  # nothing left to do
+    alive.close()
 
 
 def test_slots_of_runs_that_ended_or_were_deleted_are_freed(instance):
@@ -83,7 +99,8 @@ def test_slots_of_runs_that_ended_or_were_deleted_are_freed(instance):
 
 
 def test_the_sensor_recovers_while_the_ui_runs(instance):
-    _run(instance, "dead", dg.DagsterRunStatus.STARTED, _dead_tags("dead"))
+    _run(instance, "dead", dg.DagsterRunStatus.STARTED, process_tags("dead"))
+    _dead(instance, "dead")
     _hold(instance, "dead")
     result = dead_run_recovery_sensor(dg.build_sensor_context(instance=instance))
     assert isinstance(result, dg.SkipReason) and "recovered: run dead (wave_job 2021-Q2)" in result.skip_message
@@ -102,6 +119,8 @@ def test_every_run_using_the_lake_resource_records_its_process(instance, tmp_pat
     result = dg.materialize([warehouse_step], resources={"lake": DataLakeResource(root=str(tmp_path))}, instance=instance)
     tags = instance.get_run_by_id(result.run_id).tags
     assert tags[PID_TAG] == str(os.getpid()) and tags[PROCESS_RUN_TAG] == result.run_id
+    # ... and its process holds the run's lock while it lives (here: the test's process).
+    assert _lock_files(instance) == {f"{result.run_id}.lock"} and gone_processes(run_locks(instance)) == {}
 
 
 def one_step_defs(root: str) -> dg.Definitions:
@@ -128,7 +147,7 @@ def test_a_supervised_run_waiting_too_long_says_so_gives_up_and_frees_its_place_
     assert said and said[0].startswith("  waiting 0s for a slot of pool 'duckdb' for step warehouse_step (held by run holder")
     (run,) = [r for r in instance.get_runs() if r.run_id != "holder"]
     assert run.status == dg.DagsterRunStatus.FAILURE and run.tags[PID_TAG] == str(os.getpid())
-    assert _holders(instance) == {"holder"}
+    assert _holders(instance) == {"holder"} and _lock_files(instance) == set()
     # The child process left in Dagster's slot-wait loop has been killed, not left spinning.
     assert not [p for p in multiprocessing.active_children() if p.name == f"run {run.run_id}"]
 
@@ -164,6 +183,7 @@ def test_a_supervised_run_with_a_free_slot_just_runs(instance, tmp_path):
     assert tags[PID_TAG] == str(os.getpid()) and tags[PROCESS_RUN_TAG] == result.run_id
     assert not multiprocessing.active_children()
     assert _holders(instance) == set()
+    assert _lock_files(instance) == set()  # held by this process while the run ran, gone after
 
 
 def test_a_run_that_cannot_start_raises_the_reason_from_the_child(instance, tmp_path):
