@@ -31,9 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
-from scipy.spatial import cKDTree
-from scipy.spatial.distance import cdist
 
 from scl_pipeline.lib.network.snapshot import NODE_ID
 
@@ -154,6 +151,11 @@ def whiten(treated: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def _optimal(t: np.ndarray, c: np.ndarray, k: int, caliper: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(participant row, control row, distance) of the minimum-total-distance assignment of k
     slots per participant to distinct controls; pairs beyond the caliper are left out."""
+    # scipy's optimize/spatial are imported here, not at module level: every process that loads
+    # the code location (CLI, daemon, webserver) would otherwise pay for them.
+    from scipy.optimize import linear_sum_assignment
+    from scipy.spatial.distance import cdist
+
     dist = cdist(t, c) if t.shape[1] else np.zeros((len(t), len(c)))
     cost = np.repeat(dist, k, axis=0)
     if caliper is not None:
@@ -170,6 +172,8 @@ def _optimal(t: np.ndarray, c: np.ndarray, k: int, caliper: float | None) -> tup
 
 def _nearest(t: np.ndarray, c: np.ndarray, k: int, caliper: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each participant's k nearest controls within the caliper (controls may repeat)."""
+    from scipy.spatial import cKDTree
+
     k = min(k, len(c))
     if not t.shape[1]:  # no covariate varies: every candidate is at distance 0
         return np.repeat(np.arange(len(t)), k), np.tile(np.arange(k), len(t)), np.zeros(len(t) * k)

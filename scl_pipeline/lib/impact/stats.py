@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.stats import binomtest, norm
 
 # Draws x people resampled at once; caps memory near 32 MB of int64 indices per block.
 _BLOCK_CELLS = 4_000_000
@@ -38,6 +37,8 @@ def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float
         return float("nan"), float("nan")
     if not 0 <= count <= n:
         raise ValueError(f"count {count} is not between 0 and n = {n}")
+    from scipy.stats import binomtest  # scipy.stats costs ~1 s to import: only where a run needs it
+
     ci = binomtest(count, n).proportion_ci(confidence_level=confidence, method="wilson")
     return float(ci.low), float(ci.high)  # scipy returns exactly 0 and 1 at count 0 and n
 
@@ -55,6 +56,8 @@ def two_proportion_test(count_a: int, n_a: int, count_b: int, n_b: int) -> tuple
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     if se == 0:
         return diff, 1.0
+    from scipy.stats import norm
+
     return diff, float(2 * norm.sf(abs(diff) / se))
 
 

@@ -13,13 +13,15 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import igraph as ig
-
 
 @contextmanager
 def seeded_igraph_random(seed: int) -> Iterator[None]:
     """igraph draws from ``random.Random(seed)`` inside the block, then from Python's ``random``
     again (igraph's default)."""
+    # igraph is imported here, not at module level: it imports matplotlib.pyplot, seconds for
+    # every process that merely loads the code location.
+    import igraph as ig
+
     ig.set_random_number_generator(random.Random(seed))
     try:
         yield

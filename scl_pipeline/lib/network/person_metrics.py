@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
@@ -20,6 +20,9 @@ from scl_pipeline.lib.network.pagerank import pagerank_arcs
 from scl_pipeline.lib.network.snapshot import NODE_ID, GraphSnapshot
 from scl_pipeline.lib.network.source_betweenness import source_betweenness, worker_count
 from scl_pipeline.lib.runs.progress import Progress
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 PAGERANK_DAMPING = 0.85
 

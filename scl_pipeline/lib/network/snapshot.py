@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from scl_pipeline.lib.contract import DEFAULT_RELATION, DEFAULT_STRONG_THRESHOLD
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 NODE_ID = "employee_id"
 REQUIRED_NODE_COLUMNS: tuple[str, ...] = (NODE_ID, "country")
@@ -152,11 +155,15 @@ class GraphSnapshot:
 
     @cached_property
     def graph_d(self) -> ig.Graph:
+        import igraph as ig  # here, not at module level: igraph imports matplotlib.pyplot (seconds per process)
+
         src, dst = self.strong_arcs
         return ig.Graph(n=self.n, edges=np.column_stack([src, dst]).tolist(), directed=True)
 
     @cached_property
     def graph_u(self) -> ig.Graph:
+        import igraph as ig
+
         u, v = self.undirected_edges
         return ig.Graph(n=self.n, edges=np.column_stack([u, v]).tolist(), directed=False)
 

@@ -27,11 +27,14 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
 
 from scl_pipeline.lib.runs.progress import Progress
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 # Below this many nodes exact betweenness takes a few seconds at most: one call in this process,
 # no progress to report, and no worker start-up (a fresh interpreter importing igraph and numpy).
@@ -131,6 +134,8 @@ def _start_worker(n: int, edges: np.ndarray, chunks: dict[int, np.ndarray], resu
 
 
 def _serve() -> None:
+    import igraph as ig
+
     n, edges, chunks = pickle.load(sys.stdin.buffer)
     graph = ig.Graph(n=n, edges=edges.tolist(), directed=False)
     for index, chunk in chunks.items():

@@ -11,14 +11,17 @@ layout gives the same pictures but takes ~15 s for a 600-person component; igrap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from scl_pipeline.lib.network.igraph_random import seeded_igraph_random
 from scl_pipeline.lib.reports.inputs import edges_among, participants_of
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 LAYOUT_SEED = 20201001
 _GAP = 1.2  # space between packed components, in units of the typical edge length
@@ -59,6 +62,8 @@ def _component_box(graph: nx.Graph, nodes: list[str], seed: int) -> tuple[list[s
         return nodes, np.zeros((1, 2))
     index = {v: i for i, v in enumerate(nodes)}
     edges = sorted((min(index[a], index[b]), max(index[a], index[b])) for a, b in graph.subgraph(nodes).edges())
+    import igraph as ig  # here: importing igraph pulls matplotlib.pyplot
+
     component = ig.Graph(n=len(nodes), edges=edges)
     start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(len(nodes), 2))
     with seeded_igraph_random(seed):

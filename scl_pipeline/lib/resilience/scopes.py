@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from scl_pipeline.lib.network.snapshot import GraphSnapshot
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 ORGANISATION = "organisation"
 PARTICIPANTS = "participants"
@@ -56,6 +58,8 @@ class ScopeGraph:
     def graph(self) -> ig.Graph:
         if self.prebuilt_graph is not None:
             return self.prebuilt_graph
+        import igraph as ig  # here: importing igraph pulls matplotlib.pyplot (seconds per process)
+
         u, v = self.edges
         return ig.Graph(n=self.n, edges=np.column_stack([u, v]).tolist(), directed=False)
 

@@ -8,6 +8,7 @@ with their reason, and every landed row is either in the raw tables or in quaran
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,12 +132,20 @@ def _materialize_experiments(lake: DataLake) -> dg.ExecuteInProcessResult:
     )
 
 
-@pytest.fixture
-def wave_loaded(lake):
+@pytest.fixture(scope="module")
+def wave_loaded_template(tmp_path_factory) -> DataLake:
+    """A lake with one good wave loaded, built once per module: each case starts from a copy."""
+    lake = DataLake(tmp_path_factory.mktemp("wave_loaded") / "lake")
     hr, survey = small_org()
     hr["hire_date"] = "2019-06-01"
     write_wave(lake, WAVE, hr, survey)
     assert materialize_wave(lake, WAVE, [dg.AssetKey(["raw", "hr_export"]), dg.AssetKey(["raw", "ona_survey"])]).success
+    return lake
+
+
+@pytest.fixture
+def wave_loaded(lake, wave_loaded_template):
+    shutil.copytree(wave_loaded_template.root, lake.root, dirs_exist_ok=True)
     return lake
 
 

@@ -9,6 +9,7 @@ exactly the offending rows.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -38,15 +39,25 @@ def warehouse_state(lake: DataLake) -> dict[str, pd.DataFrame]:
     return {t: query(lake, f"select * from {t} order by all") for t in PROTECTED}
 
 
-@pytest.fixture
-def loaded(lake):
-    """A warehouse with one good wave and a roster loaded; returns its state."""
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory) -> tuple[DataLake, dict[str, pd.DataFrame]]:
+    """A lake with one good wave and a roster loaded, and its warehouse state; built once per
+    module (its two runs cost more than most cases do)."""
+    lake = DataLake(tmp_path_factory.mktemp("loaded") / "lake")
     hr, survey = good_wave()
     write_wave(lake, WAVE, hr, survey)
     write_frame(pd.DataFrame({"employee_id": ["E1", "E6"], "cohort": ["C1", "C1"]}), lake.program_folder / "participants.csv")
     assert materialize_wave(lake, WAVE, INGESTION).success
     assert _materialize_program(lake, [dg.AssetKey(["raw", "participants"])]).success
-    return warehouse_state(lake)
+    return lake, warehouse_state(lake)
+
+
+@pytest.fixture
+def loaded(lake, loaded_template):
+    """``lake`` as a fresh copy of the loaded template (landing files and warehouse); returns its state."""
+    template, state = loaded_template
+    shutil.copytree(template.root, lake.root, dirs_exist_ok=True)
+    return {table: frame.copy() for table, frame in state.items()}
 
 
 def _materialize_program(lake, keys):

@@ -21,6 +21,7 @@ from scl_pipeline_tests.defs.ingestion.test_bad_inputs import (  # noqa: F401 (f
     _survey_ids,
     good_wave,
     loaded,
+    loaded_template,
 )
 from scl_pipeline_tests.helpers.dagster import materialize_wave, query
 from scl_pipeline_tests.helpers.landing import write_wave
