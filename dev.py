@@ -62,7 +62,8 @@ def main() -> int:
     elif command == "test":
         # Whole test files to each worker, the longest first (scl_pipeline_tests/helpers/run_order.py
         # orders them; xdist must not reorder its units by test count).
-        argv = [python, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", *extra]
+        # The slowest tests' durations are printed at the end: what refreshes durations.json.
+        argv = [python, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", "--durations=80", *extra]
     elif command == "ui":
         demo_lake = (ROOT / "data_lake" / "landing" / "_demo_truth.json").is_file()
         if not os.environ.get("SCL_PSEUDONYM_KEY") and not os.environ.get("SCL_DATA_LAKE") and demo_lake:
