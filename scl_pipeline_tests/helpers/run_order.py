@@ -10,7 +10,7 @@ from the table (new or fast ones) follow in collection order.
 
 Refresh the table from a run's durations (the slowest 80 tests are enough to rank the long files)::
 
-    python3 dev.py test --durations=80 -q > /tmp/durations.log
+    python3 dev.py test -q > /tmp/durations.log   # it prints the 80 slowest tests
     .venv/bin/python -m scl_pipeline_tests.helpers.run_order /tmp/durations.log
 """
 
